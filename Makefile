@@ -1,0 +1,127 @@
+# logen -- one Makefile for the binary, the tests, the demo and the benchmark.
+#
+#   make            build build/logen
+#   make run        install what is missing, build, run a real demo load
+#   make test       install what is missing, build, run every test (TAP, prove)
+#   make bench      the throughput and memory benchmarks
+#   make install    PREFIX=/usr/local: bin/logen, share/logen/{lua,cuts,scenarios}
+#   make asan       the same binary with ASan + UBSan, in build/asan/
+#
+# Variables: OPT (default -O2), SANITIZER (e.g. address,undefined), V=1 shows
+# full commands. Objects live under build/ (build/asan/ for a sanitizer
+# build); a flags stamp rebuilds everything when the flags change.
+
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+OPT         ?= -O2
+SANITIZER   ?=
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+
+ifeq ($(SANITIZER),)
+B := build
+else
+B := build/asan
+endif
+
+LUAJIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags luajit 2>/dev/null || echo -I/usr/include/luajit-2.1)
+LUAJIT_LIBS   := $(shell $(PKG_CONFIG) --libs luajit 2>/dev/null || echo -lluajit-5.1)
+CURL_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS     := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+SSL_LIBS      := $(shell $(PKG_CONFIG) --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
+# Debian's lua5.1-cjson.pc pulls in PUC Lua 5.1: link the static library
+# directly, its lua_* symbols come from LuaJIT.
+CJSON_LIBS    := -l:liblua5.1-cjson.a
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?=
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(LUAJIT_CFLAGS) $(CURL_CFLAGS) \
+              -DLG_PREFIX='"$(PREFIX)"' $(CFLAGS)
+ALL_LDFLAGS := -Wl,--dynamic-list=src/lg_ffi.dyn $(LDFLAGS)
+LIBS := $(LUAJIT_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) -lm
+
+ifneq ($(SANITIZER),)
+ALL_CFLAGS  += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZER)
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SRCS     := $(wildcard src/*.c)
+OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all run test unit e2e bench install clean asan deps FORCE
+.DEFAULT_GOAL := all
+
+all: $(B)/logen
+
+deps:
+	@third_party/install-deps.sh
+
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)' | cmp -s - $@ || \
+	    echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)' > $@
+
+$(B)/obj/%.o: src/%.c $(B)/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/logen: $(OBJS) src/lg_ffi.dyn
+	@$(if $(Q),echo "LD $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $(OBJS) $(LIBS) -o $@
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/tap.h $(B)/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP $(ALL_LDFLAGS) $< $(LIB_OBJS) $(LIBS) -o $@
+
+asan:
+	$(MAKE) SANITIZER=address,undefined OPT=-O1
+
+# The unit tests run sanitized; the end-to-end tests drive the optimised
+# binary as a user would.
+unit: deps
+	$(MAKE) SANITIZER=address,undefined OPT=-O1 unit-bins
+	prove -e '' build/asan/tests/
+
+unit-bins: $(UNIT_BINS)
+
+e2e: deps all
+	LOGEN=$(CURDIR)/build/logen prove -r tests/e2e/
+
+test: deps
+	$(MAKE) all
+	$(MAKE) SANITIZER=address,undefined OPT=-O1 unit-bins
+	LOGEN=$(CURDIR)/build/logen prove -e '' build/asan/tests/ :: && \
+	    LOGEN=$(CURDIR)/build/logen prove -r tests/e2e/
+
+run: deps
+	$(MAKE) all
+	tests/demo.sh
+
+bench: deps
+	$(MAKE) all
+	tests/bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/logen/lua/logen \
+	    $(DESTDIR)$(PREFIX)/share/logen/cuts $(DESTDIR)$(PREFIX)/share/logen/scenarios
+	install -m 755 build/logen $(DESTDIR)$(PREFIX)/bin/logen
+	install -m 644 lua/logen/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/
+	install -m 644 cuts/*.lua $(DESTDIR)$(PREFIX)/share/logen/cuts/
+	-install -m 644 scenarios/* $(DESTDIR)$(PREFIX)/share/logen/scenarios/
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
