@@ -1,0 +1,74 @@
+/* cli.h -- command-line options, their defaults and the --defaults file.
+ *
+ * Pure: parses argv into a struct lg_config and checks every value, filling
+ * a caller buffer with one line naming the culprit on error. It knows nothing
+ * of fork, Lua or sockets. Long options may be abbreviated to any unambiguous
+ * prefix; a prefix that was unambiguous among Pylogen's own options keeps its
+ * Pylogen meaning even where a newer logen option shares it (`--out` is
+ * still --outformat although --output exists). */
+#ifndef LG_CLI_H
+#define LG_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum lg_outformat { LG_OUT_SHORT, LG_OUT_LONG, LG_OUT_RAW, LG_OUT_JTL };
+enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
+
+#define LG_STEPS_MAX 1024
+
+/* One run (or one scenario line). Every string is owned by the config and
+ * released by lg_cli_free. Durations are in seconds as given. */
+struct lg_config {
+    char *action;          /* CUT name (cuts.Dummy), path to a .lua, or "scenario"; NULL if none */
+    int verbose;           /* count of -v */
+    long process;          /* closed model: workers */
+    double postpone;       /* s before the first worker (or the controller) starts */
+    double rampup;         /* s between two worker starts */
+    double duration;       /* s each worker runs; wins over loops when > 0 */
+    long loops;            /* loops per worker when duration is 0 */
+    char **steps;          /* the --steps list, split on commas */
+    int nsteps;
+    double pauseloop;      /* s after each loop */
+    double pausestep;      /* s after each step */
+    double summary;        /* s between two periodic summaries */
+    enum lg_outformat outformat;
+    char *extra;           /* --extra as JSON text, checked to be an object */
+    char *defaults;        /* the defaults file read, NULL if none */
+    char *id;              /* prefixes every id of the run */
+    char *file;            /* scenario file */
+    char *output;          /* event lines go there instead of stdout; NULL: stdout */
+    int openedmodel;       /* open model instead of closed */
+    char *schedule;        /* open model phases, as given */
+    long prefork;          /* open model: workers ready before the first event */
+    long trigger;          /* open model: backlog that starts one more worker */
+    double controller_delay; /* open model: controller period, s */
+    long decrease;         /* open model: idle periods before retiring a worker */
+    char *burst;           /* open model burst mode, as given */
+    long maxproc;          /* open model: cap on live workers, 0 = none */
+    double maxwait;        /* open model: s a job may wait before it is dropped, 0 = forever */
+    enum lg_arrival arrival;
+    int help;              /* --help was given */
+    int version;           /* --version was given */
+};
+
+/* Fills cfg with the built-in defaults. */
+void lg_cli_defaults(struct lg_config *cfg);
+
+/* Parses argv[1..argc-1] over cfg's current values: first the --defaults
+ * file (the one named by --defaults, else ./defaults.json when it exists),
+ * then the options. Returns 0, or -1 with a one-line message naming the
+ * culprit in err (no trailing newline). cfg is valid either way and must be
+ * released with lg_cli_free. */
+int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t errlen);
+
+/* Releases what cfg owns and zeroes it. */
+void lg_cli_free(struct lg_config *cfg);
+
+/* Writes the --help text: every option with its default and meaning. */
+void lg_cli_usage(FILE *out);
+
+/* Name of an output format ("short", ...). Static; do not free. */
+const char *lg_cli_outformat_name(enum lg_outformat f);
+
+#endif

@@ -1,0 +1,45 @@
+/* clock.h -- the run clock: CLOCK_MONOTONIC nanoseconds since the run epoch.
+ *
+ * The parent sets the epoch once before it forks; workers inherit it, so
+ * every process stamps on one clock. Wall-clock time is used only to print
+ * (lg_clock_wall_ns). Sleeps go to absolute deadlines, so they never drift. */
+#ifndef LG_CLOCK_H
+#define LG_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+typedef int64_t lg_ns_t; /* nanoseconds on the run clock */
+
+#define LG_NS_PER_S 1000000000LL
+
+extern int64_t lg_clock_epoch_mono_ns; /* CLOCK_MONOTONIC at the epoch */
+extern int64_t lg_clock_epoch_wall_ns; /* CLOCK_REALTIME at the epoch */
+
+/* Sets the run epoch to now. Call once, in the parent, before any fork. */
+void lg_clock_init(void);
+
+static inline lg_ns_t lg_clock_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * LG_NS_PER_S + ts.tv_nsec - lg_clock_epoch_mono_ns;
+}
+
+/* Wall-clock nanoseconds since the Unix epoch of run time t. */
+static inline int64_t lg_clock_wall_ns(lg_ns_t t)
+{
+    return lg_clock_epoch_wall_ns + t;
+}
+
+/* Sleeps until run time t. Returns 0 once t is reached, -EINTR when a signal
+ * handler ran first (the caller decides whether to sleep again). */
+int lg_clock_sleep_until(lg_ns_t t);
+
+/* Seconds (as given on the command line) to nanoseconds, rounded. */
+static inline lg_ns_t lg_clock_from_s(double s)
+{
+    return (lg_ns_t)(s * 1e9 + (s >= 0 ? 0.5 : -0.5));
+}
+
+#endif

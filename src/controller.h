@@ -1,0 +1,35 @@
+/* controller.h -- drives a run: spawns the workers of every line at their
+ * time, feeds the collector from the stats pipe, reaps workers, handles
+ * SIGINT/SIGTERM, and ends the run as soon as the last worker has ended.
+ *
+ * Closed model: worker i of a line starts its load at postpone + i x rampup;
+ * it is forked at once and sleeps until then, so its Lua state and CUT are
+ * ready before its start. */
+#ifndef LG_CONTROLLER_H
+#define LG_CONTROLLER_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+/* One line of the run: its options and its resolved CUT. Borrowed. */
+struct lg_run_line {
+    const struct lg_config *cfg;
+    const char *cut_path;
+    const char *cut_name;
+};
+
+struct lg_run {
+    const struct lg_run_line *lines;
+    int nlines;
+    const char *lua_path;       /* package.path of the workers */
+    FILE *out;                  /* event lines */
+    enum lg_outformat format;
+    double summary;             /* s */
+};
+
+/* Runs to the end. Returns the exit status: 0 when every record arrived and
+ * every worker ended normally, 1 otherwise, 128 + signal when interrupted. */
+int lg_controller_run(const struct lg_run *run);
+
+#endif

@@ -1,0 +1,48 @@
+/* log.c -- see log.h. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+int lg_log_verbosity;
+
+static const char *const level_names[] = { "ERROR", "WARN", "INFO", "DEBUG", "TRACE" };
+
+void lg_log_raw(int level, const char *msg, size_t len)
+{
+    if (level > lg_log_verbosity)
+        return;
+    char line[4096];
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    localtime_r(&tv.tv_sec, &tm);
+    int n = snprintf(line, sizeof(line), "%02d:%02d:%02d.%03ld %s [%d] ", tm.tm_hour, tm.tm_min,
+                     tm.tm_sec, (long)tv.tv_usec / 1000,
+                     level_names[level < 0 ? 0 : level > 4 ? 4 : level], (int)getpid());
+    size_t room = sizeof(line) - (size_t)n - 1;
+    if (len > room)
+        len = room;
+    memcpy(line + n, msg, len);
+    line[(size_t)n + len] = '\n';
+    ssize_t w = write(2, line, (size_t)n + len + 1);
+    (void)w; /* nothing sensible to do if stderr is gone */
+}
+
+void lg_log(int level, const char *fmt, ...)
+{
+    if (level > lg_log_verbosity)
+        return;
+    char msg[3072];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    lg_log_raw(level, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+}

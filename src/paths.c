@@ -1,0 +1,125 @@
+/* paths.c -- see paths.h. */
+#include "paths.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int is_file(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* Sets out to the first of the candidate folders holding `probe`. */
+static int pick_dir(char *out, size_t outlen, const char *const *cand, int n, const char *probe)
+{
+    char test[8192];
+    for (int i = 0; i < n; i++) {
+        if (!cand[i])
+            continue;
+        snprintf(test, sizeof(test), "%s/%s", cand[i], probe);
+        if (is_file(test)) {
+            snprintf(out, outlen, "%s", cand[i]);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
+{
+    char exe[4096], in_tree[4096 + 16], share[4096 + 32], prefix_share[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    char *dir = dirname(exe);
+    snprintf(in_tree, sizeof(in_tree), "%s/..", dir);
+    snprintf(share, sizeof(share), "%s/../share/logen", dir);
+    snprintf(prefix_share, sizeof(prefix_share), "%s/share/logen", LG_PREFIX);
+
+    char lua_tree[sizeof(in_tree) + 8], lua_share[sizeof(share) + 8], lua_prefix[sizeof(prefix_share) + 8];
+    snprintf(lua_tree, sizeof(lua_tree), "%s/lua", in_tree);
+    snprintf(lua_share, sizeof(lua_share), "%s/lua", share);
+    snprintf(lua_prefix, sizeof(lua_prefix), "%s/lua", prefix_share);
+    const char *lua_cand[] = { getenv("LOGEN_LUA"), lua_tree, lua_share, lua_prefix };
+    if (pick_dir(p->lua_dir, sizeof(p->lua_dir), lua_cand, 4, "logen/init.lua") < 0) {
+        snprintf(err, errlen, "logen: cannot find the Lua runtime (logen/init.lua) in %s, %s or %s",
+                 lua_tree, lua_share, lua_prefix);
+        return -1;
+    }
+    const char *base_cand[] = { in_tree, share, prefix_share };
+    if (pick_dir(p->base_dir, sizeof(p->base_dir), base_cand, 3, "cuts/Dummy.lua") < 0)
+        snprintf(p->base_dir, sizeof(p->base_dir), "%s", prefix_share);
+
+    /* The runtime first, then the CUT search path, so a CUT can require
+     * helpers beside it (require "cuts.common"). */
+    int len = snprintf(p->lua_path, sizeof(p->lua_path), "%s/?.lua;%s/?/init.lua;./?.lua;",
+                       p->lua_dir, p->lua_dir);
+    const char *lp = getenv("LOGEN_PATH");
+    char *copy = strdup(lp ? lp : "");
+    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+        len += snprintf(p->lua_path + len, sizeof(p->lua_path) - (size_t)len, "%s/?.lua;", d);
+    free(copy);
+    snprintf(p->lua_path + len, sizeof(p->lua_path) - (size_t)len, "%s/?.lua", p->base_dir);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void class_name(const char *path, char *name, size_t namelen)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    if (ends_with(base, ".lua"))
+        len -= 4;
+    snprintf(name, namelen, "%.*s", (int)len, base);
+}
+
+int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_t pathlen,
+                 char *name, size_t namelen, char *err, size_t errlen)
+{
+    if (ends_with(action, ".lua")) {
+        if (!is_file(action)) {
+            snprintf(err, errlen, "logen: CUT file %s: %s", action, strerror(errno));
+            return -1;
+        }
+        snprintf(path, pathlen, "%s", action);
+        class_name(action, name, namelen);
+        return 0;
+    }
+    char rel[1024];
+    snprintf(rel, sizeof(rel), "%s.lua", action);
+    for (char *c = rel; c < rel + strlen(rel) - 4; c++)
+        if (*c == '.')
+            *c = '/';
+    class_name(rel, name, namelen);
+    if (is_file(rel)) {
+        snprintf(path, pathlen, "%s", rel);
+        return 0;
+    }
+    char where[4096];
+    int wl = snprintf(where, sizeof(where), "the current directory");
+    const char *lp = getenv("LOGEN_PATH");
+    char *copy = strdup(lp ? lp : "");
+    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        snprintf(path, pathlen, "%s/%s", d, rel);
+        if (is_file(path)) {
+            free(copy);
+            return 0;
+        }
+        wl += snprintf(where + wl, sizeof(where) - (size_t)wl, ", %s", d);
+    }
+    free(copy);
+    snprintf(path, pathlen, "%s/%s", p->base_dir, rel);
+    if (is_file(path))
+        return 0;
+    snprintf(err, errlen, "logen: unknown CUT %s: no %s in %s, %s", action, rel, where, p->base_dir);
+    return -1;
+}

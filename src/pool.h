@@ -1,0 +1,35 @@
+/* pool.h -- the worker processes: fork, reap, signal; the pid table.
+ *
+ * Every child asks the kernel to SIGKILL it when the parent dies
+ * (PR_SET_PDEATHSIG), so no worker outlives the run, whatever happens to
+ * the parent. The pool only ever signals the pids it forked. */
+#ifndef LG_POOL_H
+#define LG_POOL_H
+
+#include <sys/types.h>
+
+struct lg_pool;
+
+/* A new, empty pool (abort on OOM); lg_pool_free releases it. */
+struct lg_pool *lg_pool_new(void);
+void lg_pool_free(struct lg_pool *p);
+
+/* Forks a child that runs fn(ctx) and exits with its return value. `worker`
+ * is the caller's tag for the child. Returns the child's pid, or a negative
+ * errno when fork failed. */
+pid_t lg_pool_spawn(struct lg_pool *p, int worker, int (*fn)(void *ctx), void *ctx);
+
+/* Reaps one ended child without blocking: returns its pid and fills *worker
+ * and *status (as waitpid), or 0 when none has ended. */
+pid_t lg_pool_reap(struct lg_pool *p, int *worker, int *status);
+
+/* Sends sig to every live child; returns how many were signalled. */
+int lg_pool_signal(struct lg_pool *p, int sig);
+
+/* Sends sig to the live child tagged `worker`; 0, or -1 if it is not live. */
+int lg_pool_signal_one(struct lg_pool *p, int worker, int sig);
+
+/* Live children. */
+int lg_pool_alive(const struct lg_pool *p);
+
+#endif

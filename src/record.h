@@ -1,0 +1,74 @@
+/* record.h -- the fixed-size binary record that crosses the stats pipe.
+ *
+ * Every worker sends its results to the one collector as 64-byte records,
+ * never as text. A batch of whole records is written at once (at most
+ * PIPE_BUF bytes, so concurrent writers never interleave). Names are
+ * interned once per worker with LG_REC_NAME records; an error message rides
+ * in LG_REC_TEXT records just before the record it belongs to. Every record
+ * of a worker carries a sequence number, so a gap is a loss the collector can
+ * see. All times are nanoseconds on the run clock (see clock.h). */
+#ifndef LG_RECORD_H
+#define LG_RECORD_H
+
+#include <stdint.h>
+
+enum lg_rec_type {
+    LG_REC_REQ = 1, /* a request (alone, or inside the transaction before it) */
+    LG_REC_TRA,     /* a transaction; its LG_REC_REQ records follow it */
+    LG_REC_ERR,     /* a failure outside any request (a hook raised) */
+    LG_REC_START,   /* the worker starts its load (u.ev.begin_ns) */
+    LG_REC_STOP,    /* the worker is done (u.stop); its last record */
+    LG_REC_NAME,    /* text: defines the string of name id `name` */
+    LG_REC_TEXT     /* text: the error message of the next REQ/ERR record */
+};
+
+/* LG_REC_STOP reasons, in `rc`. */
+enum lg_stop_reason {
+    LG_STOP_DONE = 0,    /* ran all its loops or its duration */
+    LG_STOP_SIGNAL = 1,  /* told to stop (SIGINT/SIGTERM) */
+    LG_STOP_FAILED = 2   /* could not run the CUT (see the text before it) */
+};
+
+#define LG_RC_OK 0
+#define LG_RC_ERROR 16      /* a Lua error inside an exec-wrapped call */
+#define LG_TEXT_CHUNK 44    /* text bytes in one LG_REC_NAME/LG_REC_TEXT */
+#define LG_NAME_MAX 255     /* longest interned name, in bytes */
+#define LG_TEXT_MAX 1023    /* longest error message kept, in bytes */
+
+struct lg_record {
+    uint8_t type;    /* enum lg_rec_type */
+    uint8_t rc;      /* request rc; stop reason for LG_REC_STOP */
+    uint16_t worker; /* run-wide worker index */
+    uint16_t name;   /* interned name id, per worker */
+    uint16_t step;   /* index of the step in the line's --steps */
+    uint32_t seq;    /* per-worker record number, from 0, no gaps */
+    int32_t pid;     /* the worker's pid */
+    union {
+        struct {
+            uint64_t opcount;    /* local op number (0 inside a transaction) */
+            uint64_t tra;        /* op number of the transaction, 0 if none */
+            int64_t begin_ns;    /* start of the request */
+            int64_t end_ns;      /* end of the request */
+            int64_t intended_ns; /* open model: when the event was due; else 0 */
+            uint32_t inlen;      /* bytes sent, as the CUT reports them */
+            uint32_t outlen;     /* bytes received */
+        } ev;
+        struct {
+            uint16_t len;   /* bytes used in this chunk */
+            uint16_t more;  /* 1 when another chunk of the same text follows */
+            char bytes[LG_TEXT_CHUNK];
+        } text;
+        struct {
+            uint64_t sent;     /* records this worker sent, this one included */
+            uint64_t opcount;  /* its final local op count */
+            int64_t wait_ns;   /* time spent blocked on a full pipe */
+            int64_t end_ns;    /* when it stopped */
+            int64_t start_ns;  /* when its load started (0: never) */
+            uint64_t spare;
+        } stop;
+    } u;
+};
+
+_Static_assert(sizeof(struct lg_record) == 64, "a record is 64 bytes");
+
+#endif
