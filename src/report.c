@@ -1,0 +1,603 @@
+/* report.c -- event and error lines, formatted without printf (see report.h).
+ *
+ * Every writer appends at a char pointer and returns the new end; the
+ * caller guarantees LG_REPORT_LINE_MAX bytes of room, and strings are cut at
+ * LG_REPORT_STR_MAX, so no writer checks bounds per character. Durations
+ * and epochs are printed from integer nanoseconds, never through a double,
+ * so "0.001000" is exact. Local time costs one localtime_r per wall-clock
+ * second, not one per line. */
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+
+static const char digits2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static const uint64_t pow10_u64[] = { 1,      10,      100,      1000,      10000,
+                                      100000, 1000000, 10000000, 100000000, 1000000000 };
+
+/* ---- numbers ---------------------------------------------------------- */
+
+char *lg_report_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    char *t = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--t = digits2[d + 1];
+        *--t = digits2[d];
+    }
+    if (v >= 10) {
+        *--t = digits2[v * 2 + 1];
+        *--t = digits2[v * 2];
+    } else {
+        *--t = (char)('0' + v);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - t);
+    memcpy(p, t, n);
+    return p + n;
+}
+
+char *lg_report_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return lg_report_u64(p, 0 - (uint64_t)v);
+    }
+    return lg_report_u64(p, (uint64_t)v);
+}
+
+/* v zero-padded to exactly `width` digits (v < 10^width). */
+static char *put_padded(char *p, uint64_t v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+char *lg_report_fixed(char *p, double v, int decimals)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    double scale = (double)pow10_u64[decimals];
+    double a = v < 0 ? -v : v;
+    if (!(a * scale < 9e18)) /* NaN, infinity or too big: bounded, rare */
+        return p + snprintf(p, 32, "%.6e", v);
+    uint64_t scaled = (uint64_t)(a * scale + 0.5);
+    if (v < 0 && scaled)
+        *p++ = '-';
+    p = lg_report_u64(p, scaled / pow10_u64[decimals]);
+    if (decimals) {
+        *p++ = '.';
+        p = put_padded(p, scaled % pow10_u64[decimals], decimals);
+    }
+    return p;
+}
+
+/* ns as seconds with 6 decimals, rounded to the microsecond. */
+static char *put_secs(char *p, int64_t ns)
+{
+    uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+    uint64_t us = (a + 500) / 1000;
+    if (ns < 0 && us)
+        *p++ = '-';
+    p = lg_report_u64(p, us / 1000000);
+    *p++ = '.';
+    return put_padded(p, us % 1000000, 6);
+}
+
+/* ---- strings ---------------------------------------------------------- */
+
+static char *put_lit(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+#define PUT(p, lit) put_lit((p), (lit), sizeof(lit) - 1)
+
+static size_t cut_len(const char *s)
+{
+    return s ? strnlen(s, LG_REPORT_STR_MAX) : 0;
+}
+
+static char *put_str(char *p, const char *s)
+{
+    return put_lit(p, s ? s : "", cut_len(s));
+}
+
+/* A message on one line: trailing blanks dropped, each line break becomes
+ * " | " (Lua tracebacks are multi-line), other control bytes a space. */
+static char *put_clean(char *p, const char *s)
+{
+    size_t n = cut_len(s);
+    while (n && (unsigned char)s[n - 1] <= ' ')
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\n' || ch == '\r') {
+            p = PUT(p, " | ");
+            while (i + 1 < n && (unsigned char)s[i + 1] <= ' ')
+                i++;
+        } else {
+            *p++ = (ch < ' ' || ch == 0x7f) ? ' ' : (char)ch;
+        }
+    }
+    return p;
+}
+
+/* A CSV field (RFC 4180): quoted, quotes doubled, when it holds a comma or
+ * a quote; line breaks are folded first by put_clean. */
+static char *put_csv(char *p, const char *s)
+{
+    char *start = p, *end = put_clean(p, s);
+    if (!memchr(start, ',', (size_t)(end - start)) && !memchr(start, '"', (size_t)(end - start)))
+        return end;
+    char tmp[3 * LG_REPORT_STR_MAX + 8]; /* put_clean at most triples */
+    size_t n = (size_t)(end - start);
+    memcpy(tmp, start, n);
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (tmp[i] == '"')
+            *p++ = '"';
+        *p++ = tmp[i];
+    }
+    *p++ = '"';
+    return p;
+}
+
+/* A JSON string, or null. Bytes >= 0x80 pass as they are (UTF-8). */
+static char *put_json(char *p, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!s)
+        return PUT(p, "null");
+    size_t n = cut_len(s);
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            *p++ = '\\';
+            *p++ = (char)ch;
+        } else if (ch == '\n') {
+            p = PUT(p, "\\n");
+        } else if (ch == '\t') {
+            p = PUT(p, "\\t");
+        } else if (ch < ' ' || ch == 0x7f) {
+            p = PUT(p, "\\u00");
+            *p++ = hex[ch >> 4];
+            *p++ = hex[ch & 15];
+        } else {
+            *p++ = (char)ch;
+        }
+    }
+    *p++ = '"';
+    return p;
+}
+
+/* ---- wall clock ------------------------------------------------------- */
+
+void lg_report_init(struct lg_report *r, enum lg_outformat format)
+{
+    memset(r, 0, sizeof *r);
+    r->format = format;
+    r->sec = -1;
+}
+
+/* Caches HH:MM:SS and the epoch digits of Unix second `sec`. */
+static void report_second(struct lg_report *r, int64_t sec)
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        memset(&tm, 0, sizeof tm);
+    char *p = r->hms;
+    p = put_padded(p, (uint64_t)tm.tm_hour, 2);
+    *p++ = ':';
+    p = put_padded(p, (uint64_t)tm.tm_min, 2);
+    *p++ = ':';
+    put_padded(p, (uint64_t)tm.tm_sec, 2);
+    r->epoch_len = (size_t)(lg_report_i64(r->epoch, sec) - r->epoch);
+    r->sec = sec;
+}
+
+/* Splits wall ns into a cached second and the microseconds within it
+ * (truncated, so the time and the epoch of a line always agree). */
+static uint64_t report_wall(struct lg_report *r, int64_t wall_ns)
+{
+    int64_t sec = wall_ns / LG_NS_PER_S, rem = wall_ns % LG_NS_PER_S;
+    if (rem < 0) {
+        sec--;
+        rem += LG_NS_PER_S;
+    }
+    if (sec != r->sec)
+        report_second(r, sec);
+    return (uint64_t)rem / 1000;
+}
+
+/* "HH:MM:SS.uuuuuu" */
+static char *put_clock(struct lg_report *r, char *p, int64_t wall_ns)
+{
+    uint64_t us = report_wall(r, wall_ns);
+    p = put_lit(p, r->hms, sizeof r->hms);
+    *p++ = '.';
+    return put_padded(p, us, 6);
+}
+
+/* "HH:MM:SS.uuuuuu SSSSSSSSSS.uuuuuu", both from one cached second. */
+static char *put_clock_epoch(struct lg_report *r, char *p, int64_t wall_ns)
+{
+    uint64_t us = report_wall(r, wall_ns);
+    p = put_lit(p, r->hms, sizeof r->hms);
+    *p++ = '.';
+    p = put_padded(p, us, 6);
+    *p++ = ' ';
+    p = put_lit(p, r->epoch, r->epoch_len);
+    *p++ = '.';
+    return put_padded(p, us, 6);
+}
+
+/* ---- derived fields --------------------------------------------------- */
+
+static int ev_is_part(const struct lg_event *ev)
+{
+    return ev->rec->type == LG_REC_REQ && ev->rec->u.ev.tra != 0;
+}
+
+static const char *ev_nature(const struct lg_event *ev)
+{
+    if (ev->rec->type == LG_REC_TRA)
+        return "tra";
+    return ev_is_part(ev) ? "part" : "solo";
+}
+
+static const char *ev_type(const struct lg_event *ev)
+{
+    switch (ev->rec->type) {
+    case LG_REC_TRA:
+        return "tra";
+    case LG_REC_ERR:
+        return "err";
+    default:
+        return "req";
+    }
+}
+
+static char *put_step(char *p, const struct lg_event *ev)
+{
+    return ev->step ? put_str(p, ev->step) : lg_report_u64(p, ev->rec->step);
+}
+
+/* {id}.{pid}.{Cut}.{stepIndex}.{name} */
+static char *put_full_id(char *p, const struct lg_event *ev)
+{
+    p = put_str(p, ev->id);
+    *p++ = '.';
+    p = lg_report_i64(p, ev->rec->pid);
+    *p++ = '.';
+    p = put_str(p, ev->cut);
+    *p++ = '.';
+    p = lg_report_u64(p, ev->rec->step);
+    *p++ = '.';
+    return put_str(p, ev->name);
+}
+
+/* {id}.{pid}.{tra}, or None outside a transaction */
+static char *put_tra_id(char *p, const struct lg_event *ev)
+{
+    if (ev->rec->u.ev.tra == 0)
+        return PUT(p, "None");
+    p = put_str(p, ev->id);
+    *p++ = '.';
+    p = lg_report_i64(p, ev->rec->pid);
+    *p++ = '.';
+    return lg_report_u64(p, ev->rec->u.ev.tra);
+}
+
+static char *put_local_thru(char *p, const struct lg_event *ev)
+{
+    return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
+}
+
+static int64_t ev_duration(const struct lg_event *ev)
+{
+    return ev->rec->u.ev.end_ns - ev->rec->u.ev.begin_ns;
+}
+
+/* ---- formats ---------------------------------------------------------- */
+
+/* time epoch type globalOps globalThru started ended active fullId nature
+ * transactionId localOpcount localThru RC rc step t seconds */
+static size_t report_short(struct lg_report *r, const struct lg_event *ev, char *buf)
+{
+    const struct lg_record *rec = ev->rec;
+    char *p = put_clock_epoch(r, buf, lg_clock_wall_ns(rec->u.ev.end_ns));
+    *p++ = ' ';
+    p = put_str(p, ev_type(ev));
+    *p++ = ' ';
+    p = lg_report_u64(p, ev->global_ops);
+    *p++ = ' ';
+    p = lg_report_fixed(p, ev->global_thru, 2);
+    *p++ = ' ';
+    p = lg_report_i64(p, ev->started);
+    *p++ = ' ';
+    p = lg_report_i64(p, ev->ended);
+    *p++ = ' ';
+    p = lg_report_i64(p, ev->active);
+    *p++ = ' ';
+    p = put_full_id(p, ev);
+    *p++ = ' ';
+    p = put_str(p, ev_nature(ev));
+    *p++ = ' ';
+    p = put_tra_id(p, ev);
+    *p++ = ' ';
+    p = lg_report_u64(p, rec->u.ev.opcount);
+    *p++ = ' ';
+    p = put_local_thru(p, ev);
+    p = PUT(p, " RC ");
+    p = lg_report_u64(p, rec->rc);
+    *p++ = ' ';
+    p = put_step(p, ev);
+    p = PUT(p, " t ");
+    p = put_secs(p, ev_duration(ev));
+    *p++ = '\n';
+    return (size_t)(p - buf);
+}
+
+/* The short line's values, labelled, plus the pipe backlog and the pid. */
+static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *buf)
+{
+    const struct lg_record *rec = ev->rec;
+    char *p = put_clock_epoch(r, buf, lg_clock_wall_ns(rec->u.ev.end_ns));
+    p = PUT(p, " typ=");
+    p = put_str(p, ev_type(ev));
+    p = PUT(p, " q=");
+    p = lg_report_i64(p, ev->backlog);
+    p = PUT(p, " ops=");
+    p = lg_report_u64(p, ev->global_ops);
+    p = PUT(p, " gThru=");
+    p = lg_report_fixed(p, ev->global_thru, 2);
+    p = PUT(p, " sta=");
+    p = lg_report_i64(p, ev->started);
+    p = PUT(p, " end=");
+    p = lg_report_i64(p, ev->ended);
+    p = PUT(p, " act=");
+    p = lg_report_i64(p, ev->active);
+    p = PUT(p, " pid=");
+    p = lg_report_i64(p, rec->pid);
+    p = PUT(p, " fullId=");
+    p = put_full_id(p, ev);
+    p = PUT(p, " kind=");
+    p = put_str(p, ev_nature(ev));
+    p = PUT(p, " transId=");
+    p = put_tra_id(p, ev);
+    p = PUT(p, " opcount=");
+    p = lg_report_u64(p, rec->u.ev.opcount);
+    p = PUT(p, " thru=");
+    p = put_local_thru(p, ev);
+    p = PUT(p, " RC=");
+    p = lg_report_u64(p, rec->rc);
+    p = PUT(p, " step=");
+    p = put_step(p, ev);
+    p = PUT(p, " t=");
+    p = put_secs(p, ev_duration(ev));
+    *p++ = '\n';
+    return (size_t)(p - buf);
+}
+
+/* Appends `"key":` (the key is a literal without escapes). */
+static char *put_key(char *p, const char *key)
+{
+    *p++ = ',';
+    *p++ = '"';
+    p = put_str(p, key);
+    *p++ = '"';
+    *p++ = ':';
+    return p;
+}
+
+/* The JSON fields derived from the record, for report_raw. */
+static char *raw_derived(char *p, const struct lg_event *ev)
+{
+    char idbuf[4 * LG_REPORT_STR_MAX], *e;
+    p = put_key(p, "fullId");
+    e = put_full_id(idbuf, ev);
+    *e = '\0';
+    p = put_json(p, idbuf);
+    p = put_key(p, "nature");
+    p = put_json(p, ev_nature(ev));
+    p = put_key(p, "transactionId");
+    if (ev->rec->u.ev.tra) {
+        e = put_tra_id(idbuf, ev);
+        *e = '\0';
+        p = put_json(p, idbuf);
+    } else {
+        p = PUT(p, "null");
+    }
+    p = put_key(p, "name");
+    p = put_json(p, ev->name);
+    p = put_key(p, "step");
+    if (ev->step) {
+        p = put_json(p, ev->step);
+    } else {
+        *p++ = '"';
+        p = lg_report_u64(p, ev->rec->step);
+        *p++ = '"';
+    }
+    p = put_key(p, "duration");
+    p = put_secs(p, ev_duration(ev));
+    p = put_key(p, "thru");
+    return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
+}
+
+/* The record's own fields, for report_raw. */
+static char *raw_record(char *p, const struct lg_record *rec)
+{
+    p = put_key(p, "worker");
+    p = lg_report_u64(p, rec->worker);
+    p = put_key(p, "pid");
+    p = lg_report_i64(p, rec->pid);
+    p = put_key(p, "seq");
+    p = lg_report_u64(p, rec->seq);
+    p = put_key(p, "nameId");
+    p = lg_report_u64(p, rec->name);
+    p = put_key(p, "stepIndex");
+    p = lg_report_u64(p, rec->step);
+    p = put_key(p, "opcount");
+    p = lg_report_u64(p, rec->u.ev.opcount);
+    p = put_key(p, "tra");
+    p = lg_report_u64(p, rec->u.ev.tra);
+    p = put_key(p, "begin_ns");
+    p = lg_report_i64(p, rec->u.ev.begin_ns);
+    p = put_key(p, "end_ns");
+    p = lg_report_i64(p, rec->u.ev.end_ns);
+    p = put_key(p, "intended_ns");
+    p = lg_report_i64(p, rec->u.ev.intended_ns);
+    p = put_key(p, "inlen");
+    p = lg_report_u64(p, rec->u.ev.inlen);
+    p = put_key(p, "outlen");
+    p = lg_report_u64(p, rec->u.ev.outlen);
+    p = put_key(p, "rc");
+    return lg_report_u64(p, rec->rc);
+}
+
+/* One JSON object: every record field, the derived ones and the counters. */
+static size_t report_raw(struct lg_report *r, const struct lg_event *ev, char *buf)
+{
+    char *p = PUT(buf, "{\"time\":\"");
+    int64_t wall = lg_clock_wall_ns(ev->rec->u.ev.end_ns);
+    p = put_clock(r, p, wall);
+    p = PUT(p, "\",\"epoch\":");
+    p = put_lit(p, r->epoch, r->epoch_len); /* cached by put_clock */
+    *p++ = '.';
+    p = put_padded(p, report_wall(r, wall), 6);
+    p = put_key(p, "type");
+    p = put_json(p, ev_type(ev));
+    p = put_key(p, "line");
+    p = lg_report_i64(p, ev->line + 1);
+    p = put_key(p, "ops");
+    p = lg_report_u64(p, ev->global_ops);
+    p = put_key(p, "gThru");
+    p = lg_report_fixed(p, ev->global_thru, 2);
+    p = put_key(p, "started");
+    p = lg_report_i64(p, ev->started);
+    p = put_key(p, "ended");
+    p = lg_report_i64(p, ev->ended);
+    p = put_key(p, "active");
+    p = lg_report_i64(p, ev->active);
+    p = put_key(p, "backlog");
+    p = lg_report_i64(p, ev->backlog);
+    p = raw_derived(p, ev);
+    p = raw_record(p, ev->rec);
+    if (ev->error) {
+        p = put_key(p, "error");
+        p = put_json(p, ev->error);
+    }
+    p = PUT(p, "}\n");
+    return (size_t)(p - buf);
+}
+
+/* JMeter's transaction convention: its dashboard spots transaction samples
+ * by this responseMessage prefix. The message holds a comma, so it is
+ * quoted, as JMeter's own CSV writer does. */
+static char *jtl_message(char *p, const struct lg_event *ev)
+{
+    const struct lg_record *rec = ev->rec;
+    if (rec->type == LG_REC_TRA) {
+        p = PUT(p, "\"Number of samples in transaction : ");
+        p = lg_report_u64(p, ev->tra_samples);
+        p = PUT(p, ", number of failing samples : ");
+        p = lg_report_u64(p, ev->tra_failing);
+        *p++ = '"';
+        return p;
+    }
+    if (rec->rc == 0)
+        return PUT(p, "OK");
+    return ev->error ? put_csv(p, ev->error) : PUT(p, "Error");
+}
+
+static size_t report_jtl(const struct lg_event *ev, char *buf)
+{
+    const struct lg_record *rec = ev->rec;
+    int64_t dur = ev_duration(ev);
+    int64_t ms = dur >= 0 ? (dur + 500000) / 1000000 : -((-dur + 500000) / 1000000);
+    int ok = rec->rc == 0 && !(rec->type == LG_REC_TRA && ev->tra_failing);
+    char *p = lg_report_i64(buf, lg_clock_wall_ns(rec->u.ev.begin_ns) / 1000000);
+    *p++ = ',';
+    p = lg_report_i64(p, ms);
+    *p++ = ',';
+    p = put_csv(p, ev->name);
+    *p++ = ',';
+    p = lg_report_u64(p, rec->rc);
+    *p++ = ',';
+    p = jtl_message(p, ev);
+    *p++ = ',';
+    char thread[LG_REPORT_STR_MAX + 48], *t = put_str(thread, ev->id);
+    *t++ = ' ';
+    t = lg_report_i64(t, ev->line + 1);
+    *t++ = '-';
+    t = lg_report_u64(t, (uint64_t)rec->worker + 1);
+    *t = '\0';
+    p = put_csv(p, thread);
+    p = ok ? PUT(p, ",text,true,") : PUT(p, ",text,false,");
+    if (!ok && ev->error) /* a transaction's: its first failing request's */
+        p = put_csv(p, ev->error);
+    *p++ = ',';
+    p = lg_report_u64(p, rec->u.ev.outlen);
+    *p++ = ',';
+    p = lg_report_u64(p, rec->u.ev.inlen);
+    *p++ = ',';
+    p = lg_report_i64(p, ev->line_active);
+    *p++ = ',';
+    p = lg_report_i64(p, ev->active);
+    p = PUT(p, ",,"); /* URL: none */
+    p = lg_report_i64(p, ms);
+    p = PUT(p, ",0,0\n");
+    return (size_t)(p - buf);
+}
+
+size_t lg_report_header(const struct lg_report *r, char *buf)
+{
+    if (r->format != LG_OUT_JTL)
+        return 0;
+    memcpy(buf, LG_REPORT_JTL_HEADER, sizeof LG_REPORT_JTL_HEADER - 1);
+    return sizeof LG_REPORT_JTL_HEADER - 1;
+}
+
+size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf)
+{
+    switch (r->format) {
+    case LG_OUT_LONG:
+        return report_long(r, ev, buf);
+    case LG_OUT_RAW:
+        return report_raw(r, ev, buf);
+    case LG_OUT_JTL:
+        return report_jtl(ev, buf);
+    default:
+        return report_short(r, ev, buf);
+    }
+}
+
+size_t lg_report_error(struct lg_report *r, const struct lg_event *ev, char *buf)
+{
+    char *p = put_clock(r, buf, lg_clock_wall_ns(ev->rec->u.ev.end_ns));
+    p = PUT(p, " ERROR ");
+    p = put_full_id(p, ev);
+    p = PUT(p, " rc=");
+    p = lg_report_u64(p, ev->rec->rc);
+    p = PUT(p, ": ");
+    p = ev->error && *ev->error ? put_clean(p, ev->error) : PUT(p, "(no message)");
+    *p++ = '\n';
+    return (size_t)(p - buf);
+}

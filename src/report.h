@@ -1,0 +1,78 @@
+/* report.h -- formats event lines and error lines into a caller buffer.
+ *
+ * The collector writes one line per request or transaction, hundreds of
+ * thousands a second, so nothing here calls printf: integers and fixed-point
+ * decimals have their own writers, and the wall-clock second ("HH:MM:SS",
+ * and the epoch seconds) is formatted once and reused until the second
+ * changes. Formats (see the Statistics section of the Pylogen reference):
+ * short and long columns, raw (one JSON object a line) and jtl (JMeter CSV).
+ * Strings longer than LG_REPORT_STR_MAX bytes are cut, so a line never
+ * exceeds LG_REPORT_LINE_MAX. Nothing here allocates or knows of pipes. */
+#ifndef LG_REPORT_H
+#define LG_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "record.h"
+
+#define LG_REPORT_STR_MAX 1024     /* longest id, cut, name, step or message kept */
+#define LG_REPORT_LINE_MAX 65536   /* room a caller must give each call, bytes */
+
+/* Exactly JMeter 5's default CSV header, newline included. */
+#define LG_REPORT_JTL_HEADER                                                         \
+    "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,"     \
+    "success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,"     \
+    "IdleTime,Connect\n"
+
+/* Formatter state: the format and the cached wall-clock second. */
+struct lg_report {
+    enum lg_outformat format;
+    int64_t sec;               /* Unix second cached below; -1: none */
+    char hms[8];               /* "HH:MM:SS" of sec, local time */
+    char epoch[24];            /* sec in decimal */
+    size_t epoch_len;
+};
+
+/* Everything one line shows besides the record. Borrowed for the call. */
+struct lg_event {
+    const struct lg_record *rec; /* LG_REC_REQ, LG_REC_TRA or LG_REC_ERR */
+    const char *id;              /* the line's --id */
+    const char *cut;             /* CUT class name */
+    const char *name;            /* interned name of rec->name */
+    const char *step;            /* the step string; NULL prints rec->step */
+    const char *error;           /* error message, NULL if none */
+    int line;                    /* 0-based line index */
+    uint64_t global_ops;         /* requests counted so far */
+    double global_thru;          /* requests/s */
+    double local_thru;           /* the worker's ops/s; not shown for parts */
+    int started, ended, active;  /* workers of the whole run */
+    int line_active;             /* active workers of rec's line (jtl) */
+    long backlog;                /* pipe backlog, records (long) */
+    uint64_t tra_samples;        /* jtl, transactions: requests inside */
+    uint64_t tra_failing;        /* jtl, transactions: failed ones */
+};
+
+void lg_report_init(struct lg_report *r, enum lg_outformat format);
+
+/* Each writer below puts one whole line, newline included, at buf (which
+ * has LG_REPORT_LINE_MAX bytes of room) and returns its length. Wall-clock
+ * times are lg_clock_wall_ns of the record's run-clock times. */
+
+/* What goes before the first event line: the jtl header, else nothing. */
+size_t lg_report_header(const struct lg_report *r, char *buf);
+/* The event line of a REQ or TRA record in r's format. */
+size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf);
+/* `HH:MM:SS.uuuuuu ERROR {fullId} rc=N: {message}` for a failed REQ or an
+ * ERR record, control characters folded so it stays one line. */
+size_t lg_report_error(struct lg_report *r, const struct lg_event *ev, char *buf);
+
+/* Number writers, shared with the collector; each returns the end. */
+char *lg_report_u64(char *p, uint64_t v);
+char *lg_report_i64(char *p, int64_t v);
+/* v with `decimals` (0..9) digits after the point, rounded half away; a
+ * value too big for that (or NaN) in %.6e form. At most 31 bytes. */
+char *lg_report_fixed(char *p, double v, int decimals);
+
+#endif

@@ -1,0 +1,581 @@
+/* test_collector.c -- synthetic record streams from a few workers through
+ * the collector: event lines, grouping, errors, intervals, high-water marks,
+ * losses and the verdict of lg_collector_finish. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector.h"
+#include "tap.h"
+
+#define MS (1000 * 1000LL)
+#define S LG_NS_PER_S
+
+static char *steps1[] = { "A", "256" };
+static char *steps2[] = { "x" };
+static const struct lg_line_info lines[] = {
+    { .id = "myid", .cut = "Dummy", .steps = steps1, .nsteps = 2 },
+    { .id = "two", .cut = "Other", .steps = steps2, .nsteps = 1 },
+};
+
+/* A fake worker: its index, pid and record counter. */
+struct fw {
+    int worker, pid;
+    uint32_t seq;
+};
+
+static struct lg_collector *coll;
+static FILE *out, *err;
+
+static struct lg_collector *start(enum lg_outformat format, int nlines)
+{
+    out = tmpfile();
+    err = tmpfile();
+    struct lg_collector_opts o = { .out = out, .err = err, .format = format, .summary_ns = S,
+                                   .lines = lines, .nlines = nlines };
+    coll = lg_collector_new(&o);
+    return coll;
+}
+
+/* The whole content of f (static buffer, valid until the next call). A
+ * tick at run time 0 closes no interval but flushes the collector's
+ * buffers, as every tick does. */
+static char *slurp(FILE *f)
+{
+    static char text[1 << 20];
+    lg_collector_tick(coll, 0);
+    fflush(f);
+    long pos = ftell(f);
+    rewind(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fseek(f, pos, SEEK_SET);
+    return text;
+}
+
+static void end_run(void)
+{
+    lg_collector_free(coll);
+    fclose(out);
+    fclose(err);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static int count_of(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* Line i (0-based) of s, in a static buffer. */
+static const char *line_at(const char *s, int i)
+{
+    static char l[4096];
+    while (i-- > 0 && s)
+        s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL;
+    if (!s)
+        return "";
+    size_t n = strcspn(s, "\n");
+    memcpy(l, s, n);
+    l[n] = '\0';
+    return l;
+}
+
+/* Space-separated field i (0-based) of line l, in a static buffer. */
+static const char *field(const char *l, int i)
+{
+    static char f[512];
+    while (i-- > 0 && l)
+        l = strchr(l, ' ') ? strchr(l, ' ') + 1 : NULL;
+    if (!l)
+        return "";
+    size_t n = strcspn(l, " ");
+    memcpy(f, l, n);
+    f[n] = '\0';
+    return f;
+}
+
+/* ---- record senders ---------------------------------------------------- */
+
+static void send(struct fw *w, struct lg_record r, lg_ns_t now)
+{
+    r.worker = (uint16_t)w->worker;
+    r.pid = w->pid;
+    r.seq = w->seq++;
+    lg_collector_feed(coll, &r, now);
+}
+
+static void send_start(struct fw *w, lg_ns_t t)
+{
+    struct lg_record r = { .type = LG_REC_START };
+    r.u.ev.begin_ns = t;
+    send(w, r, t);
+}
+
+static void send_chunks(struct fw *w, int type, int id, const char *s)
+{
+    size_t len = strlen(s);
+    do {
+        struct lg_record r = { .type = (uint8_t)type, .name = (uint16_t)id };
+        size_t n = len > LG_TEXT_CHUNK ? LG_TEXT_CHUNK : len;
+        memcpy(r.u.text.bytes, s, n);
+        r.u.text.len = (uint16_t)n;
+        r.u.text.more = len > n;
+        s += n;
+        len -= n;
+        send(w, r, 0);
+    } while (len);
+}
+
+static void send_name(struct fw *w, int id, const char *s)
+{
+    send_chunks(w, LG_REC_NAME, id, s);
+}
+
+static void send_text(struct fw *w, const char *s)
+{
+    send_chunks(w, LG_REC_TEXT, 0, s);
+}
+
+static void send_ev(struct fw *w, int type, int name, int rc, uint64_t opcount, uint64_t tra,
+                    lg_ns_t begin, lg_ns_t end)
+{
+    struct lg_record r = { .type = (uint8_t)type, .rc = (uint8_t)rc, .name = (uint16_t)name };
+    r.u.ev.opcount = opcount;
+    r.u.ev.tra = tra;
+    r.u.ev.begin_ns = begin;
+    r.u.ev.end_ns = end;
+    send(w, r, end);
+}
+
+static void send_req(struct fw *w, int name, int rc, uint64_t opcount, lg_ns_t begin, lg_ns_t end)
+{
+    send_ev(w, LG_REC_REQ, name, rc, opcount, 0, begin, end);
+}
+
+static void send_stop(struct fw *w, int reason, uint64_t opcount, lg_ns_t start_ns, lg_ns_t end_ns,
+                      lg_ns_t wait_ns)
+{
+    struct lg_record r = { .type = LG_REC_STOP, .rc = (uint8_t)reason };
+    r.u.stop.sent = w->seq + 1; /* this one included */
+    r.u.stop.opcount = opcount;
+    r.u.stop.start_ns = start_ns;
+    r.u.stop.end_ns = end_ns;
+    r.u.stop.wait_ns = wait_ns;
+    send(w, r, end_ns);
+}
+
+static struct lg_collector_totals totals(void)
+{
+    struct lg_collector_totals t;
+    lg_collector_totals(coll, &t);
+    return t;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* Two workers, one name each under different ids: one stats row. */
+static void test_two_workers(void)
+{
+    struct fw a = { 0, 1001, 0 }, b = { 1, 1002, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 1001, 0);
+    lg_collector_add_worker(coll, 1, 0, 1002, 0);
+    send_start(&a, 1 * S);
+    send_name(&a, 0, "RMngr.R-EXEC");
+    send_start(&b, 1 * S);
+    send_name(&b, 7, "RMngr.R-EXEC");
+    for (int i = 1; i <= 4; i++) {
+        send_req(&a, 0, 0, (uint64_t)i, 1 * S + i * 100 * MS, 1 * S + i * 100 * MS + 10 * MS);
+        send_req(&b, 7, 0, (uint64_t)i, 1 * S + i * 100 * MS, 1 * S + i * 100 * MS + 30 * MS);
+    }
+    const char *o = slurp(out);
+    is_int(count_lines(o), 8, "two workers: one line per request");
+    is_str(field(line_at(o, 0), 3), "1", "first line: globalOps 1");
+    is_str(field(line_at(o, 7), 3), "8", "last line: globalOps 8");
+    is_str(field(line_at(o, 7), 4), "18.60", "before any interval: gThru = 8 / (1.43 - 1.0) s");
+    is_str(field(line_at(o, 7), 5), "2", "started 2");
+    is_str(field(line_at(o, 7), 7), "2", "active 2");
+    is_str(field(line_at(o, 7), 8), "myid.1002.Dummy.0.RMngr.R-EXEC", "fullId of worker b");
+    is_str(field(line_at(o, 6), 12), "9.76", "localThru = 4 ops / (1.41 - 1.0) s");
+    is_str(field(line_at(o, 0), 15), "A", "step string");
+    is_str(field(line_at(o, 1), 17), "0.030000", "duration in seconds");
+
+    send_stop(&a, LG_STOP_DONE, 4, 1 * S, 2 * S, 5 * MS);
+    o = slurp(out);
+    lg_collector_worker_exit(coll, 0, 0, 2 * S);
+    send_stop(&b, LG_STOP_DONE, 4, 1 * S, 3 * S, 20 * MS);
+    lg_collector_worker_exit(coll, 1, 0, 3 * S);
+    struct lg_collector_totals t = totals();
+    is_int(t.received, 14, "received counts every record");
+    is_int(t.started, 2, "totals: 2 started");
+    is_int(t.ended, 2, "totals: 2 ended");
+    is_int(t.active, 0, "totals: 0 active");
+    is_int(lg_collector_finish(coll, 0, 3 * S), 0, "finish: a clean run returns 0");
+    const char *e = slurp(err);
+    is_int(count_of(e, "RMngr.R-EXEC"), 1, "one stats row for the name of both workers");
+    like(e, "  req  RMngr.R-EXEC                  8        0", "the row counts both workers");
+    like(e, "records: sent 14, received 14", "sent equals received");
+    like(e, "sum of local 6.00 ops/s", "local throughputs: 4/1s + 4/2s");
+    like(e, "blocked on the pipe: 0.025 s in total, at most 0.020 s (worker 1)", "pipe blocking");
+    like(e, "result: OK", "verdict OK");
+    ok(!strstr(e, "LOST"), "no loss reported");
+    is_int(t.sent, 14, "sent from the STOP records");
+    end_run();
+}
+
+/* A transaction, its parts, error text on the right request. */
+static void test_transaction(void)
+{
+    struct fw w = { 0, 77, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 77, 0);
+    send_start(&w, 0);
+    send_name(&w, 0, "RMngr");
+    send_name(&w, 1, "RMngr.R0-EXEC");
+    send_name(&w, 2, "RMngr.R1-EXEC");
+    send_name(&w, 3, "RMngr.R2-EXEC");
+    send_ev(&w, LG_REC_TRA, 0, 16, 1, 1, 100 * MS, 130 * MS);
+    send_ev(&w, LG_REC_REQ, 1, 0, 0, 1, 100 * MS, 110 * MS);
+    send_text(&w, "R1 went wrong");
+    send_ev(&w, LG_REC_REQ, 2, 16, 0, 1, 110 * MS, 120 * MS);
+    send_ev(&w, LG_REC_REQ, 3, 0, 0, 1, 120 * MS, 130 * MS);
+    send_req(&w, 1, 0, 2, 200 * MS, 210 * MS);
+    const char *o = slurp(out);
+    is_int(count_lines(o), 5, "tra + 3 parts + 1 solo");
+    is_str(field(line_at(o, 0), 2), "tra", "first line is the transaction");
+    is_str(field(line_at(o, 0), 3), "0", "a transaction does not count in globalOps");
+    is_str(field(line_at(o, 0), 9), "tra", "nature tra");
+    is_str(field(line_at(o, 0), 10), "myid.77.1", "transaction id");
+    is_str(field(line_at(o, 0), 12), "7.69", "transaction local thru: 1 op / 0.13 s");
+    int parts_ok = 1;
+    for (int i = 1; i <= 3; i++) {
+        const char *l = line_at(o, i);
+        parts_ok &= !strcmp(field(l, 9), "part") && !strcmp(field(l, 10), "myid.77.1") &&
+                    !strcmp(field(l, 11), "0") && !strcmp(field(l, 12), "-1") &&
+                    atoi(field(l, 3)) == i;
+    }
+    ok(parts_ok, "parts: same transaction id, opcount 0, thru -1, globalOps 1..3");
+    is_str(field(line_at(o, 4), 9), "solo", "then a solo request");
+    is_str(field(line_at(o, 4), 10), "None", "solo: transaction id None");
+    const char *e = slurp(err);
+    is_int(count_lines(e), 1, "one error line");
+    like(e, " ERROR myid.77.Dummy.0.RMngr.R1-EXEC rc=16: R1 went wrong\n",
+         "the message is on the failing request");
+    struct lg_collector_totals t = totals();
+    is_int(t.requests, 4, "4 requests");
+    is_int(t.transactions, 1, "1 transaction");
+    is_int(t.errors, 2, "errors: the failed transaction and its failed request");
+    send_stop(&w, LG_STOP_DONE, 2, 0, 300 * MS, 0);
+    lg_collector_worker_exit(coll, 0, 0, 300 * MS);
+    is_int(lg_collector_finish(coll, 0, 300 * MS), 0, "finish 0");
+    e = slurp(err);
+    like(e, "  tra  RMngr                         1        1", "the transaction has its own row");
+    like(e, "  req  RMngr.R1-EXEC                 1        1", "request row with its error");
+    like(e, "  req  RMngr.R0-EXEC                 2        0", "request name used in and out");
+    end_run();
+}
+
+/* Messages belong to the record right after them, and to nothing else. */
+static void test_error_text(void)
+{
+    struct fw w = { 0, 5, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 5, 0);
+    send_start(&w, 0);
+    send_name(&w, 0, "RMngr.R-EXEC");
+    send_name(&w, 1, "setUp");
+    send_req(&w, 0, 16, 1, 0, MS); /* no text */
+    send_text(&w, "stale");
+    send_req(&w, 0, 0, 2, MS, 2 * MS); /* ok: the text goes nowhere */
+    send_req(&w, 0, 16, 3, 2 * MS, 3 * MS);
+    char longmsg[200];
+    memset(longmsg, 'x', sizeof longmsg - 1);
+    longmsg[sizeof longmsg - 1] = '\0';
+    memcpy(longmsg, "multi\nline", 10);
+    send_text(&w, longmsg); /* five chunks */
+    send_req(&w, 0, 16, 4, 3 * MS, 4 * MS);
+    send_text(&w, "hook failed");
+    struct lg_record r = { .type = LG_REC_ERR, .rc = 16, .name = 1, .step = 1 };
+    r.u.ev.end_ns = 5 * MS;
+    send(&w, r, 5 * MS);
+    const char *e = slurp(err);
+    is_int(count_lines(e), 4, "four error lines");
+    like(line_at(e, 0), "R-EXEC rc=16: (no message)", "a failure without text");
+    like(line_at(e, 1), "R-EXEC rc=16: (no message)", "a stale text is not attached later");
+    like(line_at(e, 2), "R-EXEC rc=16: multi | linexxxx", "a chunked message, on one line");
+    is_int(strlen(line_at(e, 2)), strlen("00:00:00.004000 ERROR myid.5.Dummy.0.RMngr.R-EXEC "
+                                         "rc=16: ") + 199 + 2,
+           "all five chunks are joined");
+    like(line_at(e, 3), "ERROR myid.5.Dummy.1.setUp rc=16: hook failed", "hook error line");
+    is_int(count_lines(slurp(out)), 4, "ERR records make no event line");
+    is_int(totals().errors, 4, "4 errors counted");
+    end_run();
+}
+
+/* Interval throughput, gThru in the lines, the high-water marks. */
+static void test_intervals(void)
+{
+    struct fw w = { 0, 9, 0 };
+    start(LG_OUT_LONG, 1);
+    lg_collector_add_worker(coll, 0, 0, 9, 0);
+    is_int(lg_collector_tick(coll, 0), S, "first tick due at 1 s");
+    send_start(&w, 500 * MS);
+    send_name(&w, 0, "n");
+    uint64_t op = 0;
+    for (int i = 0; i < 10; i++, op++) /* 10 in [0.5, 1) */
+        send_req(&w, 0, 0, op + 1, 500 * MS + i * 10 * MS, 510 * MS + i * 10 * MS);
+    is_int(lg_collector_tick(coll, S), 2 * S, "tick at 1 s: next at 2 s");
+    send_req(&w, 0, 0, ++op, S, S + 200 * MS);
+    const char *o = slurp(out);
+    like(line_at(o, 10), " gThru=15.71 ", "partial first interval: gThru = 11 / 0.7 s");
+    for (int i = 1; i < 20; i++, op++) /* 20 in [1, 2) */
+        send_req(&w, 0, 0, op + 1, S + i * 40 * MS, S + i * 40 * MS + MS);
+    lg_collector_backlog(coll, 640, 1500 * MS);
+    lg_collector_backlog(coll, 130, 1600 * MS);
+    is_int(lg_collector_tick(coll, 2 * S + MS), 3 * S, "tick at 2.001 s: next at 3 s");
+    send_req(&w, 0, 0, ++op, 2 * S, 2 * S + 5 * MS);
+    o = slurp(out);
+    like(line_at(o, 30), " q=2 ops=31 gThru=20.00 ", "full interval: gThru = 20 / 1 s");
+    for (int i = 1; i < 40; i++, op++) /* 40 in [2, 3) */
+        send_req(&w, 0, 0, op + 1, 2 * S + i * 20 * MS, 2 * S + i * 20 * MS + MS);
+    lg_collector_tick(coll, 3 * S);
+    send_req(&w, 0, 0, ++op, 2 * S + 900 * MS, 2 * S + 990 * MS); /* late: into [3, 4) */
+    lg_collector_tick(coll, 4 * S);
+    const char *e = slurp(err);
+    is_str(line_at(e, 0),
+           "[   1.0s] reqs 10 tra 0 err 0 | 10.0/s | workers 1 started 0 ended 1 active | "
+           "backlog 0",
+           "periodic line at 1 s");
+    like(line_at(e, 1), "[   2.0s] reqs 30 tra 0 err 0 | 20.0/s |", "20 req/s over [1, 2)");
+    like(line_at(e, 1), "| backlog 2", "backlog in records");
+    like(line_at(e, 2), "[   3.0s] reqs 70 tra 0 err 0 | 40.0/s |", "40 req/s over [2, 3)");
+    like(line_at(e, 3), "[   4.0s] reqs 71 tra 0 err 0 | 1.0/s |", "a late request: next one");
+    send_stop(&w, LG_STOP_DONE, op, 500 * MS, 4 * S + 500 * MS, 0);
+    lg_collector_worker_exit(coll, 0, 0, 4 * S + 500 * MS);
+    is_int(lg_collector_finish(coll, 0, 4 * S + 600 * MS), 0, "finish 0");
+    e = slurp(err);
+    like(e, "throughput high-water mark: 40.00 req/s in the interval ending at 3.0 s",
+         "throughput high-water mark and when");
+    like(e, "pipe backlog high-water mark: 10 records at 1.500 s", "backlog high-water mark");
+    like(e, "throughput: global 17.75 req/s", "global = 71 requests / 4 s of load");
+    end_run();
+}
+
+/* A gap in seq is a loss; finish says so and fails. */
+static void test_gap(void)
+{
+    struct fw w = { 0, 31, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 31, 0);
+    send_start(&w, 0);
+    send_name(&w, 0, "n");
+    send_req(&w, 0, 0, 1, 0, MS);
+    w.seq += 2; /* two records lost */
+    send_req(&w, 0, 0, 4, 3 * MS, 4 * MS);
+    send_stop(&w, LG_STOP_DONE, 4, 0, 5 * MS, 0);
+    lg_collector_worker_exit(coll, 0, 0, 5 * MS);
+    struct lg_collector_totals t = totals();
+    is_int(t.lost, 2, "the gap counts 2 lost records");
+    is_int(t.sent, 7, "the worker said 7");
+    is_int(t.received, 5, "5 arrived");
+    is_int(lg_collector_finish(coll, 0, 5 * MS), 1, "finish: a loss returns 1");
+    const char *e = slurp(err);
+    like(e, "ERROR worker 0 (pid 31): 2 records lost (records 3 to 4)", "the gap, when seen");
+    like(e, "*** RECORDS LOST", "a loud line at the end");
+    like(e, "worker 0 (pid 31) sent 7 records, 5 received, 2 lost", "per-worker account");
+    like(e, "result: FAILED", "verdict FAILED");
+    end_run();
+}
+
+/* Killed and failing workers are named with their pid and reason. */
+static void test_bad_workers(void)
+{
+    struct fw a = { 0, 2001, 0 }, b = { 1, 2002, 0 }, c3 = { 2, 2003, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 2001, 0);
+    lg_collector_add_worker(coll, 1, 0, 2002, 0);
+    lg_collector_add_worker(coll, 2, 0, 2003, 0);
+    send_start(&a, 0);
+    send_name(&a, 0, "n");
+    send_req(&a, 0, 0, 1, 0, MS);
+    lg_collector_worker_exit(coll, 0, SIGKILL, 2 * MS); /* as waitpid reports a SIGKILL */
+    send_start(&b, 0);
+    send_stop(&b, LG_STOP_DONE, 0, 0, MS, 0);
+    lg_collector_worker_exit(coll, 1, 2 << 8, 2 * MS); /* exit(2) */
+    send_text(&c3, "cannot load cuts/Nope.lua");
+    send_stop(&c3, LG_STOP_FAILED, 0, 0, MS, 0);
+    lg_collector_worker_exit(coll, 2, 1 << 8, 2 * MS);
+    struct lg_collector_totals t = totals();
+    is_int(t.started, 2, "the failed worker never started");
+    is_int(t.ended, 2, "the killed worker counts as ended");
+    is_int(lg_collector_finish(coll, 0, 3 * MS), 1, "finish: bad workers return 1");
+    const char *e = slurp(err);
+    like(e, "worker 0 (pid 2001) killed by signal 9 after 3 records", "killed worker");
+    like(e, "worker 1 (pid 2002) exited with code 2", "non-zero exit");
+    like(e, "worker 2 (pid 2003) failed: cannot load cuts/Nope.lua", "failed worker and why");
+    end_run();
+}
+
+/* One worker, one way to end: what lg_collector_finish returns. */
+enum ending { END_CLEAN, END_EXIT2, END_FAILED, END_KILLED, END_TAIL_LOST, END_DUPLICATE };
+
+static int verdict(enum ending how)
+{
+    struct fw w = { 0, 55, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 55, 0);
+    send_start(&w, 0);
+    send_name(&w, 0, "n");
+    send_req(&w, 0, 0, 1, 0, MS);
+    if (how == END_DUPLICATE) {
+        w.seq--;
+        send_req(&w, 0, 0, 2, MS, 2 * MS);
+    }
+    if (how == END_TAIL_LOST)
+        w.seq++; /* the last request never arrived: no gap shows, STOP says more */
+    if (how != END_KILLED)
+        send_stop(&w, how == END_FAILED ? LG_STOP_FAILED : LG_STOP_DONE, 1, 0, 3 * MS, 0);
+    int status = how == END_EXIT2 ? 2 << 8 : how == END_KILLED ? SIGKILL : 0;
+    lg_collector_worker_exit(coll, 0, status, 3 * MS);
+    int rc = lg_collector_finish(coll, 0, 3 * MS);
+    end_run();
+    return rc;
+}
+
+static void test_verdicts(void)
+{
+    is_int(verdict(END_CLEAN), 0, "verdict: STOP done, exit 0, all received: 0");
+    is_int(verdict(END_EXIT2), 1, "verdict: exit code 2: 1");
+    is_int(verdict(END_FAILED), 1, "verdict: STOP failed: 1");
+    is_int(verdict(END_KILLED), 1, "verdict: killed before STOP: 1");
+    is_int(verdict(END_TAIL_LOST), 1, "verdict: sent > received without a gap: 1");
+    is_int(verdict(END_DUPLICATE), 1, "verdict: a record out of sequence: 1");
+}
+
+/* Interrupted: workers stopped by signal are still a clean run. */
+static void test_interrupted(void)
+{
+    struct fw w = { 0, 44, 0 };
+    start(LG_OUT_SHORT, 1);
+    lg_collector_add_worker(coll, 0, 0, 44, 0);
+    send_start(&w, 0);
+    send_stop(&w, LG_STOP_SIGNAL, 0, 0, MS, 0);
+    lg_collector_worker_exit(coll, 0, 0, MS);
+    is_int(lg_collector_finish(coll, 1, MS), 0, "interrupted, all accounted: 0");
+    like(slurp(err), "run interrupted by a signal", "the interruption is said");
+    end_run();
+
+    start(LG_OUT_SHORT, 1);
+    w.seq = 0;
+    lg_collector_add_worker(coll, 0, 0, 44, 0);
+    send_start(&w, 0);
+    lg_collector_worker_exit(coll, 0, 0, MS);
+    is_int(lg_collector_finish(coll, 0, MS), 1, "exit 0 without a STOP record: 1");
+    like(slurp(err), "worker 0 (pid 44) sent no STOP record (1 records received)",
+         "missing STOP reported");
+    end_run();
+}
+
+/* jtl: the transaction line waits for its requests. */
+static void test_jtl(void)
+{
+    struct fw w = { 0, 8, 0 };
+    start(LG_OUT_JTL, 1);
+    lg_collector_add_worker(coll, 0, 0, 8, 0);
+    send_start(&w, 0);
+    send_name(&w, 0, "RMngr");
+    send_ev(&w, LG_REC_TRA, 0, 16, 1, 1, 0, 30 * MS);
+    send_name(&w, 1, "RMngr.R0-EXEC"); /* names may come inside */
+    send_ev(&w, LG_REC_REQ, 1, 0, 0, 1, 0, 10 * MS);
+    send_text(&w, "oops");
+    send_ev(&w, LG_REC_REQ, 1, 16, 0, 1, 10 * MS, 20 * MS);
+    send_ev(&w, LG_REC_REQ, 1, 0, 0, 1, 20 * MS, 30 * MS);
+    const char *o = slurp(out);
+    is_int(count_lines(o), 4, "header and the 3 requests; the transaction waits");
+    send_req(&w, 1, 0, 2, 40 * MS, 41 * MS);
+    o = slurp(out);
+    is_int(count_lines(o), 6, "the next operation releases it");
+    like(line_at(o, 0), "timeStamp,elapsed,label,", "header first");
+    like(line_at(o, 2), ",16,oops,myid 1-1,text,false,oops,", "failed part");
+    like(line_at(o, 4),
+         ",30,RMngr,16,\"Number of samples in transaction : 3, number of failing samples : 1\","
+         "myid 1-1,text,false,oops,",
+         "transaction line with its counts and its first failure");
+    like(line_at(o, 5), ",1,RMngr.R0-EXEC,0,OK,", "then the solo request");
+    send_ev(&w, LG_REC_TRA, 0, 0, 3, 3, 50 * MS, 60 * MS);
+    send_ev(&w, LG_REC_REQ, 1, 0, 0, 3, 50 * MS, 60 * MS);
+    lg_collector_worker_exit(coll, 0, SIGKILL, 70 * MS);
+    o = slurp(out);
+    like(line_at(o, 7), "Number of samples in transaction : 1, number of failing samples : 0",
+         "a dead worker's held transaction is written at its exit");
+    lg_collector_finish(coll, 0, 70 * MS);
+    end_run();
+}
+
+/* Two lines, workers added late, a worker never added, long names. */
+static void test_lines_and_growth(void)
+{
+    struct fw a = { 0, 10, 0 }, b = { 40, 11, 0 }, c3 = { 70, 12, 0 };
+    const char *longname = "RMngr.a-very-long-request-name-that-needs-three-chunks-"
+                           "to-cross-the-pipe-in-name-records-really";
+    start(LG_OUT_RAW, 2);
+    lg_collector_add_worker(coll, 0, 0, 10, 0);
+    send_start(&a, 0);
+    send_name(&a, 0, longname);
+    send_req(&a, 0, 0, 1, 0, MS);
+    lg_collector_add_worker(coll, 40, 1, 11, 5 * MS); /* open model: a late worker */
+    send_start(&b, 5 * MS);
+    send_name(&b, 3, longname);
+    send_req(&b, 3, 0, 1, 5 * MS, 6 * MS);
+    send_start(&c3, 7 * MS); /* never declared: line 0 */
+    send_req(&c3, 9, 16, 1, 7 * MS, 8 * MS); /* name 9 never defined */
+    const char *o = slurp(out);
+    is_int(count_lines(o), 3, "raw: one JSON line per request");
+    like(line_at(o, 0), "\"fullId\":\"myid.10.Dummy.0.RMngr.a-very-long-request-name-that-needs-",
+         "long name rebuilt from its chunks");
+    like(line_at(o, 1), "\"fullId\":\"two.11.Other.0.", "line 2 prefix");
+    like(line_at(o, 1), "\"step\":\"x\"", "line 2 step string");
+    like(line_at(o, 2), "\"name\":\"?name9\"", "an undefined name is visible");
+    send_stop(&a, LG_STOP_DONE, 1, 0, 10 * MS, 0);
+    send_stop(&b, LG_STOP_DONE, 1, 5 * MS, 10 * MS, 0);
+    send_stop(&c3, LG_STOP_DONE, 1, 7 * MS, 10 * MS, 0);
+    lg_collector_worker_exit(coll, 0, 0, 10 * MS);
+    lg_collector_worker_exit(coll, 40, 0, 10 * MS);
+    lg_collector_worker_exit(coll, 70, 0, 10 * MS);
+    is_int(lg_collector_finish(coll, 0, 10 * MS), 0, "finish 0");
+    const char *e = slurp(err);
+    is_int(count_of(e, longname), 2, "the name has a row in each line");
+    like(e, "line 1: id myid, cut Dummy, 2 workers started", "line 1 table");
+    like(e, "line 2: id two, cut Other, 1 workers started", "line 2 table");
+    like(e, "all lines:", "run totals over the lines");
+    end_run();
+}
+
+int main(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    lg_clock_epoch_wall_ns = 0;
+    test_two_workers();
+    test_transaction();
+    test_error_text();
+    test_intervals();
+    test_gap();
+    test_bad_workers();
+    test_verdicts();
+    test_interrupted();
+    test_jtl();
+    test_lines_and_growth();
+    return done_testing();
+}
