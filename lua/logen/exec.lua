@@ -1,0 +1,45 @@
+-- logen.exec -- the equivalent of Pylogen's @Executor.exec decorator.
+--
+-- exec(fn) returns a function that times every call of fn: it finds the
+-- request among the call's first two arguments (so it wraps methods and
+-- plain functions alike), stamps its begin, calls fn protected, stamps its
+-- end and sets rc 0. If fn raises, the request gets rc 16 and the error
+-- text, and the caller carries on. fn may set request.rc and request.error
+-- itself (an HTTP status, say) without raising.
+local ffi = require "logen.ffi"
+local Request = require("logen.request").Request
+
+local C = ffi.C
+local RC_ERROR = ffi.RC_ERROR
+local getmetatable, pcall, tostring, error = getmetatable, pcall, tostring, error
+
+local function finish(req, ok, ...)
+    local t = C.lg_ffi_now() * 1e-9
+    req["end"] = t
+    req.duration = t - req.begin
+    if ok then
+        return ...
+    end
+    local e = ...
+    req.rc = RC_ERROR
+    req.error = type(e) == "string" and e or tostring(e)
+    return nil
+end
+
+return function(fn)
+    if type(fn) ~= "function" then
+        error("logen.exec: expected a function, got " .. type(fn), 2)
+    end
+    return function(a, b, ...)
+        local req = a
+        if getmetatable(req) ~= Request then
+            req = b
+            if getmetatable(req) ~= Request then
+                error("logen.exec: no request among the first two arguments", 2)
+            end
+        end
+        req.rc, req.error, req.done = 0, nil, true
+        req.begin = C.lg_ffi_now() * 1e-9
+        return finish(req, pcall(fn, a, b, ...))
+    end
+end

@@ -1,0 +1,24 @@
+-- logen.ffi -- the C functions of the worker, declared once for the FFI.
+-- These prototypes mirror src/lg_ffi.h (a test checks they agree). They
+-- never raise and never call back into Lua; times are ns on the run clock.
+local ffi = require "ffi"
+
+ffi.cdef [[
+double lg_ffi_now(void);
+int lg_ffi_sleep_until(double t_ns);
+int lg_ffi_stopping(void);
+int lg_ffi_name(const char *s, size_t len);
+void lg_ffi_text(const char *s, size_t len);
+void lg_ffi_record(int type, int rc, int name, int step, double opcount, double tra,
+                   double begin_ns, double end_ns, double inlen, double outlen);
+void lg_ffi_start(double t_ns);
+void lg_ffi_log(int level, const char *s, size_t len);
+int lg_ffi_verbosity(void);
+]]
+
+return {
+    C = ffi.C,
+    -- record types, as enum lg_rec_type in src/record.h
+    REQ = 1, TRA = 2, ERR = 3,
+    RC_ERROR = 16,
+}

@@ -1,0 +1,165 @@
+-- logen.runner -- the worker's loop: builds the CUT once, runs its hooks in
+-- Pylogen's order and turns each step's requests into records.
+--
+-- A step with one request is a request record; a step with several is a
+-- transaction record (duration = the sum of its requests', rc = the highest
+-- of theirs) followed by its request records, all with one transaction id.
+-- A hook that raises outside logen.exec becomes an error record, and the
+-- worker carries on with the next step.
+--
+-- Pauses keep an ideal timeline: it advances by the measured work plus the
+-- pause, and sleeps go to absolute deadlines on it, so oversleeping once is
+-- absorbed by the next pause instead of accumulating.
+local ffi = require "logen.ffi"
+local cjson = require "cjson"
+
+local C = ffi.C
+local REQ, TRA, ERR = ffi.REQ, ffi.TRA, ffi.ERR
+local pcall, tonumber, type = pcall, tonumber, type
+local huge = math.huge
+
+local M = {}
+
+-- Loads a CUT file and returns its class; raises one line naming the file.
+function M.load_cut(path, name)
+    local chunk, err = loadfile(path)
+    if not chunk then
+        error(err, 0)
+    end
+    local ok, cls = pcall(chunk)
+    if not ok then
+        error(tostring(cls), 0)
+    end
+    if type(cls) ~= "table" then
+        error(("%s: a CUT file must return its class (it returned %s)"):format(path, type(cls)), 0)
+    end
+    if type(cls.func) ~= "function" then
+        error(("%s: CUT %s has no func"):format(path, name), 0)
+    end
+    return cls
+end
+
+-- A step value is a number when it reads as one ("384"), else the string.
+local function step_values(steps)
+    local t = {}
+    for i = 1, #steps do
+        t[i] = tonumber(steps[i]) or steps[i]
+    end
+    return t
+end
+
+local function hooks(cut, step)
+    cut:resetBeforeStep()
+    cut:setStep(step)
+    cut:genDatas()
+    cut:processDatas()
+    cut:func()
+end
+
+local function record_request(r, rm, step, opcount, tra)
+    local err = r.error
+    if err then
+        C.lg_ffi_text(err, #err)
+    end
+    C.lg_ffi_record(REQ, r.rc, rm:label(r.name), step, opcount, tra,
+                    r.begin * 1e9, r["end"] * 1e9, r.inlen, r.outlen)
+end
+
+-- Sends the records of one step; returns the worker's new op count.
+local function record_step(rm, step, opcount)
+    local n, list = rm.n, rm.list
+    if n == 1 then
+        local r = list[1]
+        if r.done then
+            opcount = opcount + 1
+            record_request(r, rm, step, opcount, 0)
+        end
+        return opcount
+    end
+    local sum, rc, inlen, outlen, first, k = 0, 0, 0, 0, nil, 0
+    for i = 1, n do
+        local r = list[i]
+        if r.done then
+            k = k + 1
+            first = first or r
+            sum = sum + r.duration
+            if r.rc > rc then rc = r.rc end
+            inlen, outlen = inlen + r.inlen, outlen + r.outlen
+        end
+    end
+    if k == 0 then
+        return opcount
+    end
+    opcount = opcount + 1
+    local b = first.begin * 1e9
+    C.lg_ffi_record(TRA, rc, rm:tralabel(), step, opcount, opcount, b, b + sum * 1e9, inlen, outlen)
+    for i = 1, n do
+        if list[i].done then
+            record_request(list[i], rm, step, 0, opcount)
+        end
+    end
+    return opcount
+end
+
+local function record_error(rm, step, err)
+    local msg = type(err) == "string" and err or tostring(err)
+    local t = C.lg_ffi_now()
+    C.lg_ffi_text(msg, #msg)
+    C.lg_ffi_record(ERR, ffi.RC_ERROR, rm:label("hooks"), step, 0, 0, t, t, 0, 0)
+end
+
+-- The worker's main: o is the options table built by src/worker.c.
+function M.main(o)
+    local Cut = M.load_cut(o.cut_path, o.cut_name)
+    local extra = cjson.decode(o.extra or "{}")
+    local steps = step_values(o.steps)
+    local nsteps = #steps
+    local cut = Cut:new(o, extra)
+    local rm = cut.requestsManager
+
+    if C.lg_ffi_sleep_until(o.start_ns) ~= 0 then
+        return
+    end
+    local now = C.lg_ffi_now()
+    C.lg_ffi_start(now)
+
+    local deadline, loops = huge, o.loops
+    if o.duration > 0 then
+        deadline, loops = o.start_ns + o.duration * 1e9, huge
+    end
+    local pausestep, pauseloop = o.pausestep * 1e9, o.pauseloop * 1e9
+    local ideal, wake = now, now
+    local function pause(ns)
+        local t = C.lg_ffi_now()
+        ideal = ideal + (t - wake) + ns
+        local stop = C.lg_ffi_sleep_until(ideal) ~= 0
+        wake = C.lg_ffi_now()
+        return stop
+    end
+
+    local opcount, loop = 0, 0
+    while loop < loops and C.lg_ffi_now() < deadline do
+        loop = loop + 1
+        cut:resetBeforeSteps()
+        for i = 1, nsteps do
+            local ok, err = pcall(hooks, cut, steps[i])
+            -- the hook may have swapped the manager (a named transaction)
+            rm = cut.requestsManager
+            opcount = record_step(rm, i - 1, opcount)
+            if not ok then
+                record_error(rm, i - 1, err)
+            end
+            if C.lg_ffi_stopping() ~= 0 then
+                return
+            end
+            if pausestep > 0 and pause(pausestep) then
+                return
+            end
+        end
+        if pauseloop > 0 and pause(pauseloop) then
+            return
+        end
+    end
+end
+
+return M
