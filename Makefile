@@ -58,7 +58,7 @@ LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all run test unit e2e bench install clean asan deps FORCE
+.PHONY: all run test unit-bins bench install clean asan deps FORCE
 .DEFAULT_GOAL := all
 
 all: $(B)/logen
@@ -88,22 +88,17 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/tap.h $(B)/.flags
 asan:
 	$(MAKE) SANITIZER=address,undefined OPT=-O1
 
-# The unit tests run sanitized; the end-to-end tests drive the optimised
-# binary as a user would.
-unit: deps
-	$(MAKE) SANITIZER=address,undefined OPT=-O1 unit-bins
-	prove -e '' build/asan/tests/
-
 unit-bins: $(UNIT_BINS)
 
-e2e: deps all
-	LOGEN=$(CURDIR)/build/logen prove -r tests/e2e/
+# The unit tests run sanitized (ASan + UBSan); the end-to-end tests drive
+# the optimised binary as a user would. One prove run, one closing line.
+ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRCS))
+E2E_TESTS := $(wildcard tests/e2e/*.t)
 
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZER=address,undefined OPT=-O1 unit-bins
-	LOGEN=$(CURDIR)/build/logen prove -e '' build/asan/tests/ :: && \
-	    LOGEN=$(CURDIR)/build/logen prove -r tests/e2e/
+	LOGEN=$(CURDIR)/build/logen prove --exec '' $(ASAN_UNIT_BINS) $(E2E_TESTS)
 
 run: deps
 	$(MAKE) all

@@ -9,6 +9,7 @@
  * pairs in order, so the command line wins over the file. Schedule and burst
  * are kept as the text given, their syntax not checked yet. */
 #include "cli.h"
+#include "generator.h"
 #include "json.h"
 #include "mem.h"
 
@@ -765,6 +766,25 @@ static int pairs_apply(struct cli *c, const struct cut *cut)
     return 0;
 }
 
+/* Checks what no single option can: the open-model syntax (the generator
+ * owns it) and options that bound each other. */
+static int config_check(struct cli *c)
+{
+    const struct lg_config *cfg = c->cfg;
+    struct lg_schedule sched;
+    struct lg_burst burst;
+    char msg[512];
+
+    if (lg_schedule_parse(cfg->schedule, &sched, msg, sizeof msg) < 0)
+        return cli_err(c, "%s", msg);
+    lg_schedule_free(&sched);
+    if (lg_burst_parse(cfg->burst, &burst, msg, sizeof msg) < 0)
+        return cli_err(c, "%s", msg);
+    if (cfg->maxproc > 0 && cfg->prefork > cfg->maxproc)
+        return cli_err(c, "--prefork %ld is above --maxproc %ld", cfg->prefork, cfg->maxproc);
+    return 0;
+}
+
 int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
     struct cli c = { cfg, err, errlen };
@@ -782,7 +802,7 @@ int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t
     rc = 0;
     if (cut.stop)
         goto out; /* --help, --version: no value is checked, no file read */
-    if (defaults_read(&c, cut.defaults) < 0 || pairs_apply(&c, &cut) < 0)
+    if (defaults_read(&c, cut.defaults) < 0 || pairs_apply(&c, &cut) < 0 || config_check(&c) < 0)
         rc = -1;
 out:
     free(cut.pairs);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "generator.h"
 #include "record.h"
 
 /* One line of the run (the whole run, or one scenario line). Borrowed: the
@@ -24,6 +25,8 @@ struct lg_line_info {
     const char *cut;           /* CUT class name, e.g. "Dummy" */
     char *const *steps;        /* the line's steps, indexed by record.step */
     int nsteps;
+    int open;                  /* open model: records carry intended times */
+    const struct lg_schedule *schedule; /* open model: its phases; NULL when closed */
 };
 
 struct lg_collector_opts {
@@ -65,6 +68,24 @@ void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg
  * signal. Returns 0 when every record every worker sent was received and
  * every worker ended normally, else 1. */
 int lg_collector_finish(struct lg_collector *c, int interrupted, lg_ns_t now);
+
+/* Open model: the generator process of line `line` writes to the pipe as
+ * `worker` (LG_REC_PHASE records); it is not a worker in any count. */
+void lg_collector_add_generator(struct lg_collector *c, int worker, int line, int pid, lg_ns_t now);
+
+/* Open model: the job queue of line `line` held `depth` events at `now`. */
+void lg_collector_queue(struct lg_collector *c, int line, long depth, lg_ns_t now);
+
+/* What the controller needs to know of an open line. */
+struct lg_line_state {
+    int ready;            /* workers whose START arrived */
+    int live;             /* ready workers not yet ended */
+    int phases_done;      /* LG_REC_PHASE records received */
+    uint64_t generated;   /* events queued, from the PHASE records */
+    uint64_t processed;   /* LG_REC_JOB records */
+    uint64_t dropped;     /* LG_REC_DROP records */
+};
+void lg_collector_line_state(const struct lg_collector *c, int line, struct lg_line_state *st);
 
 /* Counters the tests and the caller read. */
 struct lg_collector_totals {

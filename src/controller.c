@@ -2,8 +2,16 @@
  *
  * One poll(2) over the stats pipe and a signalfd (SIGCHLD, SIGINT,
  * SIGTERM): the end of the last worker is seen at once, never by polling on
- * a delay. After the last worker is reaped the pipe is drained: every
- * writer is gone, so what is left in it is all there will be. */
+ * a delay. After the last process is reaped the pipe is drained: every
+ * writer is gone, so what is left in it is all there will be.
+ *
+ * Open-model lines follow Pylogen's controller: prefork workers and wait
+ * until all are ready, then fork the generator; every --controllerDelay,
+ * one more worker when more than --trigger events wait (and check again
+ * ten times sooner), one fewer after --decrease quiet periods. When the
+ * generator has queued its last event it exits, which closes the queue:
+ * idle workers read its end and stop by themselves, so the run ends as
+ * soon as every event is processed. */
 #include "controller.h"
 
 #include <errno.h>
@@ -17,6 +25,9 @@
 
 #include "clock.h"
 #include "collector.h"
+#include "dispatch.h"
+#include "generator.h"
+#include "jobq.h"
 #include "log.h"
 #include "mem.h"
 #include "pool.h"
@@ -25,29 +36,131 @@
 
 #define GRACE_NS (1500 * 1000 * 1000LL) /* SIGTERM to SIGKILL */
 #define PIPE_BYTES (1 << 20)            /* room for bursts before workers wait */
+#define NEVER INT64_MAX
+
+/* The state of one line of the run. */
+struct ctl_line {
+    const struct lg_run_line *rl;
+    int open;
+    /* open model only */
+    struct lg_schedule schedule;
+    struct lg_burst burst;
+    int job_r, job_w;       /* the job queue; job_w is closed once the generator runs */
+    int gen_worker;         /* the generator's writer index, -1 before it starts */
+    lg_ns_t next_check;     /* next controller period */
+    int quiet;              /* consecutive periods without backlog */
+    int live;               /* workers forked and not reaped */
+    long spawned;           /* workers forked so far */
+};
 
 struct ctl {
     const struct lg_run *run;
     struct lg_collector *coll;
     struct lg_pool *pool;
     struct lg_statpipe_reader *reader;
+    struct ctl_line *lines;
+    int *worker_line;       /* writer index -> line */
+    int nworkers, capworkers;
     int pipe_w;
     int sfd;
-    int interrupted;     /* the signal that stopped the run, 0 if none */
-    lg_ns_t kill_at;     /* when still-live workers get SIGKILL, 0: not armed */
+    int interrupted;        /* the signal that stopped the run, 0 if none */
+    int failed;             /* the controller itself gave up (fork failed...) */
+    lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
 };
 
+/* What a child needs: a copy lives in the child after the fork, so one on
+ * the parent's stack is enough. */
 struct spawn_ctx {
     struct ctl *ctl;
+    int is_generator;
     struct lg_worker_args args;
+    struct lg_dispatch_args gen;
 };
+
+/* Closes, in a child, the descriptors that are the parent's alone. */
+static void ctl_child_close(struct ctl *ctl, int keep_job_r, int keep_job_w)
+{
+    close(ctl->reader->fd);
+    close(ctl->sfd);
+    for (int l = 0; l < ctl->run->nlines; l++) {
+        struct ctl_line *ln = &ctl->lines[l];
+        if (ln->job_r >= 0 && ln->job_r != keep_job_r)
+            close(ln->job_r);
+        if (ln->job_w >= 0 && ln->job_w != keep_job_w)
+            close(ln->job_w);
+    }
+}
 
 static int ctl_child(void *p)
 {
     struct spawn_ctx *s = p;
-    close(s->ctl->reader->fd);
-    close(s->ctl->sfd);
+    if (s->is_generator) {
+        ctl_child_close(s->ctl, -1, s->gen.job_fd);
+        return lg_dispatch_run(&s->gen);
+    }
+    ctl_child_close(s->ctl, s->args.job_fd, -1);
     return lg_worker_run(&s->args);
+}
+
+static int ctl_new_writer(struct ctl *ctl, int line)
+{
+    if (ctl->nworkers == ctl->capworkers) {
+        ctl->capworkers = ctl->capworkers ? 2 * ctl->capworkers : 64;
+        ctl->worker_line = lg_realloc(ctl->worker_line, (size_t)ctl->capworkers * sizeof(int));
+    }
+    ctl->worker_line[ctl->nworkers] = line;
+    return ctl->nworkers++;
+}
+
+/* Forks worker number `index` of line l. Returns 0 or -1. */
+static int ctl_spawn_worker(struct ctl *ctl, int l, long index, lg_ns_t start_ns)
+{
+    struct ctl_line *ln = &ctl->lines[l];
+    if (ctl->nworkers > UINT16_MAX - 1) {
+        lg_log(LG_LOG_ERROR, "line %d: no more than 65535 workers in a run", l + 1);
+        return -1;
+    }
+    int w = ctl_new_writer(ctl, l);
+    struct spawn_ctx s = { .ctl = ctl };
+    s.args = (struct lg_worker_args){
+        .cfg = ln->rl->cfg, .lua_path = ctl->run->lua_path, .cut_path = ln->rl->cut_path,
+        .cut_name = ln->rl->cut_name, .worker = w, .index = (int)index, .start_ns = start_ns,
+        .pipe_fd = ctl->pipe_w, .job_fd = ln->open ? ln->job_r : -1,
+    };
+    pid_t pid = lg_pool_spawn(ctl->pool, w, ctl_child, &s);
+    if (pid < 0) {
+        lg_log(LG_LOG_ERROR, "cannot start worker %d: %s", w, strerror((int)-pid));
+        return -1;
+    }
+    lg_collector_add_worker(ctl->coll, w, l, (int)pid, lg_clock_now());
+    ln->live++;
+    ln->spawned++;
+    return 0;
+}
+
+static int ctl_spawn_generator(struct ctl *ctl, int l)
+{
+    struct ctl_line *ln = &ctl->lines[l];
+    const struct lg_config *c = ln->rl->cfg;
+    int w = ctl_new_writer(ctl, l);
+    lg_ns_t now = lg_clock_now(), start = lg_clock_from_s(c->postpone);
+    struct spawn_ctx s = { .ctl = ctl, .is_generator = 1 };
+    s.gen = (struct lg_dispatch_args){
+        .schedule = &ln->schedule, .burst = ln->burst, .arrival = c->arrival,
+        .seed = (uint64_t)lg_clock_wall_ns(now) ^ (uint64_t)l, .start_ns = start > now ? start : now,
+        .job_fd = ln->job_w, .stats_fd = ctl->pipe_w, .worker = w,
+    };
+    pid_t pid = lg_pool_spawn(ctl->pool, w, ctl_child, &s);
+    if (pid < 0) {
+        lg_log(LG_LOG_ERROR, "cannot start the generator: %s", strerror((int)-pid));
+        return -1;
+    }
+    lg_collector_add_generator(ctl->coll, w, l, (int)pid, now);
+    ln->gen_worker = w;
+    close(ln->job_w); /* the generator is the queue's only writer now */
+    ln->job_w = -1;
+    ln->next_check = now + lg_clock_from_s(c->controller_delay);
+    return 0;
 }
 
 static void ctl_feed_cb(const struct lg_record *rec, void *p)
@@ -70,39 +183,47 @@ static int ctl_read(struct ctl *ctl, int rounds)
     return 0;
 }
 
-static int ctl_spawn_all(struct ctl *ctl, struct spawn_ctx *slots)
+/* Closed lines fork every worker now, each sleeping to its start; open
+ * lines fork their prefork. */
+static int ctl_spawn_initial(struct ctl *ctl)
 {
-    int w = 0;
     for (int l = 0; l < ctl->run->nlines; l++) {
-        const struct lg_run_line *line = &ctl->run->lines[l];
-        for (long i = 0; i < line->cfg->process; i++, w++) {
-            struct spawn_ctx *s = &slots[w];
-            s->ctl = ctl;
-            s->args = (struct lg_worker_args){
-                .cfg = line->cfg, .lua_path = ctl->run->lua_path, .cut_path = line->cut_path,
-                .cut_name = line->cut_name, .worker = w, .index = (int)i,
-                .start_ns = lg_clock_from_s(line->cfg->postpone + (double)i * line->cfg->rampup),
-                .pipe_fd = ctl->pipe_w,
-            };
-            pid_t pid = lg_pool_spawn(ctl->pool, w, ctl_child, s);
-            if (pid < 0) {
-                lg_log(LG_LOG_ERROR, "cannot start worker %d: %s", w, strerror((int)-pid));
+        const struct lg_config *c = ctl->lines[l].rl->cfg;
+        long n = ctl->lines[l].open ? c->prefork : c->process;
+        for (long i = 0; i < n; i++) {
+            lg_ns_t start = ctl->lines[l].open ? 0 : lg_clock_from_s(c->postpone + (double)i * c->rampup);
+            if (ctl_spawn_worker(ctl, l, i, start) < 0)
                 return -1;
-            }
-            lg_collector_add_worker(ctl->coll, w, l, (int)pid, lg_clock_now());
         }
     }
     return 0;
 }
 
-static void ctl_stop_all(struct ctl *ctl, int sig)
+/* Stops every process: SIGTERM now, SIGKILL after the grace period, or at
+ * once when asked a second time. */
+static void ctl_stop_all(struct ctl *ctl)
 {
-    if (!ctl->interrupted) {
-        ctl->interrupted = sig;
+    if (!ctl->kill_at) {
         lg_pool_signal(ctl->pool, SIGTERM);
         ctl->kill_at = lg_clock_now() + GRACE_NS;
     } else {
-        lg_pool_signal(ctl->pool, SIGKILL); /* asked twice: no more grace */
+        lg_pool_signal(ctl->pool, SIGKILL);
+    }
+}
+
+static void ctl_interrupt(struct ctl *ctl, int sig)
+{
+    if (!ctl->interrupted)
+        ctl->interrupted = sig;
+    ctl_stop_all(ctl);
+}
+
+/* The controller cannot go on (the reason was logged): end the run, exit 1. */
+static void ctl_fail(struct ctl *ctl)
+{
+    if (!ctl->failed && !ctl->interrupted) {
+        ctl->failed = 1;
+        ctl_stop_all(ctl);
     }
 }
 
@@ -112,23 +233,77 @@ static void ctl_signals(struct ctl *ctl)
     while (read(ctl->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         if (si.ssi_signo == SIGCHLD) {
             int worker, status;
-            ctl_read(ctl, 1 << 20); /* a dead worker's records are all in the pipe */
-            while (lg_pool_reap(ctl->pool, &worker, &status) > 0)
+            ctl_read(ctl, 1 << 20); /* a dead process's records are all in the pipe */
+            while (lg_pool_reap(ctl->pool, &worker, &status) > 0) {
+                struct ctl_line *ln = &ctl->lines[ctl->worker_line[worker]];
+                if (worker != ln->gen_worker)
+                    ln->live--;
                 lg_collector_worker_exit(ctl->coll, worker, status, lg_clock_now());
+            }
         } else {
-            ctl_stop_all(ctl, (int)si.ssi_signo);
+            ctl_interrupt(ctl, (int)si.ssi_signo);
         }
     }
 }
 
-static int ctl_timeout_ms(lg_ns_t now, lg_ns_t next_tick, lg_ns_t kill_at)
+/* Retires the most recent live worker of line l (SIGUSR1: it ends after
+ * its current event). */
+static void ctl_retire_one(struct ctl *ctl, int l)
 {
-    lg_ns_t until = next_tick;
-    if (kill_at && kill_at < until)
-        until = kill_at;
+    for (int w = ctl->nworkers - 1; w >= 0; w--)
+        if (ctl->worker_line[w] == l && w != ctl->lines[l].gen_worker &&
+            lg_pool_signal_one(ctl->pool, w, SIGUSR1) == 0) {
+            lg_log(LG_LOG_INFO, "line %d: retiring worker %d (idle)", l + 1, w);
+            return;
+        }
+}
+
+/* One open line's controller step; returns when it wants to run next. */
+static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
+{
+    struct ctl_line *ln = &ctl->lines[l];
+    const struct lg_config *c = ln->rl->cfg;
+    if (ln->gen_worker < 0) {
+        struct lg_line_state st;
+        lg_collector_line_state(ctl->coll, l, &st);
+        if (ctl->interrupted || ctl->failed)
+            return NEVER;
+        if (ln->live < c->prefork) {
+            lg_log(LG_LOG_ERROR, "line %d: a preforked worker ended before the first event", l + 1);
+            ctl_fail(ctl);
+        } else if (st.ready >= c->prefork && ctl_spawn_generator(ctl, l) < 0) {
+            ctl_fail(ctl);
+        }
+        return ln->gen_worker < 0 ? NEVER : ln->next_check;
+    }
+    long depth = lg_jobq_depth(ln->job_r);
+    lg_collector_queue(ctl->coll, l, depth, now);
+    if (now < ln->next_check || ctl->interrupted || ctl->failed)
+        return ln->next_check;
+    lg_ns_t period = lg_clock_from_s(c->controller_delay);
+    if (depth > c->trigger) {
+        ln->quiet = 0;
+        if (c->maxproc == 0 || ln->live < c->maxproc) {
+            lg_log(LG_LOG_INFO, "line %d: %ld events wait, starting worker %ld", l + 1, depth,
+                   ln->spawned);
+            if (ctl_spawn_worker(ctl, l, ln->spawned, 0) < 0)
+                ctl_fail(ctl);
+        }
+        period /= 10;
+    } else if (depth == 0 && ++ln->quiet >= c->decrease && ln->live > 1) {
+        ln->quiet = 0;
+        ctl_retire_one(ctl, l);
+    }
+    ln->next_check = now + period;
+    return ln->next_check;
+}
+
+static int ctl_timeout_ms(lg_ns_t now, lg_ns_t until)
+{
     if (until <= now)
         return 0;
-    return (int)((until - now + 999999) / 1000000);
+    lg_ns_t ms = (until - now + 999999) / 1000000;
+    return ms > 1000 ? 1000 : (int)ms;
 }
 
 static void ctl_loop(struct ctl *ctl)
@@ -144,10 +319,19 @@ static void ctl_loop(struct ctl *ctl)
             lg_pool_signal(ctl->pool, SIGKILL);
             ctl->kill_at = 0;
         }
-        if (poll(pf, 2, ctl_timeout_ms(now, next_tick, ctl->kill_at)) < 0 && errno != EINTR)
+        lg_ns_t until = next_tick;
+        for (int l = 0; l < ctl->run->nlines; l++) {
+            if (ctl->lines[l].open) {
+                lg_ns_t t = ctl_open_step(ctl, l, now);
+                until = t < until ? t : until;
+            }
+        }
+        if (ctl->kill_at && ctl->kill_at < until)
+            until = ctl->kill_at;
+        if (poll(pf, 2, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
-            ctl_read(ctl, 64);
+            ctl_read(ctl, 16);
         if (pf[1].revents)
             ctl_signals(ctl);
     }
@@ -155,7 +339,7 @@ static void ctl_loop(struct ctl *ctl)
     lg_collector_tick(ctl->coll, lg_clock_now());
 }
 
-static int ctl_open(struct ctl *ctl)
+static int ctl_open_pipes(struct ctl *ctl)
 {
     int fds[2];
     sigset_t mask;
@@ -176,35 +360,76 @@ static int ctl_open(struct ctl *ctl)
     return 0;
 }
 
+/* Per line: the schedule and the job queue of open lines. */
+static int ctl_lines_init(struct ctl *ctl)
+{
+    char err[512];
+    ctl->lines = lg_calloc((size_t)ctl->run->nlines, sizeof(*ctl->lines));
+    for (int l = 0; l < ctl->run->nlines; l++)
+        ctl->lines[l].job_r = ctl->lines[l].job_w = -1;
+    for (int l = 0; l < ctl->run->nlines; l++) {
+        struct ctl_line *ln = &ctl->lines[l];
+        const struct lg_config *c = ctl->run->lines[l].cfg;
+        int fds[2] = { -1, -1 };
+        ln->rl = &ctl->run->lines[l];
+        ln->open = c->openedmodel;
+        ln->gen_worker = -1;
+        if (ln->open && (lg_schedule_parse(c->schedule, &ln->schedule, err, sizeof(err)) < 0 ||
+                         lg_burst_parse(c->burst, &ln->burst, err, sizeof(err)) < 0)) {
+            lg_log(LG_LOG_ERROR, "%s", err); /* cli.c validated it: not expected */
+            return -1;
+        }
+        if (ln->open && lg_jobq_open(fds) < 0) {
+            lg_log(LG_LOG_ERROR, "cannot open the job queue: %s", strerror(errno));
+            return -1;
+        }
+        ln->job_r = fds[0];
+        ln->job_w = fds[1];
+    }
+    return 0;
+}
+
+static void ctl_lines_fini(struct ctl *ctl)
+{
+    for (int l = 0; ctl->lines && l < ctl->run->nlines; l++) {
+        struct ctl_line *ln = &ctl->lines[l];
+        if (ln->job_r >= 0)
+            close(ln->job_r);
+        if (ln->job_w >= 0)
+            close(ln->job_w);
+        if (ln->open)
+            lg_schedule_free(&ln->schedule);
+    }
+    free(ctl->lines);
+}
+
 int lg_controller_run(const struct lg_run *run)
 {
     struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1 };
     struct lg_line_info *info = lg_calloc((size_t)run->nlines, sizeof(*info));
-    long nworkers = 0;
+    int status = 1;
+    if (ctl_lines_init(&ctl) < 0 || ctl_open_pipes(&ctl) < 0)
+        goto out;
     for (int l = 0; l < run->nlines; l++) {
         const struct lg_config *c = run->lines[l].cfg;
         info[l] = (struct lg_line_info){ .id = c->id, .cut = run->lines[l].cut_name,
-                                         .steps = c->steps, .nsteps = c->nsteps };
-        nworkers += c->process;
+                                         .steps = c->steps, .nsteps = c->nsteps,
+                                         .open = ctl.lines[l].open,
+                                         .schedule = ctl.lines[l].open ? &ctl.lines[l].schedule : NULL };
     }
     struct lg_collector_opts opts = { .out = run->out, .err = stderr, .format = run->format,
                                       .summary_ns = lg_clock_from_s(run->summary),
                                       .lines = info, .nlines = run->nlines };
-    int status = 1;
-    if (ctl_open(&ctl) < 0)
-        goto out;
     ctl.coll = lg_collector_new(&opts);
     ctl.pool = lg_pool_new();
-    struct spawn_ctx *slots = lg_calloc((size_t)nworkers, sizeof(*slots));
-    if (ctl_spawn_all(&ctl, slots) < 0)
-        ctl_stop_all(&ctl, SIGTERM);
-    close(ctl.pipe_w);
-    ctl.pipe_w = -1;
+    if (ctl_spawn_initial(&ctl) < 0)
+        ctl_fail(&ctl);
     ctl_loop(&ctl);
     status = lg_collector_finish(ctl.coll, ctl.interrupted != 0, lg_clock_now());
     if (ctl.interrupted)
         status = 128 + ctl.interrupted;
-    free(slots);
+    else if (ctl.failed)
+        status = 1;
     lg_pool_free(ctl.pool);
     lg_collector_free(ctl.coll);
 out:
@@ -212,8 +437,12 @@ out:
         close(ctl.reader->fd);
         free(ctl.reader);
     }
+    if (ctl.pipe_w >= 0)
+        close(ctl.pipe_w);
     if (ctl.sfd >= 0)
         close(ctl.sfd);
+    ctl_lines_fini(&ctl);
+    free(ctl.worker_line);
     free(info);
     return status;
 }

@@ -45,4 +45,17 @@ void lg_ffi_log(int level, const char *s, size_t len);
 /* The run's -v count. */
 int lg_ffi_verbosity(void);
 
+/* Open model: flushes pending records, then takes the next event from the
+ * job queue, blocking while it is empty. Fills job[0..3] with its sequence
+ * number, intended time, dispatch time (ns) and phase, and returns 1; or
+ * returns 0 when the worker must end: the queue is over, or it was told to
+ * stop or retire. Records sent until the next take carry the event's
+ * intended time. */
+int lg_ffi_job_take(double *job);
+
+/* Open model: the LG_REC_JOB record of the event in job (as filled by
+ * lg_ffi_job_take), run from begin_ns to end_ns with `requests` request
+ * records; or, when dropped is non-zero, its LG_REC_DROP record. */
+void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped);
+
 #endif

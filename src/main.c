@@ -28,10 +28,6 @@ static int run_cut(struct lg_config *cfg, const struct lg_paths *paths, char *er
         memcpy(err, "logen: ", 7);
         return 2;
     }
-    if (cfg->openedmodel) {
-        snprintf(err, errlen, "logen: --openedmodel: the open model is not available yet");
-        return 2;
-    }
     FILE *out = stdout;
     if (cfg->output && !(out = fopen(cfg->output, "w"))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));

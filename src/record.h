@@ -19,14 +19,18 @@ enum lg_rec_type {
     LG_REC_START,   /* the worker starts its load (u.ev.begin_ns) */
     LG_REC_STOP,    /* the worker is done (u.stop); its last record */
     LG_REC_NAME,    /* text: defines the string of name id `name` */
-    LG_REC_TEXT     /* text: the error message of the next REQ/ERR record */
+    LG_REC_TEXT,    /* text: the error message of the next REQ/ERR record */
+    LG_REC_JOB,     /* open model: a worker processed one event (u.job) */
+    LG_REC_DROP,    /* open model: an event dropped, it waited past --maxwait (u.job) */
+    LG_REC_PHASE    /* open model, from the generator: a phase is done (u.phase) */
 };
 
 /* LG_REC_STOP reasons, in `rc`. */
 enum lg_stop_reason {
     LG_STOP_DONE = 0,    /* ran all its loops or its duration */
     LG_STOP_SIGNAL = 1,  /* told to stop (SIGINT/SIGTERM) */
-    LG_STOP_FAILED = 2   /* could not run the CUT (see the text before it) */
+    LG_STOP_FAILED = 2,  /* could not run the CUT (see the text before it) */
+    LG_STOP_RETIRED = 3  /* open model: retired by the controller (idle) */
 };
 
 #define LG_RC_OK 0
@@ -49,7 +53,7 @@ struct lg_record {
             uint64_t tra;        /* op number of the transaction, 0 if none */
             int64_t begin_ns;    /* start of the request */
             int64_t end_ns;      /* end of the request */
-            int64_t intended_ns; /* open model: when the event was due; else 0 */
+            int64_t intended_ns; /* open model: when its event was due; else 0 */
             uint32_t inlen;      /* bytes sent, as the CUT reports them */
             uint32_t outlen;     /* bytes received */
         } ev;
@@ -58,6 +62,24 @@ struct lg_record {
             uint16_t more;  /* 1 when another chunk of the same text follows */
             char bytes[LG_TEXT_CHUNK];
         } text;
+        struct {
+            uint64_t seq;           /* event number in the run's schedule, from 0 */
+            int64_t intended_ns;    /* when the schedule wanted it */
+            int64_t dispatched_ns;  /* when the generator queued it */
+            int64_t begin_ns;       /* when a worker took it */
+            int64_t end_ns;         /* when its loop ended (= begin_ns if dropped) */
+            uint32_t phase;         /* index of its phase in --schedule */
+            uint32_t requests;      /* request records its loop produced */
+        } job;
+        struct {
+            uint32_t index;         /* phase index in --schedule */
+            uint32_t spare;
+            uint64_t generated;     /* events queued for this phase */
+            int64_t start_ns;       /* the phase's scheduled start */
+            int64_t end_ns;         /* its scheduled end */
+            int64_t last_ns;        /* when its last event was queued */
+            int64_t late_max_ns;    /* worst dispatch lateness in the phase */
+        } phase;
         struct {
             uint64_t sent;     /* records this worker sent, this one included */
             uint64_t opcount;  /* its final local op count */

@@ -19,6 +19,7 @@
 #include <lauxlib.h>
 
 #include "lg_ffi.h"
+#include "jobq.h"
 #include "log.h"
 #include "lrt.h"
 #include "record.h"
@@ -26,12 +27,22 @@
 
 static struct lg_statpipe_writer worker_pipe;
 static volatile sig_atomic_t worker_stop;
+static volatile sig_atomic_t worker_retire; /* open model: end after this event */
 static const char *worker_cut_name;
+static int worker_job_fd = -1;
+static lg_ns_t worker_intended_ns;          /* of the event being run, 0 if closed */
+static uint64_t worker_opcount;             /* the last op number sent */
 
 static void worker_stop_cb(int sig)
 {
     (void)sig;
     worker_stop = 1;
+}
+
+static void worker_retire_cb(int sig)
+{
+    (void)sig;
+    worker_retire = 1;
 }
 
 static void worker_flush_cb(int sig)
@@ -48,6 +59,8 @@ static void worker_signals(void)
     sa.sa_handler = worker_stop_cb;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = worker_retire_cb;
+    sigaction(SIGUSR1, &sa, NULL);
     sa.sa_handler = worker_flush_cb;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGALRM, &sa, NULL);
@@ -123,11 +136,14 @@ void lg_ffi_record(int type, int rc, int name, int step, double opcount, double 
     rec->name = (uint16_t)name;
     rec->step = (uint16_t)step;
     rec->u.ev.opcount = (uint64_t)opcount;
+    if (opcount > 0)
+        worker_opcount = (uint64_t)opcount;
     rec->u.ev.tra = (uint64_t)tra;
     rec->u.ev.begin_ns = (int64_t)begin_ns;
     rec->u.ev.end_ns = (int64_t)end_ns;
     rec->u.ev.inlen = inlen > 0 ? (uint32_t)inlen : 0;
     rec->u.ev.outlen = outlen > 0 ? (uint32_t)outlen : 0;
+    rec->u.ev.intended_ns = worker_intended_ns;
     lg_statpipe_commit(&worker_pipe, (lg_ns_t)end_ns);
 }
 
@@ -150,6 +166,41 @@ void lg_ffi_log(int level, const char *s, size_t len)
 int lg_ffi_verbosity(void)
 {
     return lg_log_verbosity;
+}
+
+int lg_ffi_job_take(double *job)
+{
+    struct lg_job j;
+    if (worker_pipe.n > 0 && lg_statpipe_flush(&worker_pipe) < 0)
+        worker_stop = 1;
+    worker_intended_ns = 0;
+    while (!worker_stop && !worker_retire && worker_job_fd >= 0) {
+        int rc = lg_jobq_take(worker_job_fd, &j);
+        if (rc == 1) {
+            job[0] = (double)j.seq;
+            job[1] = (double)j.intended_ns;
+            job[2] = (double)j.dispatched_ns;
+            job[3] = (double)j.phase;
+            worker_intended_ns = j.intended_ns;
+            return 1;
+        }
+        if (rc != -EINTR)
+            break; /* end of the queue */
+    }
+    return 0;
+}
+
+void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped)
+{
+    struct lg_record *rec = lg_statpipe_slot(&worker_pipe, dropped ? LG_REC_DROP : LG_REC_JOB);
+    rec->u.job.seq = (uint64_t)job[0];
+    rec->u.job.intended_ns = (int64_t)job[1];
+    rec->u.job.dispatched_ns = (int64_t)job[2];
+    rec->u.job.phase = (uint32_t)job[3];
+    rec->u.job.begin_ns = (int64_t)begin_ns;
+    rec->u.job.end_ns = (int64_t)end_ns;
+    rec->u.job.requests = requests > 0 ? (uint32_t)requests : 0;
+    lg_statpipe_commit(&worker_pipe, (lg_ns_t)end_ns);
 }
 
 /* ---- the worker's life ---- */
@@ -180,6 +231,7 @@ static void worker_push_options(lua_State *L, const struct lg_worker_args *a)
     SETNUM("pauseloop", c->pauseloop);
     SETNUM("pausestep", c->pausestep);
     SETNUM("summary", c->summary);
+    SETNUM("maxwait", c->maxwait);
     lua_pushboolean(L, c->openedmodel);
     lua_setfield(L, -2, "openedmodel");
     lua_createtable(L, c->nsteps, 0);
@@ -210,6 +262,7 @@ static void worker_finish(int reason, const char *failure)
     /* Count this record too; wait_ns may still grow while it is written. */
     rec->u.stop.sent = worker_pipe.sent + (uint64_t)worker_pipe.n + 1;
     rec->u.stop.wait_ns = worker_pipe.wait_ns;
+    rec->u.stop.opcount = worker_opcount;
     lg_statpipe_commit(&worker_pipe, lg_clock_now());
     lg_statpipe_flush(&worker_pipe);
 }
@@ -227,6 +280,7 @@ int lg_worker_run(const struct lg_worker_args *a)
     setvbuf(stdout, NULL, _IOLBF, 0);
     lg_log_verbosity = a->cfg->verbose;
     worker_cut_name = a->cut_name;
+    worker_job_fd = a->job_fd;
     lg_statpipe_writer_init(&worker_pipe, a->pipe_fd, a->worker, (int)getpid());
     worker_signals();
 
@@ -242,8 +296,9 @@ int lg_worker_run(const struct lg_worker_args *a)
     setitimer(ITIMER_REAL, &off, NULL);
     if (rc != 0)
         lg_log(LG_LOG_DEBUG, "worker %d: %s", a->worker, err);
-    worker_finish(rc != 0 ? LG_STOP_FAILED : worker_stop ? LG_STOP_SIGNAL : LG_STOP_DONE,
-                  rc != 0 ? err : NULL);
+    int reason = rc != 0 ? LG_STOP_FAILED : worker_stop ? LG_STOP_SIGNAL
+               : worker_retire ? LG_STOP_RETIRED : LG_STOP_DONE;
+    worker_finish(reason, rc != 0 ? err : NULL);
     lua_close(L);
     fflush(stdout);
     return rc != 0 ? 3 : 0;

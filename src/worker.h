@@ -20,9 +20,12 @@ struct lg_worker_args {
     int index;                   /* index within its line */
     lg_ns_t start_ns;            /* run time its load starts */
     int pipe_fd;                 /* write end of the stats pipe */
+    int job_fd;                  /* open model: read end of the job queue; -1 when closed */
 };
 
 /* Runs the worker to its end; call in the child right after the fork.
+ * SIGTERM/SIGINT stop it after the current step; in the open model SIGUSR1
+ * retires it after the current event.
  * Returns the process exit status: 0 when the CUT ran (whatever its
  * requests returned), 3 when it could not be loaded or built. */
 int lg_worker_run(const struct lg_worker_args *a);

@@ -14,6 +14,8 @@ void lg_ffi_record(int type, int rc, int name, int step, double opcount, double 
 void lg_ffi_start(double t_ns);
 void lg_ffi_log(int level, const char *s, size_t len);
 int lg_ffi_verbosity(void);
+int lg_ffi_job_take(double *job);
+void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped);
 ]]
 
 return {

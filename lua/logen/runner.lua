@@ -17,6 +17,7 @@ local C = ffi.C
 local REQ, TRA, ERR = ffi.REQ, ffi.TRA, ffi.ERR
 local pcall, tonumber, type = pcall, tonumber, type
 local huge = math.huge
+local ffi_new = require("ffi").new
 
 local M = {}
 
@@ -65,7 +66,8 @@ local function record_request(r, rm, step, opcount, tra)
                     r.begin * 1e9, r["end"] * 1e9, r.inlen, r.outlen)
 end
 
--- Sends the records of one step; returns the worker's new op count.
+-- Sends the records of one step; returns the worker's new op count and
+-- the number of request records sent.
 local function record_step(rm, step, opcount)
     local n, list = rm.n, rm.list
     if n == 1 then
@@ -73,8 +75,9 @@ local function record_step(rm, step, opcount)
         if r.done then
             opcount = opcount + 1
             record_request(r, rm, step, opcount, 0)
+            return opcount, 1
         end
-        return opcount
+        return opcount, 0
     end
     local sum, rc, inlen, outlen, first, k = 0, 0, 0, 0, nil, 0
     for i = 1, n do
@@ -88,7 +91,7 @@ local function record_step(rm, step, opcount)
         end
     end
     if k == 0 then
-        return opcount
+        return opcount, 0
     end
     opcount = opcount + 1
     local b = first.begin * 1e9
@@ -98,7 +101,7 @@ local function record_step(rm, step, opcount)
             record_request(list[i], rm, step, 0, opcount)
         end
     end
-    return opcount
+    return opcount, k
 end
 
 local function record_error(rm, step, err)
@@ -108,57 +111,100 @@ local function record_error(rm, step, err)
     C.lg_ffi_record(ERR, ffi.RC_ERROR, rm:label("hooks"), step, 0, 0, t, t, 0, 0)
 end
 
--- The worker's main: o is the options table built by src/worker.c.
-function M.main(o)
-    local Cut = M.load_cut(o.cut_path, o.cut_name)
-    local extra = cjson.decode(o.extra or "{}")
-    local steps = step_values(o.steps)
-    local nsteps = #steps
-    local cut = Cut:new(o, extra)
-    local rm = cut.requestsManager
-
-    if C.lg_ffi_sleep_until(o.start_ns) ~= 0 then
-        return
-    end
-    local now = C.lg_ffi_now()
-    C.lg_ffi_start(now)
-
-    local deadline, loops = huge, o.loops
-    if o.duration > 0 then
-        deadline, loops = o.start_ns + o.duration * 1e9, huge
-    end
-    local pausestep, pauseloop = o.pausestep * 1e9, o.pauseloop * 1e9
+-- A pacer keeps the ideal timeline of pauses (see the head of this file).
+local function pacer(now)
     local ideal, wake = now, now
-    local function pause(ns)
+    return function(ns)
         local t = C.lg_ffi_now()
         ideal = ideal + (t - wake) + ns
         local stop = C.lg_ffi_sleep_until(ideal) ~= 0
         wake = C.lg_ffi_now()
         return stop
     end
+end
 
-    local opcount, loop = 0, 0
+-- Runs every step once: one loop. Returns the new op count, the request
+-- records sent, and true when the worker must stop.
+local function run_loop(cut, steps, opcount, pausestep, pause)
+    local nreq = 0
+    cut:resetBeforeSteps()
+    for i = 1, #steps do
+        local ok, err = pcall(hooks, cut, steps[i])
+        -- a hook may have swapped the manager (a named transaction)
+        local rm = cut.requestsManager
+        local k
+        opcount, k = record_step(rm, i - 1, opcount)
+        nreq = nreq + k
+        if not ok then
+            record_error(rm, i - 1, err)
+        end
+        if C.lg_ffi_stopping() ~= 0 then
+            return opcount, nreq, true
+        end
+        if pausestep > 0 and pause(pausestep) then
+            return opcount, nreq, true
+        end
+    end
+    return opcount, nreq, false
+end
+
+-- Closed model: loops for the duration, or the number of loops.
+local function closed(cut, o, steps)
+    if C.lg_ffi_sleep_until(o.start_ns) ~= 0 then
+        return
+    end
+    local now = C.lg_ffi_now()
+    C.lg_ffi_start(now)
+    local deadline, loops = huge, o.loops
+    if o.duration > 0 then
+        deadline, loops = o.start_ns + o.duration * 1e9, huge
+    end
+    local pausestep, pauseloop = o.pausestep * 1e9, o.pauseloop * 1e9
+    local pause = pacer(now)
+    local opcount, loop, stop, _ = 0, 0, false, nil
     while loop < loops and C.lg_ffi_now() < deadline do
         loop = loop + 1
-        cut:resetBeforeSteps()
-        for i = 1, nsteps do
-            local ok, err = pcall(hooks, cut, steps[i])
-            -- the hook may have swapped the manager (a named transaction)
-            rm = cut.requestsManager
-            opcount = record_step(rm, i - 1, opcount)
-            if not ok then
-                record_error(rm, i - 1, err)
-            end
-            if C.lg_ffi_stopping() ~= 0 then
-                return
-            end
-            if pausestep > 0 and pause(pausestep) then
-                return
-            end
-        end
-        if pauseloop > 0 and pause(pauseloop) then
+        opcount, _, stop = run_loop(cut, steps, opcount, pausestep, pause)
+        if stop or (pauseloop > 0 and pause(pauseloop)) then
             return
         end
+    end
+end
+
+-- Open model: one loop per event taken from the job queue; an event that
+-- waited past --maxwait is dropped, not run. --pauseloop does not apply:
+-- the schedule paces the loops.
+local function open(cut, o, steps)
+    local job = ffi_new("double[4]")
+    local maxwait = (o.maxwait or 0) * 1e9
+    local pausestep = o.pausestep * 1e9
+    local opcount = 0
+    C.lg_ffi_start(C.lg_ffi_now()) -- ready: the controller waits for this
+    while C.lg_ffi_job_take(job) == 1 do
+        local begin = C.lg_ffi_now()
+        if maxwait > 0 and begin - job[1] > maxwait then
+            C.lg_ffi_job_done(job, begin, begin, 0, 1)
+        else
+            local nreq, stop
+            opcount, nreq, stop = run_loop(cut, steps, opcount, pausestep, pacer(begin))
+            C.lg_ffi_job_done(job, begin, C.lg_ffi_now(), nreq, 0)
+            if stop then
+                return
+            end
+        end
+    end
+end
+
+-- The worker's main: o is the options table built by src/worker.c.
+function M.main(o)
+    local Cut = M.load_cut(o.cut_path, o.cut_name)
+    local extra = cjson.decode(o.extra or "{}")
+    local steps = step_values(o.steps)
+    local cut = Cut:new(o, extra)
+    if o.openedmodel then
+        open(cut, o, steps)
+    else
+        closed(cut, o, steps)
     end
 end
 

@@ -179,8 +179,8 @@ static void test_prefixes(void)
     is_str(cfg.id, "run1", "  --i is --id");
     PARSES("--fi", "s.txt");
     is_str(cfg.file, "s.txt", "  --fi is --file");
-    PARSES("--maxp", "4");
-    is_int(cfg.maxproc, 4, "  --maxp is --maxproc");
+    PARSES("--maxp", "40");
+    is_int(cfg.maxproc, 40, "  --maxp is --maxproc");
     PARSES("--maxw", "1.5");
     is_double(cfg.maxwait, 1.5, 0, "  --maxw is --maxwait");
     PARSES("--arr", "poisson");
@@ -405,13 +405,23 @@ static void test_help_version(void)
     FAILS("logen: option --help takes no value", "--help=1");
 }
 
+static void test_open_model_checks(void)
+{
+    FAILS("logen: --schedule: phase 1 '10@' has no rate", "--sche", "10@");
+    FAILS("logen: --schedule: phase 2 '' is empty (want D@R or D@R1-R2)", "--schedule", "10@5,,3@2");
+    FAILS("logen: --burst: 'f0' is a fixed size of 0 (want fN, N >= 1)", "--burst", "f0");
+    FAILS("logen: --prefork 5 is above --maxproc 3", "--pre", "5", "--maxp", "3");
+    PARSES("--pre", "3", "--maxp", "3", "--sche", "5@1,10@0.1", "--burst", "f2");
+    is_int(cfg.prefork, 3, "  prefork equal to maxproc is fine");
+}
+
 static void test_defaults_good(void)
 {
     const char *good = write_tmp(
         "{\"process\": 2, \"steps\": \"384,512\", \"pauseloop\": 0,\n"
         " \"extra\": {\"sleep\": 0.1}, \"openedmodel\": true, \"Summary\": \"2.5\",\n"
         " \"ID\": \"fromfile\", \"controllerdelay\": 0.25, \"burst\": 0,\n"
-        " \"outformat\": \"raw\", \"arrival\": \"poisson\", \"maxproc\": 4.0,\n"
+        " \"outformat\": \"raw\", \"arrival\": \"poisson\", \"maxproc\": 40.0,\n"
         " \"generatorDelay\": [1], \"schedule\": \"10@5\"}");
     const char *alt = write_tmp(
         "{\"lengths\": [\"a\", 384, \"1,5\"], \"extra\": \"{\\\"x\\\":1}\",\n"
@@ -432,7 +442,7 @@ static void test_defaults_good(void)
     is_str(cfg.burst, "0", "  file: burst given as a number");
     is_int(cfg.outformat, LG_OUT_RAW, "  file: outformat raw");
     is_int(cfg.arrival, LG_ARRIVAL_POISSON, "  file: arrival poisson");
-    is_int(cfg.maxproc, 4, "  file: maxproc 4.0");
+    is_int(cfg.maxproc, 40, "  file: maxproc 40.0");
     is_str(cfg.schedule, "10@5", "  file: schedule");
     is_int(cfg.loops, 5, "  not in the file: built-in loops");
 
@@ -653,6 +663,7 @@ int main(void)
     test_numbers();
     test_steps_and_extra();
     test_help_version();
+    test_open_model_checks();
     test_defaults_good();
     test_defaults_errors();
     test_implicit_defaults();
