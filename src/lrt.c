@@ -1,6 +1,7 @@
 /* lrt.c -- Lua state creation, the protected-call helper, CUT checking. */
 #include "lrt.h"
 
+#include "bind_http.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -12,7 +13,6 @@
 
 int luaopen_cjson(lua_State *L);      /* from Debian's liblua5.1-cjson.a */
 int luaopen_cjson_safe(lua_State *L);
-int luaopen_logen_httpc(lua_State *L); /* bind_http.c */
 
 static int lrt_panic(lua_State *L)
 {

@@ -32,6 +32,7 @@ static int pick_dir(char *out, size_t outlen, const char *const *cand, int n, co
 int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
 {
     char exe[4096], in_tree[4096 + 16], share[4096 + 32], prefix_share[4096];
+    char lua_deep[4096 + 16];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     exe[n > 0 ? n : 0] = '\0';
     char *dir = dirname(exe);
@@ -43,14 +44,17 @@ int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
     snprintf(lua_tree, sizeof(lua_tree), "%s/lua", in_tree);
     snprintf(lua_share, sizeof(lua_share), "%s/lua", share);
     snprintf(lua_prefix, sizeof(lua_prefix), "%s/lua", prefix_share);
-    const char *lua_cand[] = { getenv("LOGEN_LUA"), lua_tree, lua_share, lua_prefix };
-    if (pick_dir(p->lua_dir, sizeof(p->lua_dir), lua_cand, 4, "logen/init.lua") < 0) {
+    snprintf(lua_deep, sizeof(lua_deep), "%s/../../lua", dir); /* build/asan/logen */
+    const char *lua_cand[] = { getenv("LOGEN_LUA"), lua_tree, lua_deep, lua_share, lua_prefix };
+    if (pick_dir(p->lua_dir, sizeof(p->lua_dir), lua_cand, 5, "logen/init.lua") < 0) {
         snprintf(err, errlen, "logen: cannot find the Lua runtime (logen/init.lua) in %s, %s or %s",
                  lua_tree, lua_share, lua_prefix);
         return -1;
     }
-    const char *base_cand[] = { in_tree, share, prefix_share };
-    if (pick_dir(p->base_dir, sizeof(p->base_dir), base_cand, 3, "cuts/Dummy.lua") < 0)
+    char deep[4096 + 16];
+    snprintf(deep, sizeof(deep), "%s/../..", dir);
+    const char *base_cand[] = { in_tree, deep, share, prefix_share };
+    if (pick_dir(p->base_dir, sizeof(p->base_dir), base_cand, 4, "cuts/Dummy.lua") < 0)
         snprintf(p->base_dir, sizeof(p->base_dir), "%s", prefix_share);
 
     /* The runtime first, then the CUT search path, so a CUT can require

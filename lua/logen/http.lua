@@ -1,0 +1,96 @@
+-- logen.http -- HTTP for CUTs, on the libcurl binding logen.httpc.
+--
+--   local http = require "logen.http"
+--   local client = http.client{timeout = 5, headers = {Accept = "text/html"}}
+--   local res, err = client:get(url[, headers])
+--   res, err = client:post(url, body[, headers])     (body "" when nil)
+--   res, err = client:request(method, url[, body][, headers])
+--   client:close()                                   (also done by the GC)
+--
+-- Client options (see src/bind_http.c): timeout (s, default 30), connect_timeout
+-- (s, default 10), verify (TLS peer and host checks, default true), cainfo (a
+-- PEM file), headers (sent with every request; per-request headers add to
+-- or replace them; false removes one), http2, max_body (bytes), discard_body,
+-- follow. One client holds one connection cache: build it once per worker
+-- (in the CUT's init) and its connections are kept alive.
+--
+-- A response is a table: status, body, time (total seconds), method, url,
+-- and curl's figures: namelookup, connect, appconnect, pretransfer, ttfb
+-- (= starttransfer), total (seconds from the start of the request),
+-- size_upload, size_download, header_size, request_size (bytes), reused
+-- (true when an open connection was used), local_port, http_version,
+-- content_type. Response headers are not collected. A transport failure
+-- (refused, timeout, TLS verification...) returns nil, "METHOD url: message";
+-- an HTTP error status is a response, not a failure.
+--
+-- http.check(request, res, err[, expected]) is for a logen.exec-wrapped
+-- function. It never raises: it sets request.inlen (request body bytes
+-- sent: what goes in to the service) and request.outlen (response body
+-- bytes received: what comes out of it), as Pylogen's CUTs did, and on failure
+-- request.rc and request.error, then returns true, or false and the message.
+--   rc 1  transport error: the message is err
+--   rc 2  unexpected status: "HTTP 404 from http://..."
+-- expected is a status, a list of statuses, or nil for any status below 400.
+-- (rc 16 stays exec's: the wrapped function raised.)
+local httpc = require "logen.httpc"
+
+local setmetatable, type, format = setmetatable, type, string.format
+
+local M = { RC_TRANSPORT = 1, RC_STATUS = 2 }
+
+local Client = {}
+Client.__index = Client
+
+function M.client(opts)
+    return setmetatable({ c = httpc.new(opts) }, Client)
+end
+
+function Client:request(method, url, body, headers)
+    local res = { method = method, url = url }
+    local status, data, err = self.c:request(method, url, body, headers, res)
+    if not status then
+        return nil, format("%s %s: %s", method, url, data)
+    end
+    res.status, res.body, res.time = status, data, res.total
+    return res
+end
+
+function Client:get(url, headers)
+    return self:request("GET", url, nil, headers)
+end
+
+function Client:post(url, body, headers)
+    return self:request("POST", url, body or "", headers)
+end
+
+function Client:close()
+    self.c:close()
+end
+
+local function expected_ok(status, expected)
+    if expected == nil then
+        return status < 400
+    elseif type(expected) == "table" then
+        for i = 1, #expected do
+            if expected[i] == status then return true end
+        end
+        return false
+    end
+    return status == expected
+end
+
+function M.check(request, res, err, expected)
+    if not res then
+        request.rc, request.error = M.RC_TRANSPORT, err or "HTTP transport error"
+        return false, request.error
+    end
+    request.inlen, request.outlen = res.size_upload, res.size_download
+    if not expected_ok(res.status, expected) then
+        request.rc = M.RC_STATUS
+        request.error = format("HTTP %d from %s", res.status, res.url)
+        return false, request.error
+    end
+    return true
+end
+
+return M

@@ -1,0 +1,565 @@
+/* bind_http.c -- "logen.httpc": a blocking HTTP client on one libcurl easy
+ * handle per client userdata (lua/logen/http.lua is the layer CUTs use).
+ * The handle is reused, so curl keeps connections alive and TLS sessions
+ * cached; the body and header-line buffers belong to the userdata and are
+ * reused, so a raise leaks nothing and steady state allocates only what
+ * curl does plus the body's Lua string. CURLOPT_NOSIGNAL: curl leaves
+ * SIGALRM (the worker's flush timer) alone, and its poll loop and socket I/O
+ * retry on EINTR; signals are blocked while curl creates a resolver thread,
+ * so they keep landing on the Lua thread. Not done: response headers,
+ * cookies, async requests (curl multi), proxies, client certificates. */
+#include "bind_http.h"
+
+#include "mem.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <lauxlib.h>
+
+#define HTTP_MT "logen.http.client"
+#define HTTP_BODY_INITIAL_BYTES (16 * 1024)
+#define HTTP_BODY_MAX_BYTES ((size_t)64 * 1024 * 1024)
+
+struct http_buf {
+    char *p;
+    size_t len;                   /* bytes used */
+    size_t cap;                   /* bytes allocated */
+};
+
+struct lg_http_client {
+    CURL *easy;                   /* NULL once closed */
+    struct http_buf body;         /* the last response's body */
+    struct http_buf hdr;          /* header lines, each NUL-terminated */
+    size_t hdr_default_bytes;     /* hdr prefix holding the client's defaults */
+    size_t hdr_default_lines;     /* lines in that prefix */
+    struct curl_slist *nodes;     /* header list handed to curl, points into hdr */
+    size_t nodes_cap;             /* entries allocated in nodes */
+    size_t max_body_bytes;        /* a larger body fails the request */
+    int discard_body;             /* count the body, keep nothing */
+    int too_big;                  /* the write callback refused the body */
+    int masked;                   /* signals blocked by resolver_start_cb */
+    sigset_t saved_mask;          /* the mask to restore */
+    char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
+    char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
+};
+
+/* ---- buffers ---- */
+
+/* Makes room for n more bytes (aborts when out of memory, as lg_realloc). */
+static void buf_reserve(struct http_buf *b, size_t n)
+{
+    if (n <= b->cap - b->len)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < n) {
+        if (cap > SIZE_MAX / 2)
+            cap = SIZE_MAX;
+        else
+            cap *= 2;
+    }
+    b->p = lg_realloc(b->p, cap);
+    b->cap = cap;
+}
+
+static void buf_append(struct http_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void buf_free(struct http_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- curl callbacks (never raise: they run inside curl) ---- */
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *ud)
+{
+    struct lg_http_client *c = ud;
+    size_t n = size * nmemb;
+    if (c->discard_body)
+        return n;
+    if (n > c->max_body_bytes - c->body.len) {
+        c->too_big = 1;
+        return 0; /* a short count fails the transfer with CURLE_WRITE_ERROR */
+    }
+    buf_append(&c->body, data, n);
+    return n;
+}
+
+static void unmask(struct lg_http_client *c)
+{
+    if (c->masked) {
+        pthread_sigmask(SIG_SETMASK, &c->saved_mask, NULL);
+        c->masked = 0;
+    }
+}
+
+/* Called just before curl starts a resolver thread: block the asynchronous
+ * signals so that the thread inherits a mask with them blocked. */
+static int resolver_start_cb(void *resolver_state, void *reserved, void *ud)
+{
+    struct lg_http_client *c = ud;
+    if (!c->masked) {
+        sigset_t set;
+        sigfillset(&set);
+        sigdelset(&set, SIGSEGV);
+        sigdelset(&set, SIGBUS);
+        sigdelset(&set, SIGFPE);
+        sigdelset(&set, SIGILL);
+        sigdelset(&set, SIGABRT);
+        pthread_sigmask(SIG_BLOCK, &set, &c->saved_mask);
+        c->masked = 1;
+    }
+    return 0;
+}
+
+/* Called often during a transfer: the resolver thread exists by now, so the
+ * signals blocked for its creation come back (pending ones are delivered). */
+static int xferinfo_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    unmask(ud);
+    return 0;
+}
+
+/* ---- options ---- */
+
+static struct lg_http_client *check_client(lua_State *L)
+{
+    struct lg_http_client *c = luaL_checkudata(L, 1, HTTP_MT);
+    if (!c->easy)
+        luaL_error(L, "attempt to use a closed HTTP client");
+    return c;
+}
+
+static void setopt_check(lua_State *L, CURLcode rc, const char *what)
+{
+    if (rc != CURLE_OK)
+        luaL_error(L, "httpc: cannot set %s: %s", what, curl_easy_strerror(rc));
+}
+
+/* Seconds at the top of the stack as milliseconds (0 = no limit). */
+static long opt_ms(lua_State *L, const char *name)
+{
+    if (lua_type(L, -1) != LUA_TNUMBER || lua_tonumber(L, -1) < 0)
+        luaL_error(L, "httpc.new: %s must be a number of seconds >= 0", name);
+    double ms = lua_tonumber(L, -1) * 1000.0;
+    return ms > (double)LONG_MAX / 2 ? LONG_MAX / 2 : (long)(ms + 0.5);
+}
+
+/* A header name must be a token: no separators, no control characters. */
+static int header_name_ok(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch <= ' ' || ch >= 127 || strchr("()<>@,;:\\\"/[]?={}", ch))
+            return 0;
+    }
+    return 1;
+}
+
+/* Appends one line for the key/value pair at -2/-1 to c->hdr:
+ * "Name: value", "Name;" for an empty value, "Name:" for false (removes a
+ * header curl would send). Raises on anything else. */
+static void header_line(lua_State *L, struct lg_http_client *c)
+{
+    size_t nlen, vlen = 0;
+    const char *v = NULL;
+    if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_error(L, "httpc: header names must be strings");
+    const char *name = lua_tolstring(L, -2, &nlen);
+    if (!header_name_ok(name, nlen))
+        luaL_error(L, "httpc: bad header name '%s'", name);
+    int t = lua_type(L, -1);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        v = lua_tolstring(L, -1, &vlen); /* a copy of the value: safe for lua_next */
+        if (strlen(v) != vlen || strpbrk(v, "\r\n"))
+            luaL_error(L, "httpc: bad value for header '%s'", name);
+    } else if (!(t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+        luaL_error(L, "httpc: header '%s' must be a string, a number or false", name);
+    }
+    buf_append(&c->hdr, name, nlen);
+    if (v && vlen) {
+        buf_append(&c->hdr, ": ", 2);
+        buf_append(&c->hdr, v, vlen);
+    } else {
+        buf_append(&c->hdr, v ? ";" : ":", 1);
+    }
+    buf_append(&c->hdr, "", 1);
+}
+
+/* Appends the lines of the headers table at idx; returns how many. */
+static size_t header_lines(lua_State *L, struct lg_http_client *c, int idx)
+{
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        header_line(L, c);
+        lua_pop(L, 1);
+        n++;
+    }
+    return n;
+}
+
+/* Length of a header line's name (up to ':' or ';'). */
+static size_t header_name_len(const char *line)
+{
+    return strcspn(line, ":;");
+}
+
+/* Does one of the n lines starting at p set the header named (name, len)? */
+static int header_overridden(const char *p, size_t n, const char *name, size_t len)
+{
+    for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
+        if (header_name_len(p) == len && strncasecmp(p, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Links the defaults not overridden by the n request lines, then those
+ * lines, into c->nodes and hands the list to curl (NULL when empty). */
+static void header_list(struct lg_http_client *c, size_t n)
+{
+    size_t need = c->hdr_default_lines + n, k = 0;
+    if (need > c->nodes_cap) {
+        c->nodes = lg_realloc(c->nodes, need * sizeof *c->nodes);
+        c->nodes_cap = need;
+    }
+    const char *req = c->hdr.p + c->hdr_default_bytes;
+    const char *p = c->hdr.p;
+    for (size_t i = 0; i < c->hdr_default_lines; i++, p += strlen(p) + 1)
+        if (!n || !header_overridden(req, n, p, header_name_len(p)))
+            c->nodes[k++].data = (char *)p;
+    for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
+        c->nodes[k++].data = (char *)p;
+    for (size_t i = 0; i < k; i++)
+        c->nodes[i].next = i + 1 < k ? &c->nodes[i + 1] : NULL;
+    curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, k ? c->nodes : NULL);
+}
+
+/* Option table of httpc.new, at index 1. Option names are checked so that
+ * a typo raises instead of being ignored. */
+static void apply_options(lua_State *L, struct lg_http_client *c)
+{
+    static const char *const names[] = { "timeout", "connect_timeout", "verify", "cainfo",
+                                         "headers", "http2", "max_body", "discard_body",
+                                         "follow", NULL };
+    CURL *e = c->easy;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "httpc.new: option names must be strings");
+        const char *key = lua_tostring(L, -2);
+        int i = 0;
+        while (names[i] && strcmp(names[i], key) != 0)
+            i++;
+        switch (i) {
+        case 0:
+            setopt_check(L, curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_ms(L, key)), key);
+            break;
+        case 1:
+            setopt_check(L, curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_ms(L, key)), key);
+            break;
+        case 2: {
+            long on = lua_toboolean(L, -1);
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, on);
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, on ? 2L : 0L);
+            break;
+        }
+        case 3:
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_error(L, "httpc.new: cainfo must be a file name");
+            setopt_check(L, curl_easy_setopt(e, CURLOPT_CAINFO, lua_tostring(L, -1)), key);
+            break;
+        case 4:
+            if (!lua_istable(L, -1))
+                luaL_error(L, "httpc.new: headers must be a table");
+            c->hdr_default_lines += header_lines(L, c, lua_gettop(L));
+            break;
+        case 5:
+            setopt_check(L, curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                                             lua_toboolean(L, -1) ? (long)CURL_HTTP_VERSION_2TLS
+                                                                  : (long)CURL_HTTP_VERSION_1_1),
+                         key);
+            break;
+        case 6:
+            if (lua_type(L, -1) != LUA_TNUMBER || lua_tonumber(L, -1) < 0)
+                luaL_error(L, "httpc.new: max_body must be a number of bytes >= 0");
+            c->max_body_bytes = (size_t)lua_tonumber(L, -1);
+            break;
+        case 7:
+            c->discard_body = lua_toboolean(L, -1);
+            break;
+        case 8: {
+            long max = lua_type(L, -1) == LUA_TNUMBER ? (long)lua_tonumber(L, -1)
+                                                      : lua_toboolean(L, -1) ? 10 : 0;
+            curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, max > 0 ? 1L : 0L);
+            curl_easy_setopt(e, CURLOPT_MAXREDIRS, max);
+            break;
+        }
+        default:
+            luaL_error(L, "httpc.new: unknown option '%s'", key);
+        }
+        lua_pop(L, 1);
+    }
+    /* no "Expect: 100-continue" round trip before large bodies */
+    if (!header_overridden(c->hdr.p, c->hdr_default_lines, "Expect", 6)) {
+        buf_append(&c->hdr, "Expect:", sizeof "Expect:");
+        c->hdr_default_lines++;
+    }
+    c->hdr_default_bytes = c->hdr.len;
+}
+
+/* Settings every client starts with; options may override them. */
+static void base_options(struct lg_http_client *c)
+{
+    CURL *e = c->easy;
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION, resolver_start_cb);
+    curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, c);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "logen");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 30000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+}
+
+/* ---- the module ---- */
+
+/* httpc.new([opts]) -> client. Options: timeout (s, default 30, 0 = none),
+ * connect_timeout (s, default 10), verify (default true), cainfo (a PEM
+ * file), headers (name -> value, sent with every request), http2 (ALPN h2
+ * over TLS; default HTTP/1.1), max_body (bytes, default 64 MiB), discard_body
+ * (count the body, return ""), follow (true or a maximum of redirects). */
+static int http_new(lua_State *L)
+{
+    static int curl_ready; /* per process: states are created after the fork */
+    if (lua_isnoneornil(L, 1)) {
+        lua_settop(L, 0);
+        lua_newtable(L);
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    if (!curl_ready) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            return luaL_error(L, "httpc.new: curl_global_init failed");
+        curl_ready = 1;
+    }
+    struct lg_http_client *c = lua_newuserdata(L, sizeof *c);
+    memset(c, 0, sizeof *c);
+    luaL_getmetatable(L, HTTP_MT);
+    lua_setmetatable(L, -2);
+    c->easy = curl_easy_init();
+    if (!c->easy)
+        return luaL_error(L, "httpc.new: curl_easy_init failed");
+    c->max_body_bytes = HTTP_BODY_MAX_BYTES;
+    buf_reserve(&c->body, HTTP_BODY_INITIAL_BYTES);
+    buf_reserve(&c->hdr, 256);
+    base_options(c);
+    apply_options(L, c); /* may raise: __gc frees what c holds */
+    return 1;
+}
+
+/* Sets the method for this request. The handle keeps options from request
+ * to request, so everything a previous request set is reset first. */
+static void set_method(lua_State *L, struct lg_http_client *c, const char *m, const char *body,
+                       size_t blen)
+{
+    CURL *e = c->easy;
+    size_t mlen = strlen(m);
+    if (mlen == 0 || mlen >= sizeof c->custom || !header_name_ok(m, mlen))
+        luaL_error(L, "httpc: bad method '%s'", m);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    const char *natural = body ? "POST" : "GET";
+    if (strcmp(m, "HEAD") == 0) {
+        if (body)
+            luaL_error(L, "httpc: a HEAD request takes no body");
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        natural = "HEAD";
+    } else if (body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body); /* not copied: alive until we return */
+    }
+    const char *custom = strcmp(m, natural) == 0 ? "" : m;
+    if (strcmp(custom, c->custom) != 0) { /* curl copies the string: only when it changes */
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, *custom ? custom : NULL);
+        memcpy(c->custom, custom, strlen(custom) + 1);
+    }
+}
+
+static void set_seconds(lua_State *L, CURL *e, CURLINFO what, const char *name)
+{
+    curl_off_t us = 0;
+    curl_easy_getinfo(e, what, &us);
+    lua_pushnumber(L, (double)us * 1e-6);
+    lua_setfield(L, -2, name);
+}
+
+static void set_number(lua_State *L, const char *name, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, name);
+}
+
+/* Fills the table at the top with the transfer's timings (seconds from the
+ * start of the request) and sizes (bytes). */
+static void push_info(lua_State *L, CURL *e)
+{
+    curl_off_t up = 0, down = 0;
+    long hdr = 0, req = 0, conns = 0, ver = 0, port = 0;
+    char *ctype = NULL;
+    set_seconds(L, e, CURLINFO_NAMELOOKUP_TIME_T, "namelookup");
+    set_seconds(L, e, CURLINFO_CONNECT_TIME_T, "connect");
+    set_seconds(L, e, CURLINFO_APPCONNECT_TIME_T, "appconnect");
+    set_seconds(L, e, CURLINFO_PRETRANSFER_TIME_T, "pretransfer");
+    set_seconds(L, e, CURLINFO_STARTTRANSFER_TIME_T, "starttransfer");
+    lua_getfield(L, -1, "starttransfer");
+    lua_setfield(L, -2, "ttfb");
+    set_seconds(L, e, CURLINFO_TOTAL_TIME_T, "total");
+    curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &hdr);
+    curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &req);
+    curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &conns);
+    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &ver);
+    curl_easy_getinfo(e, CURLINFO_LOCAL_PORT, &port);
+    curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
+    set_number(L, "size_upload", (double)up);
+    set_number(L, "size_download", (double)down);
+    set_number(L, "header_size", (double)hdr);
+    set_number(L, "request_size", (double)req);
+    set_number(L, "local_port", (double)port);
+    set_number(L, "http_version", ver == CURL_HTTP_VERSION_2_0 ? 2 : ver == CURL_HTTP_VERSION_1_0 ? 1.0 : 1.1);
+    lua_pushboolean(L, conns == 0);
+    lua_setfield(L, -2, "reused");
+    lua_pushstring(L, ctype); /* nil when none: clears a reused table's */
+    lua_setfield(L, -2, "content_type");
+}
+
+/* client:request(method, url[, body][, headers][, into])
+ *   -> status, body, info   (info is `into` when given, else a new table)
+ *   -> nil, message, curlcode   on a transport error (refused, timeout, TLS...)
+ * headers add to or replace the client's defaults for this request. An HTTP
+ * error status is not a transport error. Raises on misuse only. */
+static int client_request(lua_State *L)
+{
+    struct lg_http_client *c = check_client(L);
+    const char *method = luaL_checkstring(L, 2);
+    const char *url = luaL_checkstring(L, 3);
+    size_t blen = 0;
+    const char *body = luaL_optlstring(L, 4, NULL, &blen);
+    if (!lua_isnoneornil(L, 5))
+        luaL_checktype(L, 5, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 6))
+        luaL_checktype(L, 6, LUA_TTABLE);
+    lua_settop(L, 6);
+
+    c->hdr.len = c->hdr_default_bytes;
+    header_list(c, lua_istable(L, 5) ? header_lines(L, c, 5) : 0);
+    set_method(L, c, method, body, blen);
+    curl_easy_setopt(c->easy, CURLOPT_URL, url);
+    c->body.len = 0;
+    c->too_big = 0;
+    c->errbuf[0] = '\0';
+
+    CURLcode rc = curl_easy_perform(c->easy);
+    unmask(c);
+    if (rc != CURLE_OK) {
+        lua_pushnil(L);
+        if (c->too_big)
+            lua_pushfstring(L, "response body larger than max_body (%d bytes)",
+                            (int)(c->max_body_bytes > INT32_MAX ? INT32_MAX : c->max_body_bytes));
+        else
+            lua_pushstring(L, c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
+        lua_pushinteger(L, rc);
+        return 3;
+    }
+    long status = 0;
+    curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
+    lua_pushinteger(L, status);
+    lua_pushlstring(L, c->body.p, c->body.len);
+    if (lua_istable(L, 6))
+        lua_pushvalue(L, 6);
+    else
+        lua_createtable(L, 0, 18);
+    push_info(L, c->easy);
+    return 3;
+}
+
+/* client:close() and __gc: frees the handle (closing its connections) and
+ * the buffers. Idempotent. */
+static int client_close(lua_State *L)
+{
+    struct lg_http_client *c = luaL_checkudata(L, 1, HTTP_MT);
+    if (c->easy) {
+        curl_easy_cleanup(c->easy);
+        c->easy = NULL;
+    }
+    unmask(c);
+    buf_free(&c->body);
+    buf_free(&c->hdr);
+    free(c->nodes);
+    c->nodes = NULL;
+    c->nodes_cap = c->hdr_default_bytes = c->hdr_default_lines = 0;
+    return 0;
+}
+
+static int client_tostring(lua_State *L)
+{
+    struct lg_http_client *c = luaL_checkudata(L, 1, HTTP_MT);
+    lua_pushfstring(L, c->easy ? HTTP_MT " (%p)" : HTTP_MT " (closed)", (void *)c);
+    return 1;
+}
+
+static int http_curl_version(lua_State *L)
+{
+    lua_pushstring(L, curl_version());
+    return 1;
+}
+
+int luaopen_logen_httpc(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "request", client_request },
+        { "close", client_close },
+        { NULL, NULL },
+    };
+    static const luaL_Reg module[] = {
+        { "new", http_new },
+        { "curl_version", http_curl_version },
+        { NULL, NULL },
+    };
+    if (luaL_newmetatable(L, HTTP_MT)) {
+        luaL_newlib(L, methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, client_close);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, client_tostring);
+        lua_setfield(L, -2, "__tostring");
+        lua_pushliteral(L, HTTP_MT);
+        lua_setfield(L, -2, "__name");
+    }
+    lua_pop(L, 1);
+    luaL_newlib(L, module);
+    return 1;
+}
