@@ -13,7 +13,11 @@
  * request counts in the interval its end falls in, or in the oldest open one
  * when it arrives after its interval closed, so no request is dropped from
  * the interval counts. Deliberately absent: any knowledge of pipes, pids or
- * signals beyond what the calls below hand in. */
+ * signals beyond what the calls below hand in.
+ *
+ * Open-model lines add a generator process, which writes to the pipe like a
+ * worker (its seq is checked) but counts as none, and event records (JOB,
+ * DROP, PHASE) that openstats.c accounts for, one lg_openstats per line. */
 #include "collector.h"
 
 #include <stdarg.h>
@@ -24,6 +28,7 @@
 
 #include "hist.h"
 #include "mem.h"
+#include "openstats.h"
 #include "report.h"
 
 #define OUT_BUF_BYTES (1 << 20)  /* event lines written in chunks of about this */
@@ -51,10 +56,13 @@ struct lg_cline {
     struct lg_cstat **rows;      /* [name * NKINDS + kind], NULL until used */
     size_t nrows;
     uint64_t hook_errors;        /* ERR records */
+    int retired;                 /* workers that stopped with LG_STOP_RETIRED */
+    struct lg_openstats *open;   /* open model: its events; NULL when closed */
 };
 
 struct lg_cworker {
     int line, pid;
+    int generator;               /* an open line's generator: not a worker */
     uint32_t next_seq;           /* seq expected next */
     uint64_t received;           /* records received, all types */
     uint64_t lost;               /* records missing in seq gaps */
@@ -296,6 +304,24 @@ static struct lg_cstat *stat_row(struct lg_collector *c, int line, int name, int
     return l->rows[i];
 }
 
+/* The accounting of open line l, created on first use (records of the
+ * open model on a line not declared open are still counted). */
+static struct lg_openstats *line_open(struct lg_collector *c, int l)
+{
+    struct lg_cline *cl = &c->lines[l];
+    if (!cl->open)
+        cl->open = lg_openstats_new(cl->info->schedule);
+    return cl->open;
+}
+
+/* Tells an open line's accounting how its workers stand. */
+static void line_workers(struct lg_collector *c, int l)
+{
+    const struct lg_cline *cl = &c->lines[l];
+    if (cl->open)
+        lg_openstats_workers(cl->open, cl->started, cl->started - cl->ended, cl->retired);
+}
+
 /* A worker's end counts once, whether the STOP or the reaping comes first,
  * and only for a worker that started. */
 static void worker_ended(struct lg_collector *c, struct lg_cworker *w)
@@ -305,6 +331,7 @@ static void worker_ended(struct lg_collector *c, struct lg_cworker *w)
     w->counted_end = 1;
     c->t.ended++;
     c->lines[w->line].ended++;
+    line_workers(c, w->line);
 }
 
 static void note_begin(struct lg_collector *c, lg_ns_t t)
@@ -348,6 +375,7 @@ static void event_fill(struct lg_collector *c, const struct lg_cworker *w,
     ev->name = c->names[name].s;
     ev->step = rec->step < li->nsteps && li->steps ? li->steps[rec->step] : NULL;
     ev->line = w->line;
+    ev->open = li->open;
     ev->global_ops = c->t.requests;
     ev->global_thru = global_thru(c, rec->u.ev.end_ns);
     ev->local_thru = local_thru(w, rec);
@@ -494,18 +522,20 @@ static void on_err(struct lg_collector *c, struct lg_cworker *w, const struct lg
 
 static void on_start(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
 {
-    if (w->started)
+    if (w->started || w->generator)
         return;
     w->started = 1;
     w->start_ns = rec->u.ev.begin_ns;
     c->t.started++;
     c->lines[w->line].started++;
+    line_workers(c, w->line);
     note_begin(c, rec->u.ev.begin_ns);
 }
 
 static void on_stop(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
 {
     const char *msg = text_take(w);
+    int retired = rec->rc == LG_STOP_RETIRED && !w->stopped && !w->generator;
     w->stopped = 1;
     w->stop = *rec;
     c->t.sent += rec->u.stop.sent;
@@ -517,7 +547,23 @@ static void on_stop(struct lg_collector *c, struct lg_cworker *w, const struct l
         err_printf(c, "ERROR worker %d (pid %d) could not run its CUT: %s\n", rec->worker, w->pid,
                    w->fail_msg);
     }
+    if (retired) {
+        c->lines[w->line].retired++;
+        line_workers(c, w->line);
+    }
     worker_ended(c, w);
+}
+
+/* Open model: JOB and DROP from the workers, PHASE from the generator. */
+static void on_event(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
+{
+    struct lg_openstats *o = line_open(c, w->line);
+    if (rec->type == LG_REC_PHASE) {
+        lg_openstats_phase(o, rec);
+        return;
+    }
+    lg_openstats_job(o, rec);
+    note_end(c, rec->u.job.end_ns);
 }
 
 /* NAME and TEXT chunks; text beyond the kept maximum is cut. */
@@ -604,6 +650,11 @@ void lg_collector_feed(struct lg_collector *c, const struct lg_record *rec, lg_n
     case LG_REC_TEXT:
         on_text(w, rec);
         break;
+    case LG_REC_JOB:
+    case LG_REC_DROP:
+    case LG_REC_PHASE:
+        on_event(c, w, rec);
+        break;
     default:
         c->bad_records++;
         break;
@@ -620,8 +671,11 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
     c->fallback_line = (struct lg_line_info){ .id = "logen", .cut = "?" };
     c->nlines = opts->nlines > 0 ? opts->nlines : 1;
     c->lines = lg_calloc((size_t)c->nlines, sizeof *c->lines);
-    for (int i = 0; i < c->nlines; i++)
+    for (int i = 0; i < c->nlines; i++) {
         c->lines[i].info = opts->nlines > 0 ? &opts->lines[i] : &c->fallback_line;
+        if (c->lines[i].info->open)
+            line_open(c, i);
+    }
     lg_report_init(&c->rep, opts->format);
     buf_init(&c->out, opts->out, OUT_BUF_BYTES);
     buf_init(&c->err, opts->err, ERR_BUF_BYTES);
@@ -648,6 +702,7 @@ void lg_collector_free(struct lg_collector *c)
         for (size_t i = 0; i < c->lines[l].nrows; i++)
             free(c->lines[l].rows[i]);
         free(c->lines[l].rows);
+        lg_openstats_free(c->lines[l].open);
     }
     for (size_t i = 0; i < c->nnames; i++)
         free(c->names[i].s);
@@ -666,6 +721,37 @@ void lg_collector_add_worker(struct lg_collector *c, int worker, int line, int p
     (void)now;
     w->line = line >= 0 && line < c->nlines ? line : 0;
     w->pid = pid;
+}
+
+void lg_collector_add_generator(struct lg_collector *c, int worker, int line, int pid, lg_ns_t now)
+{
+    lg_collector_add_worker(c, worker, line, pid, now);
+    c->workers[worker]->generator = 1;
+    line_open(c, c->workers[worker]->line);
+}
+
+void lg_collector_queue(struct lg_collector *c, int line, long depth, lg_ns_t now)
+{
+    if (line >= 0 && line < c->nlines)
+        lg_openstats_queue(line_open(c, line), depth, now);
+}
+
+void lg_collector_line_state(const struct lg_collector *c, int line, struct lg_line_state *st)
+{
+    memset(st, 0, sizeof *st);
+    if (line < 0 || line >= c->nlines)
+        return;
+    const struct lg_cline *cl = &c->lines[line];
+    st->ready = cl->started;
+    st->live = cl->started - cl->ended;
+    if (cl->open) {
+        struct lg_openstats_counts k;
+        lg_openstats_counts(cl->open, &k);
+        st->phases_done = k.phases_done;
+        st->generated = k.generated;
+        st->processed = k.processed;
+        st->dropped = k.dropped;
+    }
 }
 
 void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now)
@@ -695,6 +781,27 @@ void lg_collector_totals(const struct lg_collector *c, struct lg_collector_total
 
 /* ==== intervals ========================================================== */
 
+/* The periodic line's open-model part: queue depth, events processed and
+ * dropped; each line prefixed with its number when there are several. */
+static void interval_open_lines(struct lg_collector *c)
+{
+    int nopen = 0;
+    for (int l = 0; l < c->nlines; l++)
+        nopen += c->lines[l].open != NULL;
+    for (int l = 0; l < c->nlines; l++) {
+        struct lg_openstats_counts k;
+        if (!c->lines[l].open)
+            continue;
+        lg_openstats_counts(c->lines[l].open, &k);
+        if (nopen > 1)
+            err_printf(c, " | L%d queue %ld done %llu drop %llu", l + 1, k.depth,
+                       (unsigned long long)k.processed, (unsigned long long)k.dropped);
+        else
+            err_printf(c, " | queue %ld done %llu drop %llu", k.depth,
+                       (unsigned long long)k.processed, (unsigned long long)k.dropped);
+    }
+}
+
 /* Closes the oldest open interval: its throughput, the high-water mark and
  * one periodic summary line. */
 static void interval_close(struct lg_collector *c)
@@ -717,10 +824,12 @@ static void interval_close(struct lg_collector *c)
     }
     err_printf(c,
                "[%6.1fs] reqs %llu tra %llu err %llu | %.1f/s | workers %d started %d ended "
-               "%d active | backlog %ld\n",
+               "%d active | backlog %ld",
                (double)end / 1e9, (unsigned long long)c->t.requests,
                (unsigned long long)c->t.transactions, (unsigned long long)c->t.errors, thru,
                c->t.started, c->t.ended, c->t.started - c->t.ended, c->backlog);
+    interval_open_lines(c);
+    err_printf(c, "\n");
 }
 
 lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now)
@@ -793,6 +902,11 @@ static void summary_totals(struct lg_collector *c, const struct lg_hist *tot, co
                    (unsigned long long)hook_errors);
 }
 
+static void emit_cb(void *ctx, const char *line)
+{
+    err_printf(ctx, "%s", line);
+}
+
 /* One table per line, then the run's totals when there are several lines.
  * `all` holds NKINDS histograms of scratch space. */
 static void summary_lines(struct lg_collector *c, struct lg_hist *all, lg_ns_t span)
@@ -815,6 +929,8 @@ static void summary_lines(struct lg_collector *c, struct lg_hist *all, lg_ns_t s
         lg_hist_init(&tot[KIND_TRA]);
         line_merge(cl, tot, errs);
         summary_totals(c, tot, errs, cl->hook_errors, span);
+        if (cl->open)
+            lg_openstats_summary(cl->open, "  ", emit_cb, c);
         line_merge(cl, all, all_errs);
         all_hook += cl->hook_errors;
     }
@@ -833,7 +949,7 @@ static void summary_workers_thru(struct lg_collector *c, lg_ns_t span)
     int max_worker = -1;
     for (int i = 0; i < c->nworkers; i++) {
         const struct lg_cworker *w = c->workers[i];
-        if (!w || !w->stopped)
+        if (!w || !w->stopped || w->generator)
             continue;
         local += per_s(w->stop.u.stop.opcount, w->stop.u.stop.end_ns - w->stop.u.stop.start_ns);
         blocked += w->stop.u.stop.wait_ns;
@@ -897,6 +1013,12 @@ static int summary_worker(struct lg_collector *c, int i, const struct lg_cworker
                    WEXITSTATUS(w->status), got);
         bad = 1;
     }
+    if (!w->stopped && w->generator) { /* it need not say goodbye */
+        if (w->disorder)
+            err_printf(c, "generator %d (pid %d): %llu records out of order\n", i, w->pid,
+                       (unsigned long long)w->disorder);
+        return bad || w->disorder;
+    }
     if (!w->stopped) {
         if (!bad)
             err_printf(c, "worker %d (pid %d) sent no STOP record (%llu records received)\n", i,
@@ -918,9 +1040,40 @@ static int summary_worker(struct lg_collector *c, int i, const struct lg_cworker
     return bad;
 }
 
-static int summary_health(struct lg_collector *c, int interrupted)
+/* Open lines, unless interrupted: every event generated was processed or
+ * dropped, and the generator reported every phase. Returns the failures. */
+static int summary_events(struct lg_collector *c, int interrupted)
 {
     int bad = 0;
+    for (int l = 0; l < c->nlines && !interrupted; l++) {
+        struct lg_openstats_counts k;
+        if (!c->lines[l].open)
+            continue;
+        lg_openstats_counts(c->lines[l].open, &k);
+        uint64_t done = k.processed + k.dropped;
+        if (k.generated != done) {
+            err_printf(c, "*** line %d: %llu events %s: generated %llu, processed %llu, dropped "
+                          "%llu ***\n",
+                       l + 1,
+                       (unsigned long long)(k.generated > done ? k.generated - done
+                                                               : done - k.generated),
+                       k.generated > done ? "LOST" : "more accounted for than generated",
+                       (unsigned long long)k.generated, (unsigned long long)k.processed,
+                       (unsigned long long)k.dropped);
+            bad++;
+        }
+        if (k.phases_done < k.phases) {
+            err_printf(c, "*** line %d: the generator reported %d of %d phases ***\n", l + 1,
+                       k.phases_done, k.phases);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static int summary_health(struct lg_collector *c, int interrupted)
+{
+    int bad = summary_events(c, interrupted);
     for (int i = 0; i < c->nworkers; i++)
         if (c->workers[i])
             bad += summary_worker(c, i, c->workers[i]);

@@ -65,8 +65,9 @@ lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now);
 void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg_ns_t now);
 
 /* Writes the end summary to err. `interrupted` says the run was stopped by a
- * signal. Returns 0 when every record every worker sent was received and
- * every worker ended normally, else 1. */
+ * signal. Returns 0 when every record every worker sent was received,
+ * every worker ended normally and, on open lines, every generated event was
+ * processed or dropped and every phase reported; else 1. */
 int lg_collector_finish(struct lg_collector *c, int interrupted, lg_ns_t now);
 
 /* Open model: the generator process of line `line` writes to the pipe as

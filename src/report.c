@@ -248,6 +248,19 @@ static char *put_clock_epoch(struct lg_report *r, char *p, int64_t wall_ns)
     return put_padded(p, us, 6);
 }
 
+/* "SSSSSSSSSS.uuuuuu" of wall ns, without touching the cached second. */
+static char *put_epoch(char *p, int64_t wall_ns)
+{
+    int64_t sec = wall_ns / LG_NS_PER_S, rem = wall_ns % LG_NS_PER_S;
+    if (rem < 0) {
+        sec--;
+        rem += LG_NS_PER_S;
+    }
+    p = lg_report_i64(p, sec);
+    *p++ = '.';
+    return put_padded(p, (uint64_t)rem / 1000, 6);
+}
+
 /* ---- derived fields --------------------------------------------------- */
 
 static int ev_is_part(const struct lg_event *ev)
@@ -315,10 +328,16 @@ static int64_t ev_duration(const struct lg_event *ev)
     return ev->rec->u.ev.end_ns - ev->rec->u.ev.begin_ns;
 }
 
+/* Open model: from the event's intended time to the request's start. */
+static int64_t ev_wait(const struct lg_event *ev)
+{
+    return ev->rec->u.ev.begin_ns - ev->rec->u.ev.intended_ns;
+}
+
 /* ---- formats ---------------------------------------------------------- */
 
 /* time epoch type globalOps globalThru started ended active fullId nature
- * transactionId localOpcount localThru RC rc step t seconds */
+ * transactionId localOpcount localThru RC rc step t seconds [w seconds] */
 static size_t report_short(struct lg_report *r, const struct lg_event *ev, char *buf)
 {
     const struct lg_record *rec = ev->rec;
@@ -351,6 +370,10 @@ static size_t report_short(struct lg_report *r, const struct lg_event *ev, char 
     p = put_step(p, ev);
     p = PUT(p, " t ");
     p = put_secs(p, ev_duration(ev));
+    if (ev->open) {
+        p = PUT(p, " w ");
+        p = put_secs(p, ev_wait(ev));
+    }
     *p++ = '\n';
     return (size_t)(p - buf);
 }
@@ -392,6 +415,10 @@ static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *
     p = put_step(p, ev);
     p = PUT(p, " t=");
     p = put_secs(p, ev_duration(ev));
+    if (ev->open) {
+        p = PUT(p, " w=");
+        p = put_secs(p, ev_wait(ev));
+    }
     *p++ = '\n';
     return (size_t)(p - buf);
 }
@@ -437,6 +464,14 @@ static char *raw_derived(char *p, const struct lg_event *ev)
     }
     p = put_key(p, "duration");
     p = put_secs(p, ev_duration(ev));
+    if (ev->open) { /* response: free of coordinated omission */
+        p = put_key(p, "intended");
+        p = put_epoch(p, lg_clock_wall_ns(ev->rec->u.ev.intended_ns));
+        p = put_key(p, "wait");
+        p = put_secs(p, ev_wait(ev));
+        p = put_key(p, "response");
+        p = put_secs(p, ev->rec->u.ev.end_ns - ev->rec->u.ev.intended_ns);
+    }
     p = put_key(p, "thru");
     return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
 }
@@ -527,6 +562,11 @@ static char *jtl_message(char *p, const struct lg_event *ev)
     return ev->error ? put_csv(p, ev->error) : PUT(p, "Error");
 }
 
+/* Open-model lines look the same here as closed ones: JMeter's CSV has no
+ * column for the wait or the intended time (Latency is time to first byte,
+ * IdleTime is time excluded from `elapsed`), and a jtl file with an extra
+ * column no longer loads in JMeter. The wait is in the other formats and in
+ * the end summary. */
 static size_t report_jtl(const struct lg_event *ev, char *buf)
 {
     const struct lg_record *rec = ev->rec;

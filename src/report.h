@@ -6,6 +6,9 @@
  * and the epoch seconds) is formatted once and reused until the second
  * changes. Formats (see the Statistics section of the Pylogen reference):
  * short and long columns, raw (one JSON object a line) and jtl (JMeter CSV).
+ * An open-model line also shows its event's wait (request start minus the
+ * event's intended time): short ` w S`, long ` w=S`, raw "intended", "wait"
+ * and "response"; jtl has no column for it and stays JMeter's.
  * Strings longer than LG_REPORT_STR_MAX bytes are cut, so a line never
  * exceeds LG_REPORT_LINE_MAX. Nothing here allocates or knows of pipes. */
 #ifndef LG_REPORT_H
@@ -44,6 +47,7 @@ struct lg_event {
     const char *step;            /* the step string; NULL prints rec->step */
     const char *error;           /* error message, NULL if none */
     int line;                    /* 0-based line index */
+    int open;                    /* open-model line: rec->u.ev.intended_ns is set */
     uint64_t global_ops;         /* requests counted so far */
     double global_thru;          /* requests/s */
     double local_thru;           /* the worker's ops/s; not shown for parts */

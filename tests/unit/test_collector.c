@@ -562,6 +562,287 @@ static void test_lines_and_growth(void)
     end_run();
 }
 
+/* ---- open model ---------------------------------------------------------- */
+
+static struct lg_phase open_phases[] = {
+    { .duration_s = 2, .r1 = 3, .r2 = 3, .events = 6, .start_ns = 0 },
+    { .duration_s = 2, .r1 = 2, .r2 = 4, .events = 6, .start_ns = 2 * S },
+};
+static const struct lg_schedule open_sched = { .phases = open_phases, .nphases = 2,
+                                               .events = 12, .duration_ns = 4 * S };
+static const struct lg_line_info open_lines[] = {
+    { .id = "op", .cut = "Dummy", .steps = steps1, .nsteps = 2, .open = 1,
+      .schedule = &open_sched },
+    { .id = "cl", .cut = "Other", .steps = steps2, .nsteps = 1 },
+    { .id = "op2", .cut = "Dummy", .steps = steps1, .nsteps = 2, .open = 1,
+      .schedule = &open_sched },
+};
+
+static void start_open(int nlines)
+{
+    out = tmpfile();
+    err = tmpfile();
+    struct lg_collector_opts o = { .out = out, .err = err, .format = LG_OUT_SHORT,
+                                   .summary_ns = S, .lines = open_lines, .nlines = nlines };
+    coll = lg_collector_new(&o);
+}
+
+/* One event's JOB or DROP record; `now` is its end. */
+static void send_job(struct fw *w, int type, uint64_t seq, uint32_t phase, lg_ns_t intended,
+                     lg_ns_t dispatched, lg_ns_t begin, lg_ns_t end, uint32_t requests)
+{
+    struct lg_record r = { .type = (uint8_t)type };
+    r.u.job.seq = seq;
+    r.u.job.phase = phase;
+    r.u.job.intended_ns = intended;
+    r.u.job.dispatched_ns = dispatched;
+    r.u.job.begin_ns = begin;
+    r.u.job.end_ns = end;
+    r.u.job.requests = requests;
+    send(w, r, end);
+}
+
+static void send_phase(struct fw *g, uint32_t index, uint64_t generated, lg_ns_t start_ns,
+                       lg_ns_t end_ns, lg_ns_t last_ns, lg_ns_t late_max_ns)
+{
+    struct lg_record r = { .type = LG_REC_PHASE };
+    r.u.phase.index = index;
+    r.u.phase.generated = generated;
+    r.u.phase.start_ns = start_ns;
+    r.u.phase.end_ns = end_ns;
+    r.u.phase.last_ns = last_ns;
+    r.u.phase.late_max_ns = late_max_ns;
+    send(g, r, end_ns > last_ns ? end_ns : last_ns);
+}
+
+static void send_oreq(struct fw *w, int name, uint64_t opcount, lg_ns_t intended, lg_ns_t begin,
+                      lg_ns_t end)
+{
+    struct lg_record r = { .type = LG_REC_REQ, .name = (uint16_t)name };
+    r.u.ev.opcount = opcount;
+    r.u.ev.begin_ns = begin;
+    r.u.ev.end_ns = end;
+    r.u.ev.intended_ns = intended;
+    send(w, r, end);
+}
+
+static struct lg_line_state state(int line)
+{
+    struct lg_line_state st;
+    lg_collector_line_state(coll, line, &st);
+    return st;
+}
+
+/* How an open run ends. */
+enum open_end { OPEN_CLEAN, OPEN_EVENT_LOST, OPEN_INTERRUPTED, OPEN_PHASE_MISSING,
+                OPEN_GEN_GAP };
+
+/* Phase 0 (2@3): 6 events, five processed with dispatch lateness 0, exactly
+ * 1 ms, 1.5 ms, exactly 10 ms and 10.5 ms, one dropped. Phase 1 (2@2-4): 6
+ * events, on time, all processed unless `how` loses one (the one the
+ * generator saw 12 ms late; an interrupted run loses it too). Wait 2 ms (50 ms for one), service 10 ms, two
+ * requests per event. Worker b retires after phase 0, worker c joins. */
+static void open_run(enum open_end how)
+{
+    struct fw g = { 0, 900, 0 }, a = { 1, 901, 0 }, b = { 2, 902, 0 }, c3 = { 3, 903, 0 };
+    struct fw *wk[2] = { &a, &b };
+    static const lg_ns_t late[5] = { 0, 1 * MS, 1500 * 1000, 10 * MS, 10500 * 1000 };
+    start_open(2);
+    lg_collector_add_generator(coll, 0, 0, 900, 0);
+    lg_collector_add_worker(coll, 1, 0, 901, 0);
+    lg_collector_add_worker(coll, 2, 0, 902, 0);
+    send_start(&g, 0); /* a START from the generator counts for nothing */
+    struct lg_line_state st = state(0);
+    is_int(st.ready, 0, "open: the generator's START makes no worker ready");
+    send_start(&a, 500 * MS);
+    send_start(&b, 500 * MS);
+    send_name(&a, 0, "RMngr.R-EXEC");
+    st = state(0);
+    is_int(st.ready, 2, "open: ready 2 once both START records are in");
+    is_int(st.live, 2, "open: live 2");
+    is_int(st.generated + st.processed + st.dropped + (uint64_t)st.phases_done, 0,
+           "open: no event counted yet");
+
+    /* event 0: worker a, its two requests carry the intended time */
+    send_oreq(&a, 0, 1, 1 * S, 1 * S + 2 * MS, 1 * S + 7 * MS);
+    send_oreq(&a, 0, 2, 1 * S, 1 * S + 7 * MS, 1 * S + 12 * MS);
+    send_job(&a, LG_REC_JOB, 0, 0, 1 * S, 1 * S, 1 * S + 2 * MS, 1 * S + 12 * MS, 2);
+    lg_collector_queue(coll, 0, 4, 1500 * MS);
+    for (int k = 1; k < 5; k++) {
+        lg_ns_t in = 1 * S + k * 300 * MS, wait = k == 3 ? 50 * MS : 2 * MS;
+        send_job(wk[k % 2], LG_REC_JOB, (uint64_t)k, 0, in, in + late[k], in + wait,
+                 in + wait + 10 * MS, 2);
+    }
+    lg_collector_queue(coll, 0, 7, 2200 * MS);
+    send_job(&b, LG_REC_DROP, 5, 0, 2500 * MS, 2500 * MS, 3100 * MS, 3100 * MS, 0);
+    lg_collector_queue(coll, 0, 2, 2500 * MS);
+    send_phase(&g, 0, 6, 1 * S, 3 * S, 2500 * MS, 10500 * 1000);
+    st = state(0);
+    is_int(st.phases_done, 1, "open: one phase done");
+    is_int(st.generated, 6, "open: generated from the PHASE record");
+    is_int(st.processed, 5, "open: 5 processed (JOB)");
+    is_int(st.dropped, 1, "open: 1 dropped (DROP)");
+
+    /* the controller retires b and adds c */
+    send_stop(&b, LG_STOP_RETIRED, 3, 500 * MS, 3200 * MS, 0);
+    lg_collector_worker_exit(coll, 2, 0, 3200 * MS);
+    lg_collector_add_worker(coll, 3, 0, 903, 3200 * MS);
+    send_start(&c3, 3200 * MS);
+    st = state(0);
+    is_int(st.ready, 3, "open: ready counts every worker that started");
+    is_int(st.live, 2, "open: live 2 after a retirement and a late worker");
+    lg_collector_tick(coll, 3500 * MS);
+
+    for (int k = 0; k < 6; k++) {
+        lg_ns_t in = 3 * S + k * 350 * MS;
+        if ((how == OPEN_EVENT_LOST || how == OPEN_INTERRUPTED) && k == 5)
+            continue;
+        send_job(k % 2 ? &c3 : &a, LG_REC_JOB, (uint64_t)(6 + k), 1, in, in, in + 2 * MS,
+                 in + 12 * MS, 2);
+    }
+    if (how == OPEN_GEN_GAP)
+        g.seq++;
+    if (how != OPEN_PHASE_MISSING)
+        send_phase(&g, 1, 6, 3 * S, 5 * S, 5500 * MS, 12 * MS);
+    lg_collector_worker_exit(coll, 0, 0, 5600 * MS); /* the generator: no STOP */
+    int reason = how == OPEN_INTERRUPTED ? LG_STOP_SIGNAL : LG_STOP_DONE;
+    send_stop(&a, reason, 5, 500 * MS, 6 * S, 0);
+    send_stop(&c3, reason, 3, 3200 * MS, 6 * S, 0);
+    lg_collector_worker_exit(coll, 1, 0, 6 * S);
+    lg_collector_worker_exit(coll, 3, 0, 6 * S);
+}
+
+/* The clean run: event lines, state, counts, summary, verdict. */
+static void test_open_model(void)
+{
+    open_run(OPEN_CLEAN);
+    const char *o = slurp(out);
+    is_int(count_lines(o), 2, "open: two event lines");
+    is_str(field(line_at(o, 0), 17), "0.005000", "open: duration field as before");
+    is_str(field(line_at(o, 0), 18), "w", "open: the short line has a w field");
+    is_str(field(line_at(o, 0), 19), "0.002000", "open: first request waited 2 ms");
+    is_str(field(line_at(o, 1), 19), "0.007000", "open: second request of the event: 7 ms");
+    is_str(field(line_at(o, 0), 8), "op.901.Dummy.0.RMngr.R-EXEC", "open: fullId of worker a");
+    is_str(field(line_at(o, 0), 5), "2", "open: started 2, the generator is not a worker");
+    const char *e = slurp(err);
+    like(e, "| backlog 0 | queue 2 done 5 drop 1\n", "open: periodic line with queue and events");
+    ok(!strstr(e, " L1 "), "open: one open line needs no line prefix");
+
+    struct lg_line_state st = state(0);
+    is_int(st.phases_done, 2, "open: both phases done");
+    is_int(st.generated, 12, "open: 12 generated");
+    is_int(st.processed, 11, "open: 11 processed");
+    is_int(st.dropped, 1, "open: 1 dropped");
+    is_int(st.ready, 3, "open: ready 3 at the end");
+    is_int(st.live, 0, "open: live 0 at the end");
+    st = state(1);
+    is_int(st.generated + st.processed + st.dropped + (uint64_t)st.phases_done, 0,
+           "open: the closed line has no events");
+    struct lg_collector_totals t = totals();
+    is_int(t.started, 3, "open: 3 workers started (the generator is none)");
+    is_int(t.ended, 3, "open: 3 ended");
+    is_int(t.active, 0, "open: 0 active");
+    is_int(t.lost, 0, "open: no record lost");
+
+    is_int(lg_collector_finish(coll, 0, 6 * S), 0, "open: a complete run returns 0");
+    e = slurp(err);
+    like(e, "==== summary: 5.500 s of load, 3 workers started, 3 ended", "open: summary head");
+    like(e, "line 1: id op, cut Dummy, 3 workers started", "open: line head");
+    like(e, "  open model: 2 of 2 phases done, 12 events generated\n", "open: open section");
+    like(e, "  phase                   asked/s  achieved/s  generated  processed    dropped\n",
+         "open: phase table head");
+    like(e, "  2@3                           3        3.00          6          5          1\n",
+         "open: phase 0 row: 6 over its 2 s");
+    like(e, "  2@2-4                      2->4        2.40          6          6          0\n",
+         "open: phase 1 row: 6 over 2.5 s, its last event came after its end");
+    like(e, "  all                                                 12         11          1\n",
+         "open: phase totals");
+    like(e, "  *** 1 events DROPPED: they waited past --maxwait", "open: a loud line for drops");
+    like(e, "  dispatch: 3 events late > 1 ms, 1 late > 10 ms, worst 12.000 ms late\n",
+         "open: exactly 1 ms and 10 ms are not late past them; the PHASE worst counts");
+    like(e, "  queue depth high-water mark: 7 events at 2.200 s\n", "open: queue high-water mark");
+    like(e, "  wait                     11     2.000     6.364     2.003     2.003    49.938    "
+            "50.000\n",
+         "open: wait row (percentiles are bucket midpoints, hist.h)");
+    like(e, "  response                 11    12.000    16.364    12.026    12.026    59.900    "
+            "60.000\n",
+         "open: response row, from the intended time");
+    like(e, "  service                  11    10.000    10.000    10.000    10.000    10.000    "
+            "10.000\n",
+         "open: service row");
+    like(e, "  lateness                 12     0.000     1.917     0.000     9.994    10.500    "
+            "10.500\n",
+         "open: lateness row, drops included");
+    like(e, "  workers: 3 started, 1 retired, peak 2 live\n", "open: workers line");
+    like(e, "  requests per event: 2.00 (", "open: requests per event");
+    like(e, "line 2: id cl, cut Other, 0 workers started", "open: the closed line has its table");
+    is_int(count_of(e, "open model:"), 1, "open: no open section for the closed line");
+    ok(!strstr(e, "LOST"), "open: nothing lost");
+    ok(!strstr(e, "worker 2 (pid 902)"), "open: the retired worker is normal");
+    ok(!strstr(e, "pid 900"), "open: the generator owes no STOP");
+    like(e, "result: OK", "open: verdict OK");
+    end_run();
+}
+
+static void test_open_verdicts(void)
+{
+    open_run(OPEN_EVENT_LOST);
+    struct lg_line_state st = state(0);
+    is_int(st.processed + st.dropped, 11, "lost event: 11 accounted for");
+    is_int(lg_collector_finish(coll, 0, 6 * S), 1, "lost event: finish returns 1");
+    const char *e = slurp(err);
+    like(e, "*** line 1: 1 events LOST: generated 12, processed 10, dropped 1 ***",
+         "lost event: said with the counts");
+    like(e, "worst 12.000 ms late", "lost event: its lateness still shows, from PHASE");
+    like(e, "result: FAILED", "lost event: verdict FAILED");
+    end_run();
+
+    open_run(OPEN_INTERRUPTED);
+    is_int(state(0).processed + state(0).dropped, 11, "interrupted: one event never ran");
+    is_int(lg_collector_finish(coll, 1, 6 * S), 0, "interrupted: events not checked, returns 0");
+    ok(!strstr(slurp(err), "LOST"), "interrupted: no loss claimed");
+    end_run();
+
+    open_run(OPEN_PHASE_MISSING);
+    is_int(lg_collector_finish(coll, 0, 6 * S), 1, "phase missing: finish returns 1");
+    e = slurp(err);
+    like(e, "*** line 1: the generator reported 1 of 2 phases ***", "phase missing: said");
+    like(e, "  2@2-4                      2->4           -          -          6          0"
+            "  (not finished)\n",
+         "phase missing: its row shows what the workers did");
+    end_run();
+
+    open_run(OPEN_GEN_GAP);
+    struct lg_collector_totals t = totals();
+    is_int(t.lost, 1, "generator gap: its seq is checked");
+    is_int(lg_collector_finish(coll, 0, 6 * S), 1, "generator gap: finish returns 1");
+    like(slurp(err), "ERROR worker 0 (pid 900): 1 records lost", "generator gap: reported");
+    end_run();
+}
+
+/* Several open lines: each has its part of the periodic line, numbered. */
+static void test_open_two_lines(void)
+{
+    struct fw a = { 0, 70, 0 }, b = { 1, 71, 0 };
+    start_open(3);
+    lg_collector_add_worker(coll, 0, 0, 70, 0);
+    lg_collector_add_worker(coll, 1, 2, 71, 0);
+    send_start(&a, 0);
+    send_start(&b, 0);
+    send_job(&a, LG_REC_JOB, 0, 0, 100 * MS, 100 * MS, 100 * MS, 110 * MS, 1);
+    send_job(&b, LG_REC_DROP, 0, 0, 100 * MS, 100 * MS, 900 * MS, 900 * MS, 0);
+    lg_collector_queue(coll, 0, 3, 500 * MS);
+    lg_collector_queue(coll, 2, 9, 500 * MS);
+    lg_collector_tick(coll, S);
+    is_str(line_at(slurp(err), 0),
+           "[   1.0s] reqs 0 tra 0 err 0 | 0.0/s | workers 2 started 0 ended 2 active | backlog 0"
+           " | L1 queue 3 done 1 drop 0 | L3 queue 9 done 0 drop 1",
+           "two open lines: one periodic line, each open line numbered");
+    is_int(state(2).dropped, 1, "two open lines: the drop is line 3's");
+    is_int(state(0).dropped, 0, "two open lines: not line 1's");
+    end_run();
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -577,5 +858,8 @@ int main(void)
     test_interrupted();
     test_jtl();
     test_lines_and_growth();
+    test_open_model();
+    test_open_verdicts();
+    test_open_two_lines();
     return done_testing();
 }

@@ -196,6 +196,52 @@ static void test_jtl(void)
     is_int(lg_report_header(&r, buf), 0, "short: no header");
 }
 
+/* Open model: the wait (request start minus the event's intended time). */
+static void test_open(void)
+{
+    struct lg_report r;
+    struct lg_record rec = req_rec();
+    rec.u.ev.intended_ns = rec.u.ev.begin_ns - 250000; /* due 250 us before it ran */
+    struct lg_event ev = base_event(&rec);
+    lg_report_init(&r, LG_OUT_SHORT);
+    is_str(line_of(&r, &ev),
+           "22:13:21.501234 1700000001.501234 req 7 123.46 2 0 2 myid.4242.Dummy.1.RMngr.R-EXEC "
+           "solo None 5 3.33 RC 0 256 t 0.001235\n",
+           "short: a closed line shows no wait, whatever the record holds");
+    ev.open = 1;
+    is_str(line_of(&r, &ev),
+           "22:13:21.501234 1700000001.501234 req 7 123.46 2 0 2 myid.4242.Dummy.1.RMngr.R-EXEC "
+           "solo None 5 3.33 RC 0 256 t 0.001235 w 0.000250\n",
+           "short: an open line appends w and the wait");
+    rec.u.ev.intended_ns = rec.u.ev.begin_ns + 1500; /* rounds to -2 us */
+    like(line_of(&r, &ev), " t 0.001235 w -0.000002\n", "short: a negative wait keeps its sign");
+    rec.u.ev.intended_ns = 0; /* due at the run epoch: a real time, not "none" */
+    like(line_of(&r, &ev), " t 0.001235 w 1.500000\n", "short: intended at run time 0");
+
+    rec.u.ev.intended_ns = rec.u.ev.begin_ns - 250000;
+    lg_report_init(&r, LG_OUT_LONG);
+    is_str(line_of(&r, &ev),
+           "22:13:21.501234 1700000001.501234 typ=req q=4 ops=7 gThru=123.46 sta=2 end=0 act=2 "
+           "pid=4242 fullId=myid.4242.Dummy.1.RMngr.R-EXEC kind=solo transId=None opcount=5 "
+           "thru=3.33 RC=0 step=256 t=0.001235 w=0.000250\n",
+           "long: an open line appends w=");
+
+    lg_report_init(&r, LG_OUT_RAW);
+    like(line_of(&r, &ev),
+         "\"duration\":0.001235,\"intended\":1700000001.499750,\"wait\":0.000250,"
+         "\"response\":0.001485,\"thru\":3.33,",
+         "raw: intended (epoch), wait and response (end minus intended)");
+    like(buf, "\"intended_ns\":1499750000,", "raw: the record's intended_ns as well");
+    ev.open = 0;
+    ok(!strstr(line_of(&r, &ev), "\"wait\""), "raw: no wait on a closed line");
+
+    lg_report_init(&r, LG_OUT_JTL);
+    ev.open = 1;
+    is_str(line_of(&r, &ev),
+           "1700000001500,1,RMngr.R-EXEC,0,OK,myid 1-3,text,true,,300,256,2,2,,1,0,0\n",
+           "jtl: an open line's row is JMeter's, unchanged");
+}
+
 static void test_error_line(void)
 {
     struct lg_report r;
@@ -243,6 +289,7 @@ int main(void)
     test_long();
     test_raw();
     test_jtl();
+    test_open();
     test_error_line();
     test_long_strings();
     return done_testing();

@@ -1,0 +1,61 @@
+/* openstats.h -- the open model's event accounting for one line.
+ *
+ * The collector hands it the records of an open line that concern events:
+ * the generator's LG_REC_PHASE, the workers' LG_REC_JOB and LG_REC_DROP, and
+ * what it hears of the job queue and of the line's workers. It counts events
+ * generated, processed and dropped (per phase and in all), keeps histograms
+ * of wait, response (from the intended time: free of coordinated omission),
+ * service and dispatch lateness, and writes the line's open-model part of the
+ * end summary. It knows nothing of pipes, processes or output streams: the
+ * summary goes out through a callback, one line at a time. */
+#ifndef LG_OPENSTATS_H
+#define LG_OPENSTATS_H
+
+#include <stdint.h>
+
+#include "clock.h"
+#include "generator.h"
+#include "record.h"
+
+#define LG_OPEN_LATE1_NS 1000000LL   /* "late": dispatched more than 1 ms after intended */
+#define LG_OPEN_LATE2_NS 10000000LL  /* "very late": more than 10 ms */
+
+struct lg_openstats;
+
+/* Setup: a new accounting for a line with schedule `s` (borrowed, may be
+ * NULL: phases then grow as records name them). Aborts on OOM; free it
+ * with lg_openstats_free. */
+struct lg_openstats *lg_openstats_new(const struct lg_schedule *s);
+void lg_openstats_free(struct lg_openstats *o);
+
+/* Recording. A JOB or a DROP record (u.job); allocates only when a record
+ * names a phase beyond every one seen so far. */
+void lg_openstats_job(struct lg_openstats *o, const struct lg_record *rec);
+/* A PHASE record from the generator (u.phase); a repeated index replaces
+ * the earlier one. */
+void lg_openstats_phase(struct lg_openstats *o, const struct lg_record *rec);
+/* The job queue held `depth` events at `now` (high-water mark). */
+void lg_openstats_queue(struct lg_openstats *o, long depth, lg_ns_t now);
+/* The line's workers now: started in all, live, retired in all. */
+void lg_openstats_workers(struct lg_openstats *o, int started, int live, int retired);
+
+/* Reading */
+struct lg_openstats_counts {
+    int phases_done;       /* PHASE records received (distinct phases) */
+    int phases;            /* phases of the schedule (0 without one) */
+    uint64_t generated;    /* sum of PHASE.generated */
+    uint64_t processed;    /* JOB records */
+    uint64_t dropped;      /* DROP records */
+    long depth;            /* the queue depth last heard of */
+};
+void lg_openstats_counts(const struct lg_openstats *o, struct lg_openstats_counts *k);
+
+/* Writes the open-model summary: per-phase table, lateness, queue, times,
+ * workers, requests per event, and a loud line for dropped events. `emit`
+ * gets each line, newline included, valid for the call only; every line
+ * starts with `indent`. */
+typedef void lg_openstats_emit_cb(void *ctx, const char *line);
+void lg_openstats_summary(const struct lg_openstats *o, const char *indent,
+                          lg_openstats_emit_cb *emit, void *ctx);
+
+#endif
