@@ -7,7 +7,7 @@
  * Parsing runs in two passes: argv is first cut into (option, value) pairs,
  * which finds --defaults wherever it stands; the file is applied, then the
  * pairs in order, so the command line wins over the file. Schedule and burst
- * are kept as the text given, their syntax not checked yet. */
+ * syntax belongs to generator.c, which checks it here, before any run. */
 #include "cli.h"
 #include "generator.h"
 #include "json.h"
@@ -113,6 +113,9 @@ static const struct opt opts[] = {
       "accepted and ignored, as Pylogen did" },
     { {"workerDelay"}, OPT_IGNORED, MIN_0, 0, 1, G_OPEN, "S", NULL,
       "accepted and ignored, as Pylogen did" },
+    { {"eval"}, OPT_STR, MIN_0, F(eval), 0, G_GENERAL, "CODE", NULL,
+      "ad hoc run, no file: CODE is the body of a one-request CUT (it sees "
+      "step, extra, ctx, self and logen); also -e CODE" },
     { {"help"}, OPT_EXIT, MIN_0, F(help), 0, G_GENERAL, NULL, NULL,
       "print this help and exit" },
     { {"version"}, OPT_EXIT, MIN_0, F(version), 0, G_GENERAL, NULL, NULL,
@@ -120,6 +123,7 @@ static const struct opt opts[] = {
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])
+_Static_assert(NOPTS <= 64, "lg_config.given has a bit per option");
 
 /* One parse: the config being filled and where a message goes. */
 struct cli {
@@ -535,6 +539,15 @@ static int cut_short(struct cli *c, struct cut *cut, const char *arg)
     return cli_err(c, "unknown option %s (see logen --help)", arg);
 }
 
+/* -e CODE: the code is the next argument, whatever it looks like. */
+static int cut_eval(struct cli *c, struct cut *cut, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc)
+        return cli_err(c, "option -e needs a value (Lua code)");
+    cut_add(c, cut, opt_exact("eval"), "eval", argv[++*i]);
+    return 0;
+}
+
 static int cut_action(struct cli *c, struct cut *cut, const char *arg)
 {
     if (cut->action)
@@ -555,7 +568,9 @@ static int cut_argv(struct cli *c, struct cut *cut, int argc, char **argv)
             dashdash = 1;
             continue;
         }
-        if (!dashdash && a[0] == '-' && a[1] == '-')
+        if (!dashdash && strcmp(a, "-e") == 0)
+            rc = cut_eval(c, cut, argc, argv, &i);
+        else if (!dashdash && a[0] == '-' && a[1] == '-')
             rc = cut_long(c, cut, argc, argv, &i);
         else if (!dashdash && a[0] == '-' && a[1])
             rc = cut_short(c, cut, a);
@@ -762,8 +777,15 @@ static int pairs_apply(struct cli *c, const struct cut *cut)
         snprintf(label, sizeof label, "--%s", cut->pairs[k].as);
         if (opt_set(c, cut->pairs[k].o, cut->pairs[k].val, label) < 0)
             return -1;
+        c->cfg->given |= 1ULL << (cut->pairs[k].o - opts);
     }
     return 0;
+}
+
+int lg_cli_given(const struct lg_config *cfg, const char *name)
+{
+    const struct opt *o = opt_exact(name);
+    return o && (cfg->given >> (o - opts) & 1);
 }
 
 /* Checks what no single option can: the open-model syntax (the generator
@@ -820,6 +842,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->output);
     free(cfg->schedule);
     free(cfg->burst);
+    free(cfg->eval);
     memset(cfg, 0, sizeof *cfg);
 }
 

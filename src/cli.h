@@ -48,6 +48,8 @@ struct lg_config {
     long maxproc;          /* open model: cap on live workers, 0 = none */
     double maxwait;        /* open model: s a job may wait before it is dropped, 0 = forever */
     enum lg_arrival arrival;
+    char *eval;            /* -e CODE: an ad hoc CUT, CODE is its request's body */
+    unsigned long long given; /* bit i: option i of the table was on the command line */
     int help;              /* --help was given */
     int version;           /* --version was given */
 };
@@ -64,6 +66,10 @@ int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t
 
 /* Releases what cfg owns and zeroes it. */
 void lg_cli_free(struct lg_config *cfg);
+
+/* 1 when option `name` (its long name, e.g. "outformat") was given on the
+ * command line parsed into cfg (not from a defaults file), else 0. */
+int lg_cli_given(const struct lg_config *cfg, const char *name);
 
 /* Writes the --help text: every option with its default and meaning. */
 void lg_cli_usage(FILE *out);

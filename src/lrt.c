@@ -86,7 +86,7 @@ int lg_lrt_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen)
 }
 
 int lg_lrt_check_cut(const char *lua_path, const char *cut_path, const char *cut_name,
-                     char *err, size_t errlen)
+                     const char *code, char *err, size_t errlen)
 {
     lua_State *L = lg_lrt_new(lua_path);
     lua_getglobal(L, "require");
@@ -94,9 +94,10 @@ int lg_lrt_check_cut(const char *lua_path, const char *cut_path, const char *cut
     int rc = lg_lrt_call(L, 1, 1, err, errlen);
     if (rc == 0) {
         lua_getfield(L, -1, "load_cut");
-        lua_pushstring(L, cut_path);
+        lua_pushstring(L, cut_path); /* nil when NULL: -e code */
         lua_pushstring(L, cut_name);
-        rc = lg_lrt_call(L, 2, 1, err, errlen);
+        lua_pushstring(L, code);
+        rc = lg_lrt_call(L, 3, 1, err, errlen);
     }
     lua_close(L);
     return rc;

@@ -18,10 +18,11 @@ lua_State *lg_lrt_new(const char *lua_path);
  * the error's first line in err; the whole traceback is logged at -vvv. */
 int lg_lrt_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen);
 
-/* In the parent, before any fork: loads the CUT file in a throwaway state
- * and checks that it compiles and returns a class with a func. Returns 0, or
- * -1 with one line naming the file (and line) in err. */
+/* In the parent, before any fork: loads the CUT file (or compiles the -e
+ * code when cut_path is NULL) in a throwaway state and checks that it
+ * compiles and gives a class with a func. Returns 0, or -1 with one line
+ * naming the file (or -e) and line in err. */
 int lg_lrt_check_cut(const char *lua_path, const char *cut_path, const char *cut_name,
-                     char *err, size_t errlen);
+                     const char *code, char *err, size_t errlen);
 
 #endif

@@ -1,9 +1,15 @@
 /* main.c -- wiring: parse, validate, run, map the outcome to an exit code.
  *
+ *   logen CUT [options]              a run of one CUT (cuts.Dummy, or a .lua path)
+ *   logen -e 'CODE' [options]        an ad hoc run: CODE is a one-request CUT
+ *   logen scenario --file F [opts]   every command line of F, side by side
+ *   logen new NAME                   writes cuts/NAME.lua from a template
+ *   logen list                       the CUTs on the search path
+ *
  * Exit codes: 0 the run completed and every record arrived; 1 a failure
- * during the run (a worker died, records went missing, an output error);
- * 2 bad input, reported before any worker starts; 128 + signal when the
- * run was interrupted. */
+ * during the run (a worker died, records or events went missing, an output
+ * error); 2 bad input, reported before any worker starts; 128 + signal
+ * when the run was interrupted. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,29 +18,22 @@
 #include "cli.h"
 #include "clock.h"
 #include "controller.h"
+#include "cuts.h"
+#include "launch.h"
 #include "log.h"
-#include "lrt.h"
 #include "paths.h"
 
-#define LG_VERSION "0.1.0"
+#define LG_VERSION "0.2.0"
 
-static int run_cut(struct lg_config *cfg, const struct lg_paths *paths, char *err, size_t errlen)
+static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
+                     char *err, size_t errlen)
 {
-    char cut_path[4096], cut_name[256];
-    if (lg_paths_cut(paths, cfg->action, cut_path, sizeof(cut_path), cut_name, sizeof(cut_name),
-                     err, errlen) < 0)
-        return 2;
-    if (lg_lrt_check_cut(paths->lua_path, cut_path, cut_name, err + 7, errlen - 7) < 0) {
-        memcpy(err, "logen: ", 7);
-        return 2;
-    }
     FILE *out = stdout;
     if (cfg->output && !(out = fopen(cfg->output, "w"))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));
         return 2;
     }
-    struct lg_run_line line = { .cfg = cfg, .cut_path = cut_path, .cut_name = cut_name };
-    struct lg_run run = { .lines = &line, .nlines = 1, .lua_path = paths->lua_path, .out = out,
+    struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary };
     lg_clock_init();
     int status = lg_controller_run(&run);
@@ -45,37 +44,76 @@ static int run_cut(struct lg_config *cfg, const struct lg_paths *paths, char *er
     return status;
 }
 
+/* A run of one CUT, of -e code, or of a scenario file. */
+static int run(struct lg_config *cfg, char *err, size_t errlen)
+{
+    struct lg_paths paths;
+    struct lg_launch l;
+    if (lg_paths_init(&paths, err, errlen) < 0)
+        return 2;
+    int scenario = cfg->action && strcmp(cfg->action, "scenario") == 0;
+    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, err, errlen)
+                      : lg_launch_single(&l, cfg, &paths, err, errlen);
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, err, errlen);
+    lg_launch_free(&l);
+    return status;
+}
+
+/* logen new NAME, logen list: commands that start no run. */
+static int command(int argc, char **argv, char *err, size_t errlen)
+{
+    if (strcmp(argv[1], "new") == 0) {
+        char path[4096];
+        if (argc != 3) {
+            snprintf(err, errlen, "logen: usage: logen new NAME (writes cuts/NAME.lua)");
+            return 2;
+        }
+        if (lg_cuts_new(argv[2], path, sizeof(path), err + 7, errlen - 7) < 0) {
+            memcpy(err, "logen: ", 7);
+            return 2;
+        }
+        printf("wrote %s; run it with: logen cuts.%s\n", path, argv[2]);
+        return 0;
+    }
+    struct lg_paths paths;
+    if (argc != 2) {
+        snprintf(err, errlen, "logen: usage: logen list");
+        return 2;
+    }
+    if (lg_paths_init(&paths, err, errlen) < 0)
+        return 2;
+    if (lg_cuts_list(&paths, stdout) == 0)
+        printf("no CUT found (in ./cuts, $LOGEN_PATH/cuts or %s/cuts)\n", paths.base_dir);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct lg_config cfg;
-    struct lg_paths paths;
-    char err[2048];
-    int status = 2;
+    char err[4096] = "";
+    int status;
 
+    if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0)) {
+        status = command(argc, argv, err, sizeof(err));
+        if (status == 2)
+            fprintf(stderr, "%s\n", err);
+        return status;
+    }
     lg_cli_defaults(&cfg);
-    if (lg_cli_parse(&cfg, argc, argv, err, sizeof(err)) < 0)
-        goto fail;
-    lg_log_verbosity = cfg.verbose;
-    if (cfg.help) {
+    if (lg_cli_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {
+        status = 2;
+    } else if (cfg.help) {
         lg_cli_usage(stdout);
         status = 0;
     } else if (cfg.version) {
         printf("logen %s\n", LG_VERSION);
         status = 0;
-    } else if (!cfg.action) {
-        snprintf(err, sizeof(err), "logen: no CUT given (try logen cuts.Dummy, or logen --help)");
-    } else if (strcmp(cfg.action, "scenario") == 0) {
-        snprintf(err, sizeof(err), "logen: scenario files are not available yet");
-    } else if (lg_paths_init(&paths, err, sizeof(err)) == 0) {
-        status = run_cut(&cfg, &paths, err, sizeof(err));
-        if (status != 2)
-            goto done;
+    } else {
+        lg_log_verbosity = cfg.verbose;
+        status = run(&cfg, err, sizeof(err));
     }
-    if (status == 0)
-        goto done;
-fail:
-    fprintf(stderr, "%s\n", err);
-done:
+    if (status == 2)
+        fprintf(stderr, "%s\n", err);
     lg_cli_free(&cfg);
     return status;
 }

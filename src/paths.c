@@ -29,6 +29,16 @@ static int pick_dir(char *out, size_t outlen, const char *const *cand, int n, co
     return -1;
 }
 
+/* Resolves ".." and links in place, for readable messages; keeps the path
+ * as it is when it cannot. */
+static void canonical(char *path, size_t len)
+{
+    char *real = realpath(path, NULL);
+    if (real && strlen(real) < len)
+        strcpy(path, real);
+    free(real);
+}
+
 int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
 {
     char exe[4096], in_tree[4096 + 16], share[4096 + 32], prefix_share[4096];
@@ -56,6 +66,8 @@ int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
     const char *base_cand[] = { in_tree, deep, share, prefix_share };
     if (pick_dir(p->base_dir, sizeof(p->base_dir), base_cand, 4, "cuts/Dummy.lua") < 0)
         snprintf(p->base_dir, sizeof(p->base_dir), "%s", prefix_share);
+    canonical(p->lua_dir, sizeof(p->lua_dir));
+    canonical(p->base_dir, sizeof(p->base_dir));
 
     /* The runtime first, then the CUT search path, so a CUT can require
      * helpers beside it (require "cuts.common"). */
@@ -91,7 +103,7 @@ int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_
 {
     if (ends_with(action, ".lua")) {
         if (!is_file(action)) {
-            snprintf(err, errlen, "logen: CUT file %s: %s", action, strerror(errno));
+            snprintf(err, errlen, "CUT file %s: %s", action, strerror(errno));
             return -1;
         }
         snprintf(path, pathlen, "%s", action);
@@ -124,6 +136,6 @@ int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_
     snprintf(path, pathlen, "%s/%s", p->base_dir, rel);
     if (is_file(path))
         return 0;
-    snprintf(err, errlen, "logen: unknown CUT %s: no %s in %s, %s", action, rel, where, p->base_dir);
+    snprintf(err, errlen, "unknown CUT %s: no %s in %s, %s", action, rel, where, p->base_dir);
     return -1;
 }

@@ -218,6 +218,7 @@ static void worker_push_options(lua_State *L, const struct lg_worker_args *a)
     SETSTR("action", c->action);
     SETSTR("id", c->id);
     SETSTR("extra", c->extra);
+    SETSTR("eval", c->eval);
     SETNUM("worker", a->worker);
     SETNUM("index", a->index);
     SETNUM("pid", getpid());

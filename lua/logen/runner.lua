@@ -21,8 +21,31 @@ local ffi_new = require("ffi").new
 
 local M = {}
 
--- Loads a CUT file and returns its class; raises one line naming the file.
-function M.load_cut(path, name)
+-- The class of an ad hoc run (-e CODE): one request, R-EVAL, whose body is
+-- the code; it sees self, step, extra, ctx and logen.
+local function eval_cut(name, code)
+    local body, err = load("local logen = require 'logen'; local self, step, extra, ctx = ...; "
+                           .. code, "=-e", "t")
+    if not body then
+        error(err, 0)
+    end
+    local logen = require "logen"
+    local cls = logen.cut(name)
+    cls.run = logen.exec(function(self, request)
+        return body(self, self.step, self.extra, self.ctx)
+    end)
+    function cls:func()
+        self:run(self:newRequest("R-EVAL"))
+    end
+    return cls
+end
+
+-- Loads a CUT file (or, with code, an ad hoc CUT) and returns its class;
+-- raises one line naming the file (or -e) and line.
+function M.load_cut(path, name, code)
+    if code then
+        return eval_cut(name, code)
+    end
     local chunk, err = loadfile(path)
     if not chunk then
         error(err, 0)
@@ -197,7 +220,7 @@ end
 
 -- The worker's main: o is the options table built by src/worker.c.
 function M.main(o)
-    local Cut = M.load_cut(o.cut_path, o.cut_name)
+    local Cut = M.load_cut(o.cut_path, o.cut_name, o.eval)
     local extra = cjson.decode(o.extra or "{}")
     local steps = step_values(o.steps)
     local cut = Cut:new(o, extra)

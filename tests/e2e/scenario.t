@@ -1,0 +1,104 @@
+#!/bin/bash
+# Scenario files: several lines side by side under one collector, per-line
+# counts, postpone/duration shaping, shell quoting, bad input as F:LINE,
+# and the shipped scenarios.
+. "$(dirname "$0")/lib.sh"
+
+count() { # count ID TYPE: event lines of a line id, of one type
+    awk -v id="$1" -v t="$2" '$3 == t { split($9, f, "."); if (f[1] == id) n++ } END { print n + 0 }' out
+}
+
+cat > mix.txt <<'SCEN'
+# two closed lines and one open line
+cuts.Dummy --id a --proc 2 --loops 3 --steps 1,2
+cuts.Dummy --id b --loops 5 --steps 1 --extra '{"transaction": true}'
+
+cuts.Dummy --id c --openedmodel --prefork 1 --schedule 1@10 --steps 1   # an open line
+SCEN
+run 60 "$LOGEN" scenario --file mix.txt
+is "$rc" 0 "a scenario of three lines exits 0"
+is "$(count a req)" 12 "line a: 2 processes x 3 loops x 2 steps = 12 requests"
+is "$(count b tra)" 5 "line b: 5 transactions"
+is "$(count b req)" 15 "line b: their 15 requests"
+is "$(count c req)" 10 "line c (open): 1@10 = 10 events"
+is "$(awk '$3 == "req" || $3 == "tra"' out | wc -l)" 42 "nothing else on stdout"
+like "$(cat err)" "line 1: id a" "the summary has line a"
+like "$(cat err)" "line 3: id c" "and line c"
+like "$(cat err)" "all lines:" "then the totals of all lines"
+like "$(cat err)" "records: sent ([0-9]+), received \\1 .*lost 0" "one collector received every record"
+
+# the run-wide options beside scenario: format and output file
+run 60 "$LOGEN" scenario --file mix.txt --outformat long --output events.txt
+is "$(grep -Ec 'typ=(req|tra)' events.txt)" 42 "--outformat long and --output apply to every line"
+
+# postpone and duration shape each line
+cat > shape.txt <<'SCEN'
+cuts.Dummy --id early --duration 1 --steps 1 --pauseloop 0.01
+cuts.Dummy --id late --postpone 1 --duration 1 --steps 1 --pauseloop 0.01
+SCEN
+run 60 "$LOGEN" scenario --file shape.txt
+is "$rc" 0 "postpone/duration scenario exits 0"
+awk '{ split($9, f, "."); if (!(f[1] in a)) a[f[1]] = $2; b[f[1]] = $2 } END { print a["early"], b["early"], a["late"], b["late"] }' out > span
+read -r e0 e1 l0 l1 < span
+between "$(awk -v a="$e0" -v b="$l0" 'BEGIN { print b - a }')" 0.9 1.2 "the postponed line starts 1 s later"
+between "$(awk -v a="$e0" -v b="$e1" 'BEGIN { print b - a }')" 0.9 1.05 "the first line lasts its 1 s"
+between "$(awk -v a="$l0" -v b="$l1" 'BEGIN { print b - a }')" 0.9 1.05 "the second line lasts its 1 s"
+
+# default ids: the file name and line number
+printf 'cuts.Dummy --loops 1 --steps 1\n\ncuts.Dummy --loops 1 --steps 1\n' > ids.txt
+run 30 "$LOGEN" scenario --file ids.txt
+is "$(awk '{ split($9, f, "."); print f[1] }' out | sort | tr '\n' ' ')" "ids:1 ids:3 " "a line's id defaults to file:line"
+
+# quoting: JSON with spaces, both quote styles, escapes
+cat > quotes.txt <<'SCEN'
+-e 'assert(extra.key == "a b", extra.key)' --id single --extra '{"key": "a b"}' --loops 1 --steps 1
+-e "assert(extra.key == 'it\"s', extra.key)" --id double --extra "{\"key\": \"it\\\"s\"}" --loops 1 --steps 1
+-e 'assert(extra.key == "x y")' --id escaped --extra {\"key\":\ \"x\ y\"} --loops 1 --steps 1
+SCEN
+run 30 "$LOGEN" scenario --file quotes.txt
+is "$rc" 0 "quoted lines run"
+is "$(awk '$3 == "req" && $15 == 0' out | wc -l)" 3 "each line saw its extra exactly as quoted"
+
+# bad input: F:LINE: message, exit 2, no worker started
+rejects() { # rejects FILE-CONTENT REGEX DESCRIPTION
+    printf '%b' "$1" > bad.txt
+    run 20 "$LOGEN" scenario --file bad.txt
+    if [ "$rc" -eq 2 ] && [ "$(wc -l < err)" -eq 1 ] && [ ! -s out ] && grep -Eq -- "$2" err; then
+        ok 0 "$3"
+    else
+        ok 1 "$3"; echo "#   status $rc: $(head -2 err)"
+    fi
+}
+rejects 'cuts.Dummy --loops 1\ncuts.Dummy --frob 2\n' "^logen: bad.txt:2: unknown option --frob" "an unknown option names file:line"
+rejects 'cuts.Dummy --loops x\n' "^logen: bad.txt:1: --loops: 'x' is not a number" "a bad value names file:line"
+rejects '# c\ncuts.Dummy --extra '"'"'{"a": 1}\n' "^logen: bad.txt:2: unterminated single quote" "an unterminated quote names file:line"
+rejects 'scenario --file bad.txt\n' "^logen: bad.txt:1: a scenario line cannot run a scenario" "no nesting"
+rejects 'cuts.Dummy\ncuts.Nope\n' "^logen: bad.txt:2: unknown CUT cuts.Nope" "an unknown CUT names file:line"
+rejects 'cuts.Dummy --outformat long\n' "^logen: bad.txt:1: --outformat applies to the whole run" "run-wide options are refused on a line"
+rejects '-e "x ="\n' "^logen: bad.txt:1: -e:1: " "-e code that does not compile"
+rejects '# only comments\n\n' "^logen: bad.txt: empty scenario" "an empty scenario"
+run 20 "$LOGEN" scenario --file nothere.txt
+is "$rc" 2 "a missing file: exit 2"
+like "$(cat err)" "^logen: nothere.txt: No such file or directory$" "a missing file is named"
+touch unreadable.txt; chmod 000 unreadable.txt
+if [ "$(id -u)" -ne 0 ]; then
+    run 20 "$LOGEN" scenario --file unreadable.txt
+    like "$(cat err)" "unreadable.txt: Permission denied" "an unreadable file is named"
+else
+    ok 0 "# SKIP root reads any file: the unreadable case cannot be made here"
+fi
+
+# the shipped scenarios run as they are
+for f in Scenario shape mixed; do
+    run 60 "$LOGEN" scenario --file "$ROOT/scenarios/$f.txt"
+    is "$rc" 0 "scenarios/$f.txt runs"
+    between "$(wc -l < out)" 10 10000000 "scenarios/$f.txt yields event lines ($(wc -l < out))"
+done
+. "$ROOT/tests/e2e/nginx.sh"
+nginx_start
+SBGC01_URL="http://127.0.0.1:$NGINX_PORT/" run 60 "$LOGEN" scenario --file "$ROOT/scenarios/demo.txt"
+is "$rc" 0 "scenarios/demo.txt (make run) runs against nginx"
+is "$(awk '$15 != 0' out | wc -l)" 0 "every GET succeeded"
+is "$(wc -l < "$NGINX_ACCESS_LOG")" "$(wc -l < out)" "nginx served one request per event line"
+
+done_testing
