@@ -52,11 +52,13 @@ static void watch_check(struct watch *w, lg_ns_t now)
         return;
     double cpu = cpu_seconds();
     double share = (cpu - w->cpu_s) / 1.0;
+    /* Logged as errors so they show without -v: they say the figures of
+     * this run are the injector's, not the server's. */
     if (w->late_max > WARN_LATE_NS)
-        lg_log(LG_LOG_WARN, "generator: events queued up to %.1f ms late this second: the "
+        lg_log(LG_LOG_ERROR, "generator: events queued up to %.1f ms late this second: the "
                "injector cannot keep the schedule, latencies are biased", w->late_max / 1e6);
     if (share > CPU_SATURATED)
-        lg_log(LG_LOG_WARN, "generator: CPU at %.0f%%: the injector is saturated", share * 100);
+        lg_log(LG_LOG_ERROR, "generator: CPU at %.0f%%: the injector is saturated", share * 100);
     w->window_end = now + LG_NS_PER_S;
     w->late_max = 0;
     w->cpu_s = cpu;

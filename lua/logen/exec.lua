@@ -5,18 +5,27 @@
 -- plain functions alike), stamps its begin, calls fn protected, stamps its
 -- end and sets rc 0. If fn raises, the request gets rc 16 and the error
 -- text, and the caller carries on. fn may set request.rc and request.error
--- itself (an HTTP status, say) without raising.
+-- itself (an HTTP status, say) without raising. A request during which a
+-- logen.sleep was cut short by the end of the run gets rc 16 and says so.
 local ffi = require "logen.ffi"
 local Request = require("logen.request").Request
 
 local C = ffi.C
 local RC_ERROR = ffi.RC_ERROR
+local state = ffi.state
 local getmetatable, pcall, tostring, error = getmetatable, pcall, tostring, error
 
 local function finish(req, ok, ...)
     local t = C.lg_ffi_now() * 1e-9
     req["end"] = t
     req.duration = t - req.begin
+    if state.cut_short then
+        -- a logen.sleep inside was cut short by the end of the run: the
+        -- request did not complete, its time must not pass for a real one
+        req.rc = RC_ERROR
+        req.error = "interrupted: the run stopped during this request"
+        return nil
+    end
     if ok then
         return ...
     end
@@ -39,6 +48,7 @@ return function(fn)
             end
         end
         req.rc, req.error, req.done = 0, nil, true
+        state.cut_short = false
         req.begin = C.lg_ffi_now() * 1e-9
         return finish(req, pcall(fn, a, b, ...))
     end

@@ -23,4 +23,7 @@ return {
     -- record types, as enum lg_rec_type in src/record.h
     REQ = 1, TRA = 2, ERR = 3,
     RC_ERROR = 16,
+    -- shared by logen.sleep and logen.exec: a sleep was cut short because
+    -- the run is stopping (the request around it did not complete)
+    state = { cut_short = false },
 }

@@ -27,9 +27,15 @@ function M.now()
     return C.lg_ffi_now() * 1e-9
 end
 
+local state = ffi.state
+
 function M.sleep(s)
     if s and s > 0 then
-        return C.lg_ffi_sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0
+        if C.lg_ffi_sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0 then
+            state.cut_short = true
+            return true
+        end
+        return false
     end
     return C.lg_ffi_stopping() ~= 0
 end

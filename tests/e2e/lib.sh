@@ -1,8 +1,9 @@
 # lib.sh -- TAP helpers for the end-to-end tests (sourced by tests/e2e/*.t).
 #
 # Each test runs the real binary ($LOGEN, default build/logen) in its own
-# temporary directory, with a timeout, and checks at the end that no process
-# it started is left. Timeouts scale with LOGEN_TEST_TIMEOUT_MULTIPLIER.
+# temporary directory, with a timeout (scaled by LOGEN_TEST_TIMEOUT_MULTIPLIER);
+# the tests that stop runs (lifecycle, open, http) check with
+# no_process_left that none of the processes they saw is left.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -13,6 +13,6 @@ is "$(worker_pids out | wc -l)" 2 "two processes"
 first=$(awk 'NR == 1 { print $2 }' out); last=$(awk 'END { print $2 }' out)
 between "$(awk -v a="$first" -v b="$last" 'BEGIN { print b - a }')" 9.5 10.5 "the load lasts 10 s"
 
-# The scenario sample (scenario --file) and the open-model samples belong to
-# later issues; the KMS sample needs the KMS CUTs (its own issue).
+# The open-model samples run in open.t, the scenario sample in scenario.t,
+# the KMS sample in kms.t (against the KMS stand-in).
 done_testing
