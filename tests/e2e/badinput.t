@@ -17,7 +17,7 @@ rejects() { # rejects REGEX DESCRIPTION -- ARGS...
         ok 0 "$desc"
     else
         ok 1 "$desc"
-        echo "#   status $rc, $lines stderr lines: $(head -3 err)"
+        diag "  status $rc, $lines stderr lines: $(head -3 err)"
     fi
 }
 

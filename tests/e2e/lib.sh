@@ -23,21 +23,25 @@ ok() { # ok COND-STATUS DESCRIPTION
     else
         tap_failed=$((tap_failed + 1))
         echo "not ok $tap_n - $2"
+        echo "# failed: $(basename "$0") test $tap_n - $2" >&2
     fi
 }
 
+# diag LINE...: a diagnostic, on stderr so that prove shows it without -v
+diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
+
 is() { # is GOT WANT DESCRIPTION
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got: '$1'"; echo "#  want: '$2'"; fi
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "  got: '$1'" " want: '$2'"; fi
 }
 
 like() { # like TEXT REGEX DESCRIPTION
     if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
-        ok 1 "$3"; printf '%s\n' "$1" | head -5 | sed 's/^/#   got: /'; echo "#  want: /$2/"; fi
+        ok 1 "$3"; printf '%s\n' "$1" | head -5 | sed 's/^/  got: /' | diag "$(cat)"; diag " want: /$2/"; fi
 }
 
 between() { # between VALUE LOW HIGH DESCRIPTION (numbers, awk compares)
     if awk -v v="$1" -v a="$2" -v b="$3" 'BEGIN { exit !(v >= a && v <= b) }'; then ok 0 "$4"; else
-        ok 1 "$4"; echo "#   got: $1, want between $2 and $3"; fi
+        ok 1 "$4"; diag "  got: $1, want between $2 and $3"; fi
 }
 
 # run SECONDS CMD...: runs with a timeout; output in $T/out, $T/err, status in $rc.
@@ -55,10 +59,14 @@ worker_pids() {
 no_process_left() { # no_process_left PID... : none of them is alive
     local alive=
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-    if [ -z "$alive" ]; then ok 0 "no process left behind"; else ok 1 "no process left behind"; echo "#   alive:$alive"; fi
+    if [ -z "$alive" ]; then ok 0 "no process left behind"; else ok 1 "no process left behind"; diag "  alive:$alive"; fi
 }
 
 done_testing() {
     echo "1..$tap_n"
+    if [ "$tap_failed" -ne 0 ]; then
+        diag "stderr of the last run:"
+        [ -f "$T/err" ] && head -20 "$T/err" | diag "$(cat)"
+    fi
     [ "$tap_failed" -eq 0 ]
 }

@@ -66,7 +66,7 @@ rejects() { # rejects FILE-CONTENT REGEX DESCRIPTION
     if [ "$rc" -eq 2 ] && [ "$(wc -l < err)" -eq 1 ] && [ ! -s out ] && grep -Eq -- "$2" err; then
         ok 0 "$3"
     else
-        ok 1 "$3"; echo "#   status $rc: $(head -2 err)"
+        ok 1 "$3"; diag "  status $rc: $(head -2 err)"
     fi
 }
 rejects 'cuts.Dummy --loops 1\ncuts.Dummy --frob 2\n' "^logen: bad.txt:2: unknown option --frob" "an unknown option names file:line"
