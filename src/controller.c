@@ -319,6 +319,11 @@ static void ctl_loop(struct ctl *ctl)
             lg_pool_signal(ctl->pool, SIGKILL);
             ctl->kill_at = 0;
         }
+        if (!ctl->failed && ferror(ctl->run->out)) {
+            lg_log(LG_LOG_ERROR, "the event lines cannot be written (a closed pipe, a full disk?): "
+                   "stopping the run");
+            ctl_fail(ctl);
+        }
         lg_ns_t until = next_tick;
         for (int l = 0; l < ctl->run->nlines; l++) {
             if (ctl->lines[l].open) {

@@ -11,6 +11,7 @@
  * error); 2 bad input, reported before any worker starts; 128 + signal
  * when the run was interrupted. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     }
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary };
+    /* A closed output (logen ... | head) is seen as a write error: the
+     * controller stops the run and the summary is still written. */
+    signal(SIGPIPE, SIG_IGN);
     lg_clock_init();
     int status = lg_controller_run(&run);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {

@@ -58,6 +58,15 @@ survivors=$(awk '$3 == "req" { split($9, f, "."); print f[2] }' out | sort -u | 
 is "$survivors" 2 "the two other workers ran on"
 no_process_left $pids
 
+# a closed output (logen ... | head) stops the run, with its summary
+start=$(date +%s.%N)
+( "$LOGEN" cuts.Dummy --proc 2 --duration 20 --steps 1 2>err; echo $? > status ) | head -2 > out
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+is "$(cat status)" 1 "a closed output ends the run with status 1"
+between "$took" 0 3 "at once, not after its 20 s (${took}s)"
+like "$(cat err)" "event lines cannot be written" "and says why"
+like "$(cat err)" "records: sent ([0-9]+), received \\1 " "the summary is still written"
+
 # a worker whose CUT fails to build is reported, not hidden
 cat > Broken.lua <<'LUA'
 local logen = require "logen"
