@@ -49,6 +49,12 @@ printf '%-34s %6s %14s %12s %8s %14s\n' "run" "procs" "events" "events/s" "lost"
 bench_run "logen, 1 process" 1
 bench_run "logen, 2 processes" 2
 bench_run "logen, 2 processes, transactions" 2 --extra '{"transaction": true}'
+# pacing: 1000 loops with --pauseloop 0.01 must take 10 s within 1 %
+start=$(date +%s.%N)
+"$LOGEN" cuts.Dummy --loops 1000 --steps 1 --pauseloop 0.01 >/dev/null 2>&1
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+echo "pacing: 1000 loops with --pauseloop 0.01 took ${took} s" \
+    "($(awk -v t="$took" 'BEGIN { printf "%+.2f%%", (t - 10) / 10 * 100 }'); target 10 s within 1 %)"
 echo
 echo "Pylogen on this machine, same set-up (issue 2): ~2,800 events/s with 1 process,"
 echo "~5,000 with 2, ~430 us of CPU per event, 15-22 MB per process."
