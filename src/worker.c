@@ -245,17 +245,12 @@ static void worker_push_options(lua_State *L, const struct lg_worker_args *a)
 #undef SETSTR
 }
 
-/* The last records: the failure text when the CUT could not run, then STOP. */
+/* The last records: the failure text when the CUT could not run (the
+ * collector reads it with the STOP that follows), then STOP. */
 static void worker_finish(int reason, const char *failure)
 {
-    if (failure) {
+    if (failure)
         lg_ffi_text(failure, strlen(failure));
-        struct lg_record *rec = lg_statpipe_slot(&worker_pipe, LG_REC_ERR);
-        rec->rc = LG_RC_ERROR;
-        rec->name = (uint16_t)lg_ffi_name(worker_cut_name, strlen(worker_cut_name));
-        rec->u.ev.begin_ns = rec->u.ev.end_ns = lg_clock_now();
-        lg_statpipe_commit(&worker_pipe, lg_clock_now());
-    }
     struct lg_record *rec = lg_statpipe_slot(&worker_pipe, LG_REC_STOP);
     rec->rc = (uint8_t)reason;
     rec->u.stop.start_ns = worker_started_ns;

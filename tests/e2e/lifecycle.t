@@ -77,6 +77,8 @@ return Broken
 LUA
 run 30 "$LOGEN" Broken.lua --proc 2 --loops 1
 is "$rc" 1 "a CUT that cannot be built fails the run"
-like "$(cat err)" "cannot reach the server" "the CUT's error is shown"
+like "$(cat err)" "worker 0 \\(pid [0-9]+\\) could not run its CUT: Broken.lua:3: cannot reach the server" "the CUT's error is shown, with the worker"
+like "$(cat err)" "records: sent 4, received 4 .*lost 0" "and its records are all accounted for"
+is "$(grep -c 'out of order\|unknown type' err)" 0 "no spurious record errors"
 
 done_testing
