@@ -1,6 +1,7 @@
 /* lrt.c -- Lua state creation, the protected-call helper, CUT checking. */
 #include "lrt.h"
 
+#include "bind_crypto.h"
 #include "bind_http.h"
 #include "log.h"
 
@@ -41,6 +42,7 @@ lua_State *lg_lrt_new(const char *lua_path)
     lrt_preload(L, "cjson", luaopen_cjson);
     lrt_preload(L, "cjson.safe", luaopen_cjson_safe);
     lrt_preload(L, "logen.httpc", luaopen_logen_httpc);
+    lrt_preload(L, "logen.cryptoc", luaopen_logen_cryptoc);
     lua_getglobal(L, "package");
     lua_pushstring(L, lua_path);
     lua_setfield(L, -2, "path");
