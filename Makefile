@@ -113,8 +113,8 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/logen/cuts $(DESTDIR)$(PREFIX)/share/logen/scenarios
 	install -m 755 build/logen $(DESTDIR)$(PREFIX)/bin/logen
 	install -m 644 lua/logen/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/
-	install -m 644 cuts/*.lua $(DESTDIR)$(PREFIX)/share/logen/cuts/
-	-install -m 644 scenarios/* $(DESTDIR)$(PREFIX)/share/logen/scenarios/
+	install -m 644 cuts/*.lua cuts/*.json $(DESTDIR)$(PREFIX)/share/logen/cuts/
+	install -m 644 scenarios/* $(DESTDIR)$(PREFIX)/share/logen/scenarios/
 
 clean:
 	rm -rf build
