@@ -1,0 +1,21 @@
+#!/bin/bash
+# make install: the binary, lua/, cuts/ and scenarios/ under a staging
+# root (DESTDIR), and the installed logen runs from anywhere with them.
+. "$(dirname "$0")/lib.sh"
+
+make -s -C "$ROOT" install DESTDIR="$T/root" >make.out 2>&1
+is "$?" 0 "make install DESTDIR=... succeeds"
+bin=$(find "$T/root" -path '*/bin/logen' -type f | head -1)
+ok "$([ -x "$bin" ]; echo $?)" "it installs an executable bin/logen"
+share=$(dirname "$(dirname "$bin")")/share/logen
+for f in lua/logen/init.lua lua/logen/runner.lua cuts/Dummy.lua cuts/KmsDefault.json scenarios/shape.txt; do
+    ok "$([ -f "$share/$f" ]; echo $?)" "it installs share/logen/$f"
+done
+
+mkdir elsewhere && cd elsewhere || exit 1
+run 30 env -u LOGEN_PATH -u LOGEN_LUA "$bin" cuts.Dummy --loops 2 --steps 1
+is "$rc" 0 "the installed logen runs cuts.Dummy from another directory"
+is "$(wc -l < "$T/out")" 2 "with its two request lines"
+run 30 env -u LOGEN_PATH "$bin" list
+like "$(cat "$T/out")" "$share/cuts/Dummy.lua" "logen list finds the installed CUTs"
+done_testing
