@@ -782,6 +782,20 @@ static int pairs_apply(struct cli *c, const struct cut *cut)
     return 0;
 }
 
+const char *lg_cli_given_except(const struct lg_config *cfg, const char *const *except, int n)
+{
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (!(cfg->given >> i & 1))
+            continue;
+        int listed = 0;
+        for (int k = 0; k < n; k++)
+            listed |= strcasecmp(opts[i].names[0], except[k]) == 0;
+        if (!listed)
+            return opts[i].names[0];
+    }
+    return NULL;
+}
+
 int lg_cli_given(const struct lg_config *cfg, const char *name)
 {
     const struct opt *o = opt_exact(name);
@@ -920,7 +934,11 @@ void lg_cli_usage(FILE *out)
     size_t i;
     int g;
 
-    fputs("usage: logen ACTION [options]\n\n"
+    fputs("usage: logen ACTION [options]\n"
+          "       logen -e 'LUA CODE' [options]     an ad hoc one-request CUT\n"
+          "       logen scenario --file F [-v] [--outformat F] [--output F] [--summary S]\n"
+          "       logen new NAME                    write cuts/NAME.lua from a template\n"
+          "       logen list                        the CUTs on the search path\n\n"
           "ACTION is a CUT (cuts.Dummy), the path of a .lua CUT, or the word\n"
           "scenario (with --file). Options may come before or after ACTION, as\n"
           "--name VALUE or --name=VALUE. Names ignore case and may be abbreviated\n"

@@ -71,6 +71,10 @@ void lg_cli_free(struct lg_config *cfg);
  * command line parsed into cfg (not from a defaults file), else 0. */
 int lg_cli_given(const struct lg_config *cfg, const char *name);
 
+/* The long name of the first option given on the command line that is not
+ * one of except[0..n), or NULL. Static; do not free. */
+const char *lg_cli_given_except(const struct lg_config *cfg, const char *const *except, int n);
+
 /* Writes the --help text: every option with its default and meaning. */
 void lg_cli_usage(FILE *out);
 

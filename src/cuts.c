@@ -87,24 +87,38 @@ int lg_cuts_new(const char *name, char *path, size_t pathlen, char *err, size_t 
     return 0;
 }
 
-/* The first line of a CUT's head comment, without "-- Name -- ". */
+/* The first sentence of a CUT's head comment (its first paragraph, cut at
+ * the end of its first sentence), without the leading "-- Name -- ". */
 static void cuts_describe(const char *file, const char *name, char *out, size_t outlen)
 {
-    char line[512] = "";
+    char line[512], text[1024] = "";
+    size_t len = 0;
     FILE *f = fopen(file, "r");
     out[0] = '\0';
     if (!f)
         return;
-    if (fgets(line, sizeof(line), f) && strncmp(line, "--", 2) == 0) {
+    while (fgets(line, sizeof(line), f) && strncmp(line, "--", 2) == 0) {
         char *s = line + 2;
-        s += strspn(s, " -");
-        size_t n = strlen(name);
-        if (strncmp(s, name, n) == 0 && strncmp(s + n, " -- ", 4) == 0)
-            s += n + 4;
         s[strcspn(s, "\r\n")] = '\0';
-        snprintf(out, outlen, "%s", s);
+        s += strspn(s, " ");
+        if (!*s)
+            break; /* "--" alone ends the paragraph */
+        if (len == 0) {
+            size_t n = strlen(name);
+            s += strspn(s, "-");
+            s += strspn(s, " ");
+            if (strncmp(s, name, n) == 0 && strncmp(s + n, " -- ", 4) == 0)
+                s += n + 4;
+        }
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? " " : "", s);
+        if (len >= sizeof(text))
+            break;
     }
     fclose(f);
+    char *end = strstr(text, ". ");
+    if (end)
+        end[1] = '\0';
+    snprintf(out, outlen, "%s", text);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -96,14 +96,17 @@ static int line_parse(struct lg_launch *l, int i, const struct lg_config *run, c
 {
     struct lg_scenario_line *sl = &l->sc.lines[i];
     struct lg_config *c = &l->cfgs[i];
-    /* the run's --defaults file reaches the line, unless it names its own */
+    /* the run's --defaults file reaches the line, unless it names its own:
+     * it goes first, and the last --defaults given wins */
     char **argv = lg_malloc((size_t)(sl->argc + 3) * sizeof(char *));
-    memcpy(argv, sl->argv, (size_t)sl->argc * sizeof(char *));
-    int argc = sl->argc;
+    int argc = 0;
+    argv[argc++] = sl->argv[0];
     if (run->defaults) {
         argv[argc++] = "--defaults";
         argv[argc++] = run->defaults;
     }
+    memcpy(argv + argc, sl->argv + 1, (size_t)(sl->argc - 1) * sizeof(char *));
+    argc += sl->argc - 1;
     argv[argc] = NULL;
     lg_cli_defaults(c);
     char cli_err[1024];
@@ -134,6 +137,12 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
     memset(l, 0, sizeof(*l));
     if (!run->file) {
         snprintf(err, errlen, "logen: scenario needs --file F");
+        return -1;
+    }
+    const char *stray = lg_cli_given_except(run, run_options, 4);
+    if (stray || run->eval) {
+        snprintf(err, errlen, "logen: --%s beside scenario would apply to no line: put it on the "
+                 "lines of %s", stray ? stray : "eval", run->file);
         return -1;
     }
     if (lg_scenario_load(run->file, &l->sc, msg, sizeof(msg)) < 0) {

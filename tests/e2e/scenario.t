@@ -31,6 +31,19 @@ like "$(cat err)" "records: sent ([0-9]+), received \\1 .*lost 0" "one collector
 run 60 "$LOGEN" scenario --file mix.txt --outformat long --output events.txt
 is "$(grep -Ec 'typ=(req|tra)' events.txt)" 42 "--outformat long and --output apply to every line"
 
+# the command line's --defaults reaches every line; a line's own wins
+echo '{"loops": 2, "steps": "1"}' > run-defaults.json
+echo '{"loops": 3, "steps": "1"}' > line-defaults.json
+printf 'cuts.Dummy --id d1\ncuts.Dummy --id d2 --defaults line-defaults.json\n' > defaults.txt
+run 30 "$LOGEN" scenario --file defaults.txt --defaults run-defaults.json
+is "$(count d1 req)" 2 "the run's --defaults file reaches a line"
+is "$(count d2 req)" 3 "a line's own --defaults file wins over it"
+
+# options beside scenario that would apply to no line are refused
+run 30 "$LOGEN" scenario --file defaults.txt --proc 3
+is "$rc" 2 "--proc beside scenario: exit 2"
+like "$(cat err)" "^logen: --process beside scenario would apply to no line" "and says why"
+
 # postpone and duration shape each line
 cat > shape.txt <<'SCEN'
 cuts.Dummy --id early --duration 1 --steps 1 --pauseloop 0.01
