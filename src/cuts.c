@@ -144,7 +144,7 @@ static int seen_add(struct seen *s, const char *name)
 /* Lists the .lua files of dir/cuts, sorted; returns how many were new. */
 static int cuts_list_dir(const char *dir, struct seen *seen, FILE *out)
 {
-    char cdir[4096], file[8192], desc[512];
+    char cdir[4096], file[8192], desc[1024];
     snprintf(cdir, sizeof(cdir), "%s/cuts", dir);
     DIR *d = opendir(cdir);
     if (!d)
