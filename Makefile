@@ -91,13 +91,14 @@ asan:
 unit-bins: $(UNIT_BINS)
 
 # The unit tests run sanitized (ASan + UBSan); the end-to-end tests drive
-# the optimised binary as a user would. One prove run, one closing line.
+# the optimised binary as a user would, and sanitized.t replays typical runs
+# with the sanitized one. One prove run, one closing line.
 ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRCS))
 E2E_TESTS := $(wildcard tests/e2e/*.t)
 
 test: deps
 	$(MAKE) all
-	$(MAKE) SANITIZER=address,undefined OPT=-O1 unit-bins
+	$(MAKE) SANITIZER=address,undefined OPT=-O1 all unit-bins
 	LOGEN=$(CURDIR)/build/logen prove --exec '' $(ASAN_UNIT_BINS) $(E2E_TESTS)
 
 run: deps

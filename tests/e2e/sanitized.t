@@ -1,0 +1,54 @@
+#!/bin/bash
+# Representative runs of the ASan + UBSan build (build/asan/logen, made by
+# make test): closed and open models, transactions and errors, a scenario,
+# -e, HTTP through libcurl, SIGINT. Any sanitizer report fails the test.
+. "$(dirname "$0")/lib.sh"
+ASAN_LOGEN=${ASAN_LOGEN:-$ROOT/build/asan/logen}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+if [ ! -x "$ASAN_LOGEN" ]; then
+    echo "1..0 # SKIP no sanitized binary at $ASAN_LOGEN (make asan)"
+    exit 0
+fi
+
+clean() { # clean DESCRIPTION: the last run exited as expected with no report
+    if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' err; then
+        ok 1 "$1: no sanitizer report"; grep -E -m3 'Sanitizer|runtime error' err | diag "$(cat)"
+    else
+        ok 0 "$1: no sanitizer report"
+    fi
+}
+
+run 60 "$ASAN_LOGEN" cuts.Dummy --proc 2 --loops 200 --steps 1,2,3 --extra '{"transaction": true, "error": 7}'
+is "$rc" 0 "closed run with transactions and errors"
+is "$(awk '$3 == "tra"' out | wc -l)" 1200 "  every transaction reported"
+clean "closed run"
+
+run 60 "$ASAN_LOGEN" cuts.Dummy --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
+is "$rc" 0 "open run with ramps and bursts, raw lines"
+is "$(wc -l < out)" 200 "  every event reported"
+clean "open run"
+
+printf 'cuts.Dummy --id a --loops 50 --steps 1\n-e "logen.sleep(0.001)" --id b --loops 20 --steps 1\n' > s.txt
+run 60 "$ASAN_LOGEN" scenario --file s.txt --outformat jtl
+is "$rc" 0 "a scenario with -e, JTL lines"
+is "$(wc -l < out)" 71 "  header and 70 samples"
+clean "scenario"
+
+. "$ROOT/tests/e2e/nginx.sh"
+nginx_start
+run 60 "$ASAN_LOGEN" cuts.Sbgc01 --proc 2 --loops 50 --steps 1 --extra "{\"url\": \"https://127.0.0.1:$NGINX_TLS_PORT/\", \"cainfo\": \"$NGINX_CERT\"}"
+is "$rc" 0 "HTTPS GETs through libcurl"
+is "$(awk '$15 == 0' out | wc -l)" 100 "  all succeed"
+clean "HTTPS run"
+
+"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --extra '{"sleep": 0.001}' >out 2>err &
+main=$!
+sleep 1.5
+kill -INT "$main"
+wait "$main"
+is "$?" 130 "SIGINT mid-run"
+clean "interrupted run"
+
+done_testing
