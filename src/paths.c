@@ -1,12 +1,24 @@
 /* paths.c -- see paths.h. */
 #include "paths.h"
 
+#include "mem.h"
+
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Appends to buf (of size cap, holding *len bytes), cutting what does not
+ * fit: *len never passes cap - 1. */
+static void append(char *buf, size_t cap, int *len, const char *fmt, const char *arg)
+{
+    if (*len >= (int)cap - 1)
+        return;
+    int n = snprintf(buf + *len, cap - (size_t)*len, fmt, arg);
+    *len = n < 0 ? *len : *len + n >= (int)cap ? (int)cap - 1 : *len + n;
+}
 
 static int is_file(const char *path)
 {
@@ -74,9 +86,9 @@ int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
     int len = snprintf(p->lua_path, sizeof(p->lua_path), "%s/?.lua;%s/?/init.lua;./?.lua;",
                        p->lua_dir, p->lua_dir);
     const char *lp = getenv("LOGEN_PATH");
-    char *copy = strdup(lp ? lp : "");
+    char *copy = lg_strdup(lp ? lp : "");
     for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
-        len += snprintf(p->lua_path + len, sizeof(p->lua_path) - (size_t)len, "%s/?.lua;", d);
+        append(p->lua_path, sizeof(p->lua_path), &len, "%s/?.lua;", d);
     free(copy);
     snprintf(p->lua_path + len, sizeof(p->lua_path) - (size_t)len, "%s/?.lua", p->base_dir);
     return 0;
@@ -123,14 +135,14 @@ int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_
     char where[4096];
     int wl = snprintf(where, sizeof(where), "the current directory");
     const char *lp = getenv("LOGEN_PATH");
-    char *copy = strdup(lp ? lp : "");
+    char *copy = lg_strdup(lp ? lp : "");
     for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
         snprintf(path, pathlen, "%s/%s", d, rel);
         if (is_file(path)) {
             free(copy);
             return 0;
         }
-        wl += snprintf(where + wl, sizeof(where) - (size_t)wl, ", %s", d);
+        append(where, sizeof(where), &wl, ", %s", d);
     }
     free(copy);
     snprintf(path, pathlen, "%s/%s", p->base_dir, rel);
