@@ -7,9 +7,9 @@
  * Parsing runs in two passes: argv is first cut into (option, value) pairs,
  * which finds --defaults wherever it stands; the file is applied, then the
  * pairs in order, so the command line wins over the file. Schedule and burst
- * syntax belongs to generator.c, which checks it here, before any run. */
+ * syntax belongs to schedule.c, which checks it here, before any run. */
 #include "cli.h"
-#include "generator.h"
+#include "schedule.h"
 #include "json.h"
 #include "mem.h"
 
@@ -802,7 +802,7 @@ int lg_cli_given(const struct lg_config *cfg, const char *name)
     return o && (cfg->given >> (o - opts) & 1);
 }
 
-/* Checks what no single option can: the open-model syntax (the generator
+/* Checks what no single option can: the open-model syntax (schedule.c
  * owns it) and options that bound each other. */
 static int config_check(struct cli *c)
 {
@@ -814,7 +814,7 @@ static int config_check(struct cli *c)
     if (lg_schedule_parse(cfg->schedule, &sched, msg, sizeof msg) < 0)
         return cli_err(c, "%s", msg);
     lg_schedule_free(&sched);
-    if (lg_burst_parse(cfg->burst, &burst, msg, sizeof msg) < 0)
+    if (lg_schedule_burst_parse(cfg->burst, &burst, msg, sizeof msg) < 0)
         return cli_err(c, "%s", msg);
     if (cfg->maxproc > 0 && cfg->prefork > cfg->maxproc)
         return cli_err(c, "--prefork %ld is above --maxproc %ld", cfg->prefork, cfg->maxproc);

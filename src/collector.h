@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "clock.h"
-#include "generator.h"
+#include "schedule.h"
 #include "record.h"
 
 /* One line of the run (the whole run, or one scenario line). Borrowed: the

@@ -26,7 +26,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "dispatch.h"
-#include "generator.h"
+#include "schedule.h"
 #include "jobq.h"
 #include "log.h"
 #include "mem.h"
@@ -380,7 +380,7 @@ static int ctl_lines_init(struct ctl *ctl)
         ln->open = c->openedmodel;
         ln->gen_worker = -1;
         if (ln->open && (lg_schedule_parse(c->schedule, &ln->schedule, err, sizeof(err)) < 0 ||
-                         lg_burst_parse(c->burst, &ln->burst, err, sizeof(err)) < 0)) {
+                         lg_schedule_burst_parse(c->burst, &ln->burst, err, sizeof(err)) < 0)) {
             lg_log(LG_LOG_ERROR, "%s", err); /* cli.c validated it: not expected */
             return -1;
         }

@@ -129,13 +129,13 @@ int lg_dispatch_run(const struct lg_dispatch_args *a)
 
     static struct lg_statpipe_writer wr;
     lg_statpipe_writer_init(&wr, a->stats_fd, a->worker, (int)getpid());
-    struct lg_gen gen;
-    lg_gen_init(&gen, a->schedule, &a->burst, a->arrival, a->seed);
+    struct lg_schedule_iter gen;
+    lg_schedule_iter_init(&gen, a->schedule, &a->burst, a->arrival, a->seed);
     struct lg_job batch[BATCH];
     struct phase_acc acc = { 0 };
     struct watch w = { .window_end = lg_clock_now() + LG_NS_PER_S, .cpu_s = cpu_seconds() };
-    struct lg_gen_event ev;
-    int n = 0, rc = 0, more = lg_gen_next(&gen, &ev);
+    struct lg_schedule_event ev;
+    int n = 0, rc = 0, more = lg_schedule_iter_next(&gen, &ev);
 
     while (more && !dispatch_stop && rc == 0) {
         lg_ns_t due = a->start_ns + ev.offset_ns;
@@ -151,7 +151,7 @@ int lg_dispatch_run(const struct lg_dispatch_args *a)
         batch[n++] = (struct lg_job){ .seq = ev.seq, .intended_ns = due, .phase = ev.phase };
         acc.generated++;
         watch_check(&w, lg_clock_now());
-        more = lg_gen_next(&gen, &ev);
+        more = lg_schedule_iter_next(&gen, &ev);
     }
     if (n > 0 && rc == 0)
         rc = batch_put(a->job_fd, batch, n, &acc, &w);

@@ -16,7 +16,7 @@
 
 #include "cli.h"
 #include "clock.h"
-#include "generator.h"
+#include "schedule.h"
 
 struct lg_dispatch_args {
     const struct lg_schedule *schedule;

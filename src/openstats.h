@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "generator.h"
+#include "schedule.h"
 #include "record.h"
 
 #define LG_OPEN_LATE1_NS 1000000LL   /* "late": dispatched more than 1 ms after intended */

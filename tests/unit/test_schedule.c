@@ -1,6 +1,6 @@
-/* test_generator.c -- schedule and burst syntax, event counts, uniform and
+/* test_schedule.c -- schedule and burst syntax, event counts, uniform and
  * poisson arrival times, bursts, determinism. */
-#include "generator.h"
+#include "schedule.h"
 #include "tap.h"
 
 #include <math.h>
@@ -11,7 +11,7 @@
 #define S 1000000000LL
 
 /* Static: the events of the last run, too many for a stack frame. */
-static struct lg_gen_event evs[EVS_MAX];
+static struct lg_schedule_event evs[EVS_MAX];
 static struct lg_schedule sched;
 static char err[512];
 
@@ -22,17 +22,17 @@ static long run(const char *sched_text, const char *burst_text, enum lg_arrival 
                 uint64_t seed)
 {
     struct lg_burst b;
-    struct lg_gen g;
+    struct lg_schedule_iter g;
     long n = 0;
 
     lg_schedule_free(&sched);
     if (lg_schedule_parse(sched_text, &sched, err, sizeof err) < 0 ||
-        lg_burst_parse(burst_text, &b, err, sizeof err) < 0) {
+        lg_schedule_burst_parse(burst_text, &b, err, sizeof err) < 0) {
         ok(0, "parse '%s' / '%s': %s", sched_text, burst_text, err);
         return -1;
     }
-    lg_gen_init(&g, &sched, &b, arrival, seed);
-    while (n < EVS_MAX && lg_gen_next(&g, &evs[n]))
+    lg_schedule_iter_init(&g, &sched, &b, arrival, seed);
+    while (n < EVS_MAX && lg_schedule_iter_next(&g, &evs[n]))
         n++;
     if (n == EVS_MAX) {
         ok(0, "%s: more than %d events", sched_text, EVS_MAX);
@@ -250,7 +250,7 @@ static void burst_is(const char *text, enum lg_burst_mode mode, long n)
 {
     struct lg_burst b = {LG_BURST_RATE, -1};
 
-    is_int(lg_burst_parse(text, &b, err, sizeof err), 0, "burst '%s' parses", text);
+    is_int(lg_schedule_burst_parse(text, &b, err, sizeof err), 0, "burst '%s' parses", text);
     ok(b.mode == mode && b.n == n, "burst '%s': mode %d n %ld (got %d %ld)", text, (int)mode, n,
        (int)b.mode, b.n);
 }
@@ -260,7 +260,7 @@ static void burst_fails(const char *text, const char *needle)
     struct lg_burst b;
 
     memset(err, 0, sizeof err);
-    is_int(lg_burst_parse(text, &b, err, sizeof err), -1, "burst '%s' is refused", text);
+    is_int(lg_schedule_burst_parse(text, &b, err, sizeof err), -1, "burst '%s' is refused", text);
     ok(strncmp(err, "--burst: ", 9) == 0, "burst '%s': message starts with --burst: (%s)", text,
        err);
     like(err, needle, "burst '%s': message names '%s'", text, needle);
@@ -342,16 +342,16 @@ static void test_uniform_phases(void)
 
 static void test_done(void)
 {
-    struct lg_gen_event ev;
+    struct lg_schedule_event ev;
     struct lg_burst b = {LG_BURST_FIXED, 1};
-    struct lg_gen g;
+    struct lg_schedule_iter g;
     int more = 0;
 
     lg_schedule_free(&sched);
     lg_schedule_parse("1@2", &sched, err, sizeof err);
-    lg_gen_init(&g, &sched, &b, LG_ARRIVAL_UNIFORM, 7);
-    ok(lg_gen_next(&g, &ev) && lg_gen_next(&g, &ev), "1@2: two events");
-    more = lg_gen_next(&g, &ev) + lg_gen_next(&g, &ev);
+    lg_schedule_iter_init(&g, &sched, &b, LG_ARRIVAL_UNIFORM, 7);
+    ok(lg_schedule_iter_next(&g, &ev) && lg_schedule_iter_next(&g, &ev), "1@2: two events");
+    more = lg_schedule_iter_next(&g, &ev) + lg_schedule_iter_next(&g, &ev);
     is_int(more, 0, "then 0, and 0 again");
 }
 
@@ -434,7 +434,7 @@ static void test_burst_rate(void)
 static void test_poisson_flat(void)
 {
     long n = run("100@100", "1", LG_ARRIVAL_POISSON, 42), n2, same = 1;
-    static struct lg_gen_event first[EVS_MAX];
+    static struct lg_schedule_event first[EVS_MAX];
     double mean, cv;
 
     is_int(n, 10000, "poisson 100@100: same count as uniform");

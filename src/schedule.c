@@ -1,4 +1,4 @@
-/* generator.c -- the open model's schedule (see generator.h).
+/* schedule.c -- the open model's schedule (see schedule.h).
  *
  * Parsing checks every phase and computes its event count once, so the
  * iterator only walks counts it was given. Times live in "integral space":
@@ -13,7 +13,7 @@
  * (-R1 + sqrt(...)) / a: it is k/R1 on a flat phase, sqrt(2yD/R2) when
  * R1 = 0, and on a ramp down the square root stays real because
  * y <= L gives R1^2 - (R1-R2)(R1+R2) = R2^2 >= 0. */
-#include "generator.h"
+#include "schedule.h"
 #include "mem.h"
 
 #include <math.h>
@@ -51,24 +51,24 @@ sched_err(char *err, size_t errlen, const struct phase_text *pt, const char *fmt
     va_end(ap);
 }
 
-static int gen_isspace(char c)
+static int sched_isspace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static void gen_trim(const char **p, size_t *len)
+static void sched_trim(const char **p, size_t *len)
 {
-    while (*len > 0 && gen_isspace(**p)) {
+    while (*len > 0 && sched_isspace(**p)) {
         (*p)++;
         (*len)--;
     }
-    while (*len > 0 && gen_isspace((*p)[*len - 1]))
+    while (*len > 0 && sched_isspace((*p)[*len - 1]))
         (*len)--;
 }
 
 /* A plain decimal: digits with at most one point and at least one digit
  * (3, 0.5, .5, 5.). No sign, exponent, inf or nan. */
-static int gen_decimal(const char *p, size_t len, double *v)
+static int sched_decimal(const char *p, size_t len, double *v)
 {
     char buf[64];
     size_t i, digits = 0, points = 0;
@@ -99,7 +99,7 @@ static int sched_rate(const struct phase_text *pt, const char *p, size_t len, co
         sched_err(err, errlen, pt, "has no %s", what);
         return -1;
     }
-    if (gen_decimal(p, len, v) < 0) {
+    if (sched_decimal(p, len, v) < 0) {
         sched_err(err, errlen, pt, "%s '%.*s' is not a number", what, (int)len, p);
         return -1;
     }
@@ -118,7 +118,7 @@ static int sched_rates(const struct phase_text *pt, const char *p, size_t len,
     const char *dash, *q;
     size_t l1, l2;
 
-    gen_trim(&p, &len);
+    sched_trim(&p, &len);
     if (len > 0 && p[0] == '-') {
         sched_err(err, errlen, pt, "has a negative rate '%.*s'", (int)len, p);
         return -1;
@@ -137,8 +137,8 @@ static int sched_rates(const struct phase_text *pt, const char *p, size_t len,
         sched_err(err, errlen, pt, "has more than two rates (want R or R1-R2)");
         return -1;
     }
-    gen_trim(&p, &l1);
-    gen_trim(&q, &l2);
+    sched_trim(&p, &l1);
+    sched_trim(&q, &l2);
     if (sched_rate(pt, p, l1, "start rate", &ph->r1, err, errlen) < 0)
         return -1;
     return sched_rate(pt, q, l2, "end rate", &ph->r2, err, errlen);
@@ -176,12 +176,12 @@ static int sched_phase(const struct phase_text *pt, struct lg_phase *ph, char *e
         return -1;
     }
     dlen = (size_t)(at - d);
-    gen_trim(&d, &dlen);
+    sched_trim(&d, &dlen);
     if (dlen == 0) {
         sched_err(err, errlen, pt, "has no duration before '@'");
         return -1;
     }
-    if (gen_decimal(d, dlen, &ph->duration_s) < 0) {
+    if (sched_decimal(d, dlen, &ph->duration_s) < 0) {
         sched_err(err, errlen, pt, "duration '%.*s' is not a number", (int)dlen, d);
         return -1;
     }
@@ -218,7 +218,7 @@ static struct phase_text sched_next(const char **cur, int idx)
 
     pt.len = end ? (size_t)(end - *cur) : strlen(*cur);
     *cur = end ? end + 1 : *cur + pt.len;
-    gen_trim(&pt.p, &pt.len);
+    sched_trim(&pt.p, &pt.len);
     return pt;
 }
 
@@ -300,14 +300,14 @@ static int burst_int(const char *p, size_t len, long *v)
     return 0;
 }
 
-int lg_burst_parse(const char *text, struct lg_burst *b, char *err, size_t errlen)
+int lg_schedule_burst_parse(const char *text, struct lg_burst *b, char *err, size_t errlen)
 {
     const char *p = text ? text : "";
     size_t len = strlen(p);
     int fixed, rc;
     long n;
 
-    gen_trim(&p, &len);
+    sched_trim(&p, &len);
     fixed = len > 0 && p[0] == 'f';
     rc = burst_int(p + fixed, len - (size_t)fixed, &n);
     if (len == 0 || rc == -1) {
@@ -332,7 +332,7 @@ int lg_burst_parse(const char *text, struct lg_burst *b, char *err, size_t errle
 
 /* ---- random numbers: xorshift128+ seeded by splitmix64 ---- */
 
-static uint64_t gen_splitmix(uint64_t *x)
+static uint64_t sched_splitmix(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
 
@@ -341,7 +341,7 @@ static uint64_t gen_splitmix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-static uint64_t gen_rand(struct lg_gen *g)
+static uint64_t sched_rand(struct lg_schedule_iter *g)
 {
     uint64_t a = g->rng[0], b = g->rng[1];
 
@@ -352,26 +352,26 @@ static uint64_t gen_rand(struct lg_gen *g)
 }
 
 /* Uniform in (0, 1]: never 0, so its log is finite. */
-static double gen_uniform(struct lg_gen *g)
+static double sched_uniform(struct lg_schedule_iter *g)
 {
-    return (double)((gen_rand(g) >> 11) + 1) * 0x1p-53;
+    return (double)((sched_rand(g) >> 11) + 1) * 0x1p-53;
 }
 
 /* Uniform in 1..n, unbiased (rejects the top partial range). */
-static long gen_size(struct lg_gen *g, long n)
+static long sched_size(struct lg_schedule_iter *g, long n)
 {
     uint64_t m = (uint64_t)n, limit = UINT64_MAX - UINT64_MAX % m, r;
 
     do
-        r = gen_rand(g);
+        r = sched_rand(g);
     while (r >= limit);
     return (long)(r % m) + 1;
 }
 
 /* ---- the iterator ---- */
 
-void lg_gen_init(struct lg_gen *g, const struct lg_schedule *s, const struct lg_burst *b,
-                 enum lg_arrival arrival, uint64_t seed)
+void lg_schedule_iter_init(struct lg_schedule_iter *g, const struct lg_schedule *s,
+                           const struct lg_burst *b, enum lg_arrival arrival, uint64_t seed)
 {
     uint64_t x = seed;
 
@@ -379,15 +379,15 @@ void lg_gen_init(struct lg_gen *g, const struct lg_schedule *s, const struct lg_
     g->s = s;
     g->burst = *b;
     g->arrival = arrival;
-    g->rng[0] = gen_splitmix(&x);
-    g->rng[1] = gen_splitmix(&x);
+    g->rng[0] = sched_splitmix(&x);
+    g->rng[1] = sched_splitmix(&x);
     if ((g->rng[0] | g->rng[1]) == 0) /* the one state xorshift never leaves */
         g->rng[1] = 1;
 }
 
 /* Seconds from the phase start at which the rate's integral reaches y
  * (see the top comment). */
-static double gen_time_at(const struct lg_phase *ph, double y)
+static double sched_time_at(const struct lg_phase *ph, double y)
 {
     double r1 = ph->r1, disc;
 
@@ -401,17 +401,17 @@ static double gen_time_at(const struct lg_phase *ph, double y)
  * points left, U(k) = 1 - (1 - U(k-1)) V^(1/m), written as
  * u + (1-u)(1 - e^(ln V / m)) with expm1 so that small steps keep their
  * precision. */
-static double gen_poisson_next(struct lg_gen *g, uint64_t n)
+static double sched_poisson_next(struct lg_schedule_iter *g, uint64_t n)
 {
     double m = (double)(n - g->k);
 
-    g->u += (1 - g->u) * -expm1(log(gen_uniform(g)) / m);
+    g->u += (1 - g->u) * -expm1(log(sched_uniform(g)) / m);
     if (g->u >= 1)
         g->u = nextafter(1, 0);
     return g->u;
 }
 
-static lg_ns_t gen_phase_end(const struct lg_gen *g)
+static lg_ns_t sched_phase_end(const struct lg_schedule_iter *g)
 {
     const struct lg_schedule *s = g->s;
 
@@ -419,10 +419,10 @@ static lg_ns_t gen_phase_end(const struct lg_gen *g)
 }
 
 /* Offset of event k of the current phase, kept inside [start, end). */
-static lg_ns_t gen_offset(const struct lg_gen *g, const struct lg_phase *ph, double y)
+static lg_ns_t sched_offset(const struct lg_schedule_iter *g, const struct lg_phase *ph, double y)
 {
-    lg_ns_t t = ph->start_ns + lg_clock_from_s(gen_time_at(ph, y));
-    lg_ns_t end = gen_phase_end(g);
+    lg_ns_t t = ph->start_ns + lg_clock_from_s(sched_time_at(ph, y));
+    lg_ns_t end = sched_phase_end(g);
 
     if (t >= end && end > ph->start_ns)
         t = end - 1;
@@ -430,7 +430,7 @@ static lg_ns_t gen_offset(const struct lg_gen *g, const struct lg_phase *ph, dou
 }
 
 /* Size of a burst starting at event k, never past the phase's last event. */
-static long gen_burst_size(struct lg_gen *g, const struct lg_phase *ph)
+static long sched_burst_size(struct lg_schedule_iter *g, const struct lg_phase *ph)
 {
     uint64_t left = ph->events - g->k;
     long n, rate;
@@ -440,11 +440,11 @@ static long gen_burst_size(struct lg_gen *g, const struct lg_phase *ph)
         n = g->burst.n;
         break;
     case LG_BURST_RANDOM:
-        n = gen_size(g, g->burst.n);
+        n = sched_size(g, g->burst.n);
         break;
     default:
         rate = (long)floor(fabs(ph->r2 - ph->r1) / 2);
-        n = gen_size(g, rate > 1 ? rate : 1);
+        n = sched_size(g, rate > 1 ? rate : 1);
         break;
     }
     if (n < 1)
@@ -453,7 +453,7 @@ static long gen_burst_size(struct lg_gen *g, const struct lg_phase *ph)
 }
 
 /* Moves to the next phase that has an event left. Returns 0 when none. */
-static int gen_seek(struct lg_gen *g)
+static int sched_seek(struct lg_schedule_iter *g)
 {
     while (g->phase < g->s->nphases && g->k >= g->s->phases[g->phase].events) {
         g->phase++;
@@ -464,23 +464,23 @@ static int gen_seek(struct lg_gen *g)
     return g->phase < g->s->nphases;
 }
 
-int lg_gen_next(struct lg_gen *g, struct lg_gen_event *ev)
+int lg_schedule_iter_next(struct lg_schedule_iter *g, struct lg_schedule_event *ev)
 {
     const struct lg_phase *ph;
     double y;
 
-    if (!gen_seek(g))
+    if (!sched_seek(g))
         return 0;
     ph = &g->s->phases[g->phase];
     /* Poisson draws every point, inside a burst too, so the next burst's
      * first point keeps its distribution. */
     if (g->arrival == LG_ARRIVAL_POISSON)
-        y = gen_poisson_next(g, ph->events) * sched_integral(ph);
+        y = sched_poisson_next(g, ph->events) * sched_integral(ph);
     else
         y = (double)g->k;
     if (g->burst_left == 0) {
-        g->burst_at = gen_offset(g, ph, y);
-        g->burst_left = gen_burst_size(g, ph);
+        g->burst_at = sched_offset(g, ph, y);
+        g->burst_left = sched_burst_size(g, ph);
     }
     g->burst_left--;
     ev->seq = g->seq++;

@@ -1,4 +1,4 @@
-/* generator.h -- the open model's schedule: phases, bursts and arrivals as a
+/* schedule.h -- the open model's schedule: phases, bursts and arrivals as a
  * pure computation of every event's intended time.
  *
  * A schedule is a comma list of phases run in turn: `D@R` is D seconds at R
@@ -13,8 +13,8 @@
  * never breaks the rule. Nothing here sleeps or knows about workers: the
  * times come from the schedule alone, never from a previous sleep, so
  * nothing drifts. */
-#ifndef LG_GENERATOR_H
-#define LG_GENERATOR_H
+#ifndef LG_SCHEDULE_H
+#define LG_SCHEDULE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -52,10 +52,10 @@ void lg_schedule_free(struct lg_schedule *s);
 
 /* Parses a --burst: fN (N >= 1), N (N >= 1), or 0. Returns 0 or -1 with a
  * message in err. */
-int lg_burst_parse(const char *text, struct lg_burst *b, char *err, size_t errlen);
+int lg_schedule_burst_parse(const char *text, struct lg_burst *b, char *err, size_t errlen);
 
 /* One event of the schedule. */
-struct lg_gen_event {
+struct lg_schedule_event {
     uint64_t seq;       /* from 0 over the whole schedule */
     uint32_t phase;     /* its phase index */
     lg_ns_t offset_ns;  /* intended time, from the schedule start */
@@ -63,7 +63,7 @@ struct lg_gen_event {
 
 /* The iterator over a schedule's events, in order. Caller-owned; the
  * schedule must outlive it. Deterministic for a given seed. */
-struct lg_gen {
+struct lg_schedule_iter {
     const struct lg_schedule *s;
     struct lg_burst burst;
     enum lg_arrival arrival;
@@ -76,11 +76,11 @@ struct lg_gen {
     lg_ns_t burst_at;         /* the current burst's time */
 };
 
-void lg_gen_init(struct lg_gen *g, const struct lg_schedule *s, const struct lg_burst *b,
-                 enum lg_arrival arrival, uint64_t seed);
+void lg_schedule_iter_init(struct lg_schedule_iter *g, const struct lg_schedule *s,
+                           const struct lg_burst *b, enum lg_arrival arrival, uint64_t seed);
 
 /* Gives the next event. Returns 1, or 0 when the schedule is done. Events
  * come in non-decreasing offset_ns order. */
-int lg_gen_next(struct lg_gen *g, struct lg_gen_event *ev);
+int lg_schedule_iter_next(struct lg_schedule_iter *g, struct lg_schedule_event *ev);
 
 #endif
