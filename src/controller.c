@@ -25,7 +25,7 @@
 
 #include "clock.h"
 #include "collector.h"
-#include "dispatch.h"
+#include "generator.h"
 #include "schedule.h"
 #include "jobq.h"
 #include "log.h"
@@ -74,7 +74,7 @@ struct spawn_ctx {
     struct ctl *ctl;
     int is_generator;
     struct lg_worker_args args;
-    struct lg_dispatch_args gen;
+    struct lg_generator_args gen;
 };
 
 /* Closes, in a child, the descriptors that are the parent's alone. */
@@ -96,7 +96,7 @@ static int ctl_child(void *p)
     struct spawn_ctx *s = p;
     if (s->is_generator) {
         ctl_child_close(s->ctl, -1, s->gen.job_fd);
-        return lg_dispatch_run(&s->gen);
+        return lg_generator_run(&s->gen);
     }
     ctl_child_close(s->ctl, s->args.job_fd, -1);
     return lg_worker_run(&s->args);
@@ -145,7 +145,7 @@ static int ctl_spawn_generator(struct ctl *ctl, int l)
     int w = ctl_new_writer(ctl, l);
     lg_ns_t now = lg_clock_now(), start = lg_clock_from_s(c->postpone);
     struct spawn_ctx s = { .ctl = ctl, .is_generator = 1 };
-    s.gen = (struct lg_dispatch_args){
+    s.gen = (struct lg_generator_args){
         .schedule = &ln->schedule, .burst = ln->burst, .arrival = c->arrival,
         .seed = (uint64_t)lg_clock_wall_ns(now) ^ (uint64_t)l, .start_ns = start > now ? start : now,
         .job_fd = ln->job_w, .stats_fd = ctl->pipe_w, .worker = w,

@@ -1,5 +1,5 @@
-/* dispatch.c -- the generator process (see dispatch.h). */
-#include "dispatch.h"
+/* generator.c -- the generator process (see generator.h). */
+#include "generator.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -16,12 +16,12 @@
 #define WARN_LATE_NS (10 * 1000 * 1000LL)  /* lateness worth a warning */
 #define CPU_SATURATED 0.9                  /* share of a core */
 
-static volatile sig_atomic_t dispatch_stop;
+static volatile sig_atomic_t generator_stop;
 
-static void dispatch_stop_cb(int sig)
+static void generator_stop_cb(int sig)
 {
     (void)sig;
-    dispatch_stop = 1;
+    generator_stop = 1;
 }
 
 struct phase_acc {
@@ -81,7 +81,7 @@ static void phase_send(struct lg_statpipe_writer *wr, const struct lg_schedule *
 
 /* Sends the record of the phase in acc and of every phase before `next`
  * (phases too short for a single event); returns the accumulator of next. */
-static struct phase_acc phase_next(struct lg_statpipe_writer *wr, const struct lg_dispatch_args *a,
+static struct phase_acc phase_next(struct lg_statpipe_writer *wr, const struct lg_generator_args *a,
                                    const struct phase_acc *acc, uint32_t next)
 {
     phase_send(wr, a->schedule, acc, a->start_ns);
@@ -110,15 +110,15 @@ static int batch_put(int fd, struct lg_job *jobs, int n, struct phase_acc *acc, 
     int rc;
     do
         rc = lg_jobq_put(fd, jobs, n);
-    while (rc == -EINTR && !dispatch_stop);
+    while (rc == -EINTR && !generator_stop);
     return rc;
 }
 
-int lg_dispatch_run(const struct lg_dispatch_args *a)
+int lg_generator_run(const struct lg_generator_args *a)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = dispatch_stop_cb;
+    sa.sa_handler = generator_stop_cb;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = SIG_IGN;
@@ -137,7 +137,7 @@ int lg_dispatch_run(const struct lg_dispatch_args *a)
     struct lg_schedule_event ev;
     int n = 0, rc = 0, more = lg_schedule_iter_next(&gen, &ev);
 
-    while (more && !dispatch_stop && rc == 0) {
+    while (more && !generator_stop && rc == 0) {
         lg_ns_t due = a->start_ns + ev.offset_ns;
         if (ev.phase != acc.index || n == BATCH || (n > 0 && due > lg_clock_now())) {
             rc = batch_put(a->job_fd, batch, n, &acc, &w); /* what is due goes now */
@@ -146,7 +146,7 @@ int lg_dispatch_run(const struct lg_dispatch_args *a)
                 acc = phase_next(&wr, a, &acc, ev.phase);
             continue;
         }
-        while (!dispatch_stop && lg_clock_now() < due)
+        while (!generator_stop && lg_clock_now() < due)
             lg_clock_sleep_until(due);
         batch[n++] = (struct lg_job){ .seq = ev.seq, .intended_ns = due, .phase = ev.phase };
         acc.generated++;
@@ -158,7 +158,7 @@ int lg_dispatch_run(const struct lg_dispatch_args *a)
     /* the phases never reached (stopped early) still get their record */
     acc = phase_next(&wr, a, &acc, (uint32_t)a->schedule->nphases);
     close(a->job_fd);
-    if (rc < 0 && !dispatch_stop)
+    if (rc < 0 && !generator_stop)
         lg_log(LG_LOG_ERROR, "generator: the job queue broke: %s", strerror(-rc));
-    return rc < 0 && !dispatch_stop ? 1 : 0;
+    return rc < 0 && !generator_stop ? 1 : 0;
 }

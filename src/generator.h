@@ -1,5 +1,5 @@
-/* dispatch.h -- the generator process of an open-model line: walks the
- * schedule (generator.h) and queues each event (jobq.h) at its intended
+/* generator.h -- the generator process of an open-model line: walks the
+ * schedule (schedule.h) and queues each event (jobq.h) at its intended
  * time.
  *
  * It sleeps to absolute deadlines on the run clock. When it is late it
@@ -9,8 +9,8 @@
  * stderr when it falls behind (dispatch lateness over 10 ms in a second) or
  * its CPU saturates: a saturated injector must never pass for a slow
  * server. It exits when the schedule is done, which closes the queue. */
-#ifndef LG_DISPATCH_H
-#define LG_DISPATCH_H
+#ifndef LG_GENERATOR_H
+#define LG_GENERATOR_H
 
 #include <stdint.h>
 
@@ -18,7 +18,7 @@
 #include "clock.h"
 #include "schedule.h"
 
-struct lg_dispatch_args {
+struct lg_generator_args {
     const struct lg_schedule *schedule;
     struct lg_burst burst;
     enum lg_arrival arrival;
@@ -31,6 +31,6 @@ struct lg_dispatch_args {
 
 /* Runs the schedule to its end (or until SIGTERM); call in the child.
  * Returns the exit status: 0, or 1 if the queue broke. */
-int lg_dispatch_run(const struct lg_dispatch_args *a);
+int lg_generator_run(const struct lg_generator_args *a);
 
 #endif
