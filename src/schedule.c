@@ -15,6 +15,7 @@
  * y <= L gives R1^2 - (R1-R2)(R1+R2) = R2^2 >= 0. */
 #include "schedule.h"
 #include "mem.h"
+#include "units.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -181,8 +182,9 @@ static int sched_phase(const struct phase_text *pt, struct lg_phase *ph, char *e
         sched_err(err, errlen, pt, "has no duration before '@'");
         return -1;
     }
-    if (sched_decimal(d, dlen, &ph->duration_s) < 0) {
-        sched_err(err, errlen, pt, "duration '%.*s' is not a number", (int)dlen, d);
+    if (lg_units_seconds(d, dlen, &ph->duration_s) < 0) {
+        sched_err(err, errlen, pt, "duration '%.*s' is not a duration (%s)", (int)dlen, d,
+                  LG_UNITS_SECONDS_HINT);
         return -1;
     }
     if (ph->duration_s <= 0) {

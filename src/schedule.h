@@ -3,7 +3,8 @@
  *
  * A schedule is a comma list of phases run in turn: `D@R` is D seconds at R
  * events/s, `D@R1-R2` D seconds ramping linearly from R1 to R2 (rates may
- * be fractional, 30@0.1). A phase yields exactly floor(D x (R1+R2)/2)
+ * be fractional, 30@0.1; D is a duration as units.h reads it: 30, 500ms,
+ * 2m). A phase yields exactly floor(D x (R1+R2)/2)
  * events. Event k of a phase is due when the integral of the rate from the
  * phase start reaches k (uniform arrivals), or at the k-th of that many
  * points spread as a Poisson process conditioned on the count (poisson

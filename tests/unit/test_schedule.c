@@ -185,6 +185,16 @@ static void test_phases(void)
     is_int(s.events, 0 + 4, "1.5@.5 gives 0, 2@0-4 gives 4");
     is_int(s.phases[1].start_ns, 1500 * MS, "fractional duration in start_ns");
     lg_schedule_free(&s);
+
+    is_int(lg_schedule_parse("500ms@10, 2m@1,1.5s@2-4,250us@8000", &s, err, sizeof err), 0,
+           "durations with units parse");
+    is_double(s.phases[0].duration_s, 0.5, 0, "units: 500ms is 0.5 s");
+    is_double(s.phases[1].duration_s, 120, 0, "units: 2m is 120 s");
+    is_double(s.phases[2].duration_s, 1.5, 0, "units: 1.5s is 1.5 s");
+    is_double(s.phases[3].duration_s, 250e-6, 1e-15, "units: 250us is 0.00025 s");
+    is_int(s.events, 5 + 120 + 4 + 2, "units: 5 + 120 + 4 + 2 events");
+    is_int(s.phases[2].start_ns, 120500 * MS, "units: phase 3 starts at 120.5 s");
+    lg_schedule_free(&s);
 }
 
 /* Parsing text fails with a message starting "--schedule: " that contains
@@ -228,6 +238,9 @@ static void test_schedule_errors(void)
     sched_fails("10@1e3", "rate '1e3' is not a number");
     sched_fails("10@inf", "rate 'inf' is not a number");
     sched_fails("nan@3", "duration 'nan'");
+    sched_fails("5x@3", "phase 1 '5x@3' duration '5x' is not a duration (seconds, or with a unit");
+    sched_fails("5 s@3", "duration '5 s' is not a duration");
+    sched_fails("0ms@3", "duration '0ms' must be above 0 s");
     sched_fails("10@1.2.3", "rate '1.2.3'");
     sched_fails("10@+3", "rate '+3'");
     sched_fails("10@5-x", "end rate 'x'");
