@@ -1,5 +1,7 @@
 /* cli.h -- command-line options, their defaults and the --defaults file.
  *
+ * Three files: cli.c (the option table, argv, the values), cli_defaults.c
+ * (the --defaults file, through libjansson) and cli_help.c (the help text).
  * Pure: parses argv into a struct lg_config and checks every value, filling
  * a caller buffer with one line naming the culprit on error. It knows nothing
  * of fork, Lua or sockets. Long options may be abbreviated to any unambiguous
@@ -18,7 +20,7 @@ enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
 #define LG_STEPS_MAX 1024
 
 /* One run (or one scenario line). Every string is owned by the config and
- * released by lg_cli_free. Durations are in seconds as given. */
+ * released by lg_cli_free. Durations are in seconds (500ms is 0.5). */
 struct lg_config {
     char *action;          /* CUT name (cuts.Dummy), path to a .lua, or "scenario"; NULL if none */
     int verbose;           /* count of -v */
@@ -33,7 +35,8 @@ struct lg_config {
     double pausestep;      /* s after each step */
     double summary;        /* s between two periodic summaries */
     enum lg_outformat outformat;
-    char *extra;           /* --extra as JSON text, checked to be an object */
+    char *extra;           /* --extra as JSON text; lg_lrt_check_cut checks it */
+    char *extra_from;      /* where extra was set, for messages: "--extra", "FILE: extra" */
     char *defaults;        /* the defaults file read, NULL if none */
     char *id;              /* prefixes every id of the run */
     char *file;            /* scenario file */
@@ -75,8 +78,15 @@ int lg_cli_given(const struct lg_config *cfg, const char *name);
  * one of except[0..n), or NULL. Static; do not free. */
 const char *lg_cli_given_except(const struct lg_config *cfg, const char *const *except, int n);
 
+/* --- help (cli_help.c) */
+
 /* Writes the --help text: every option with its default and meaning. */
 void lg_cli_usage(FILE *out);
+
+/* `logen help TOPIC`: writes the usage line of command TOPIC (scenario,
+ * new, list, -e, run, help) or the help of option TOPIC (its full name or
+ * alias, with or without "--"). Returns 0, or -1 when TOPIC is neither. */
+int lg_cli_help_topic(FILE *out, const char *topic);
 
 /* Name of an output format ("short", ...). Static; do not free. */
 const char *lg_cli_outformat_name(enum lg_outformat f);

@@ -36,7 +36,8 @@ static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const st
         snprintf(name, sizeof(name), ADHOC_NAME);
     else if (lg_paths_cut(p, cfg->action, path, sizeof(path), name, sizeof(name), err, errlen) < 0)
         return -1;
-    if (lg_lrt_check_cut(p->lua_path, code ? NULL : path, name, code, err, errlen) < 0)
+    if (lg_lrt_check_cut(p->lua_path, code ? NULL : path, name, code, cfg->extra, cfg->extra_from,
+                         err, errlen) < 0)
         return -1;
     launch_grow(l);
     l->cut_paths[l->n] = code ? NULL : lg_strdup(path);

@@ -87,13 +87,44 @@ int lg_lrt_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen)
     return -1;
 }
 
+/* Decodes extra with lua-cjson, the decoder the workers use (runner.lua),
+ * and checks that it is an object: cjson gives a table for an array too,
+ * so the text must open with '{'. Leaves the stack as it found it. */
+static int lrt_check_extra(lua_State *L, const char *extra, const char *from, char *err,
+                           size_t errlen)
+{
+    int top = lua_gettop(L), rc;
+    char msg[512];
+
+    lua_getglobal(L, "require");
+    lua_pushstring(L, "cjson");
+    if ((rc = lg_lrt_call(L, 1, 1, msg, sizeof(msg))) == 0) {
+        lua_getfield(L, -1, "decode");
+        lua_pushstring(L, extra);
+        rc = lg_lrt_call(L, 1, 1, msg, sizeof(msg));
+        if (rc == 0 && (!lua_istable(L, -1) || extra[strspn(extra, " \t\r\n")] != '{')) {
+            snprintf(msg, sizeof(msg), "not a JSON object");
+            rc = -1;
+        }
+    }
+    lua_settop(L, top);
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", from, msg);
+    return rc;
+}
+
 int lg_lrt_check_cut(const char *lua_path, const char *cut_path, const char *cut_name,
-                     const char *code, char *err, size_t errlen)
+                     const char *code, const char *extra, const char *extra_from, char *err,
+                     size_t errlen)
 {
     lua_State *L = lg_lrt_new(lua_path);
-    lua_getglobal(L, "require");
-    lua_pushstring(L, "logen.runner");
-    int rc = lg_lrt_call(L, 1, 1, err, errlen);
+    int rc = lrt_check_extra(L, extra ? extra : "{}", extra_from ? extra_from : "--extra", err,
+                             errlen);
+    if (rc == 0) {
+        lua_getglobal(L, "require");
+        lua_pushstring(L, "logen.runner");
+        rc = lg_lrt_call(L, 1, 1, err, errlen);
+    }
     if (rc == 0) {
         lua_getfield(L, -1, "load_cut");
         lua_pushstring(L, cut_path); /* nil when NULL: -e code */

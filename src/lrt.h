@@ -18,11 +18,15 @@ lua_State *lg_lrt_new(const char *lua_path);
  * the error's first line in err; the whole traceback is logged at -vvv. */
 int lg_lrt_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen);
 
-/* In the parent, before any fork: loads the CUT file (or compiles the -e
- * code when cut_path is NULL) in a throwaway state and checks that it
- * compiles and gives a class with a func. Returns 0, or -1 with one line
- * naming the file (or -e) and line in err. */
+/* In the parent, before any fork, in one throwaway state: decodes extra
+ * (the --extra JSON text; NULL is "{}") with lua-cjson, the very decoder
+ * the workers use, and checks it is an object; then loads the CUT file (or
+ * compiles the -e code when cut_path is NULL) and checks that it compiles
+ * and gives a class with a func. Returns 0, or -1 with one line in err:
+ * "EXTRA_FROM: cjson's message" (extra_from names where extra was set,
+ * "--extra" when NULL), or naming the CUT file (or -e) and line. */
 int lg_lrt_check_cut(const char *lua_path, const char *cut_path, const char *cut_name,
-                     const char *code, char *err, size_t errlen);
+                     const char *code, const char *extra, const char *extra_from, char *err,
+                     size_t errlen);
 
 #endif

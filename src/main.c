@@ -5,6 +5,7 @@
  *   logen scenario --file F [opts]   every command line of F, side by side
  *   logen new NAME                   writes cuts/NAME.lua from a template
  *   logen list                       the CUTs on the search path
+ *   logen help [TOPIC]               the help, or its part on a command or option
  *
  * Exit codes: 0 the run completed and every record arrived; 1 a failure
  * during the run (a worker died, records or events went missing, an output
@@ -63,9 +64,27 @@ static int run(struct lg_config *cfg, char *err, size_t errlen)
     return status;
 }
 
-/* logen new NAME, logen list: commands that start no run. */
+/* logen help [TOPIC]: the --help text, or its part on one command or option. */
+static int help(int argc, char **argv, char *err, size_t errlen)
+{
+    if (argc == 2) {
+        lg_cli_usage(stdout);
+        return 0;
+    }
+    if (argc == 3 && lg_cli_help_topic(stdout, argv[2]) == 0)
+        return 0;
+    if (argc == 3)
+        snprintf(err, errlen, "logen: help: no command or option '%s' (see logen help)", argv[2]);
+    else
+        snprintf(err, errlen, "logen: usage: logen help [COMMAND | OPTION]");
+    return 2;
+}
+
+/* logen new NAME, logen list, logen help: commands that start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
 {
+    if (strcmp(argv[1], "help") == 0)
+        return help(argc, argv, err, errlen);
     if (strcmp(argv[1], "new") == 0) {
         char path[4096];
         if (argc != 3) {
@@ -97,7 +116,8 @@ int main(int argc, char **argv)
     char err[4096] = "";
     int status;
 
-    if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0)) {
+    if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0 ||
+                      strcmp(argv[1], "help") == 0)) {
         status = command(argc, argv, err, sizeof(err));
         if (status == 2)
             fprintf(stderr, "%s\n", err);

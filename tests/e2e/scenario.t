@@ -89,6 +89,8 @@ rejects 'scenario --file bad.txt\n' "^logen: bad.txt:1: a scenario line cannot r
 rejects 'cuts.Dummy\ncuts.Nope\n' "^logen: bad.txt:2: unknown CUT cuts.Nope" "an unknown CUT names file:line"
 rejects 'cuts.Dummy --outformat long\n' "^logen: bad.txt:1: --outformat applies to the whole run" "run-wide options are refused on a line"
 rejects '-e "x ="\n' "^logen: bad.txt:1: -e:1: " "-e code that does not compile"
+rejects 'cuts.Dummy --loops 1\ncuts.Dummy --extra '"'"'[1]'"'"'\n' "^logen: bad.txt:2: --extra: not a JSON object$" "a line's --extra is checked by lua-cjson"
+rejects 'cuts.Dummy --extra '"'"'{"a" 1}'"'"'\n' "^logen: bad.txt:1: --extra: Expected .* at character 6$" "a line's --extra that is not JSON: file:line and position"
 rejects '# only comments\n\n' "^logen: bad.txt: empty scenario" "an empty scenario"
 run 20 "$LOGEN" scenario --file nothere.txt
 is "$rc" 2 "a missing file: exit 2"

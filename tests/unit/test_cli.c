@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#define HINT "(seconds, or with a unit: 250us, 500ms, 1.5s, 2m, 1h)"
+
 static struct lg_config cfg;
 static char err[512];
 static char cmd[2048];       /* the last command line parsed, for test names */
@@ -301,8 +303,8 @@ static void test_syntax_errors(void)
 {
     FAILS("logen: unknown option --foo (see logen --help)", "--foo");
     FAILS("logen: unknown option --foo (see logen --help)", "--foo=1");
-    FAILS("logen: unknown option --processes (see logen --help)", "--processes", "1");
-    FAILS("logen: unknown option --PROCESSES (see logen --help)", "--PROCESSES=1");
+    FAILS("logen: unknown option --processes (did you mean --process?)", "--processes", "1");
+    FAILS("logen: unknown option --PROCESSES (did you mean --process?)", "--PROCESSES=1");
     FAILS("logen: unknown option -- (see logen --help)", "--=1");
     FAILS("logen: unknown option -x (see logen --help)", "-x");
     FAILS("logen: unknown option -vx (see logen --help)", "-vx");
@@ -331,12 +333,12 @@ static void test_numbers(void)
     FAILS("logen: --controllerDelay: 0 must be greater than 0", "--contr", "0");
     FAILS("logen: --controllerDelay: -0.5 must not be negative", "--contr", "-0.5");
     FAILS("logen: --process: '2.5' is not an integer", "--proc", "2.5");
-    FAILS("logen: --duration: 'inf' is not a number", "--duration", "inf");
-    FAILS("logen: --duration: 'nan' is not a number", "--duration", "nan");
-    FAILS("logen: --duration: '0x10' is not a number", "--duration", "0x10");
-    FAILS("logen: --duration: ' 5' is not a number", "--duration", " 5");
-    FAILS("logen: --duration: '5s' is not a number", "--duration", "5s");
-    FAILS("logen: --duration: '' is not a number", "--duration=");
+    FAILS("logen: --duration: 'inf' is not a duration " HINT, "--duration", "inf");
+    FAILS("logen: --duration: 'nan' is not a duration " HINT, "--duration", "nan");
+    FAILS("logen: --duration: '0x10' is not a duration " HINT, "--duration", "0x10");
+    FAILS("logen: --duration: ' 5' is not a duration " HINT, "--duration", " 5");
+    FAILS("logen: --duration: '' is not a duration " HINT, "--duration=");
+    FAILS("logen: --process: '2s' is not a number", "--process", "2s");
     FAILS("logen: --duration: '1e999' is out of range", "--duration", "1e999");
     FAILS("logen: --process: '99999999999999999999' is out of range",
           "--process", "99999999999999999999");
@@ -345,8 +347,9 @@ static void test_numbers(void)
     is_int(cfg.loops, 1000, "  an integral real is an integer");
     PARSES("--loops", "2.0");
     is_int(cfg.loops, 2, "  2.0 is 2");
-    PARSES("--loops", "0", "--decrease", "0", "--prefork", "0", "--maxproc", "3");
-    is_int(cfg.loops, 0, "  loops may be 0");
+    FAILS("logen: --loops: 0 must be at least 1", "--loops", "0");
+    PARSES("--loops", "1", "--decrease", "0", "--prefork", "0", "--maxproc", "3");
+    is_int(cfg.loops, 1, "  loops 1");
     is_int(cfg.maxproc, 3, "  maxproc 3");
     PARSES("--postpone", "1.5", "--maxwait", "+0.25", "--duration", "1e1");
     is_double(cfg.postpone, 1.5, 0, "  postpone 1.5");
@@ -375,16 +378,54 @@ static void test_steps_and_extra(void)
     memcpy(many + 2 * LG_STEPS_MAX, "1", 2);
     FAILS("logen: --steps: more than 1024 steps", "--steps", many);
 
-    FAILS("logen: --extra: expected ':' after object key at character 10",
-          "--extra", "{\"sleep\" 1}");
-    FAILS("logen: --extra: expected '}' or ',' at character 12",
-          "--extra", "{\"sleep\":1 \"a\":2}");
-    FAILS("logen: --extra: not a JSON object", "--extra", "[1]");
-    FAILS("logen: --extra: not a JSON object", "--extra", "\"{}\"");
-    FAILS("logen: --extra: expected a value at character 1", "--extra=");
-    FAILS("logen: --extra: unexpected text after the value at character 4", "--extra", "{} x");
+    /* --extra is kept as text: lua-cjson checks it in the parent (badinput.t) */
+    PARSES("--extra", "[1]");
+    is_str(cfg.extra_from, "--extra", "  cfg->extra_from names the option");
     PARSES("--extra", " {\"a\": [1, {\"b\": \"\\u00e9\"}]} ");
     is_str(cfg.extra, " {\"a\": [1, {\"b\": \"\\u00e9\"}]} ", "  --extra kept as given");
+}
+
+static void test_durations(void)
+{
+    PARSES("--duration", "1s", "--postpone", "500ms", "--rampup", "250us", "--pauseloop", "2m",
+           "--pausestep", "1h", "--summary", "1.5s", "--contr", "100ms", "--maxwait", "1.5");
+    is_double(cfg.duration, 1, 0, "  --duration 1s");
+    is_double(cfg.postpone, 0.5, 0, "  --postpone 500ms");
+    is_double(cfg.rampup, 250e-6, 1e-15, "  --rampup 250us");
+    is_double(cfg.pauseloop, 120, 0, "  --pauseloop 2m");
+    is_double(cfg.pausestep, 3600, 0, "  --pausestep 1h");
+    is_double(cfg.summary, 1.5, 0, "  --summary 1.5s");
+    is_double(cfg.controller_delay, 0.1, 1e-15, "  --controllerDelay 100ms");
+    is_double(cfg.maxwait, 1.5, 0, "  a plain number stays seconds");
+    FAILS("logen: --duration: '5x' is not a duration " HINT, "--duration", "5x");
+    FAILS("logen: --pauselen: '1 s' is not a duration " HINT, "--pauselen", "1 s");
+    FAILS("logen: --summary: 0ms must be greater than 0", "--summary", "0ms");
+    FAILS("logen: --rampup: -1s must not be negative", "--rampup", "-1s");
+    FAILS("logen: --schedule: phase 1 '5x@3' duration '5x' is not a duration " HINT,
+          "--schedule", "5x@3");
+    PARSES("--schedule", "500ms@10,2m@1");
+    is_str(cfg.schedule, "500ms@10,2m@1", "  a schedule with units is kept as given");
+}
+
+static void test_did_you_mean(void)
+{
+    /* typed, then the suggestion (NULL: none, too far from every name) */
+    static const char *const typos[][2] = {
+        { "proccess", "process" }, { "duratoin", "duration" }, { "lenghts", "lengths" },
+        { "sumary", "summary" }, { "frobnicate", NULL }, { "xyz", NULL },
+    };
+    char want[160], arg[64];
+
+    for (size_t k = 0; k < sizeof typos / sizeof typos[0]; k++) {
+        if (typos[k][1])
+            snprintf(want, sizeof want, "logen: unknown option --%s (did you mean --%s?)",
+                     typos[k][0], typos[k][1]);
+        else
+            snprintf(want, sizeof want, "logen: unknown option --%s (see logen --help)",
+                     typos[k][0]);
+        snprintf(arg, sizeof arg, "--%s=1", typos[k][0]);
+        FAILS(want, arg);
+    }
 }
 
 static void test_help_version(void)
@@ -467,6 +508,8 @@ static void test_defaults_good(void)
     is_steps("a|384|1,5", "steps as a JSON array");
     is_str(cfg.extra, "{\"x\":1}", "  extra as a string holding JSON");
     is_double(cfg.pausestep, 0.5, 0, "  pauselen key sets pausestep");
+    snprintf(eq, sizeof eq, "%s: extra", alt);
+    is_str(cfg.extra_from, eq, "  cfg->extra_from names the file and key");
     lg_cli_free(&cfg);
     lg_cli_defaults(&cfg);
     cfg.openedmodel = 1;
@@ -489,14 +532,22 @@ static void defaults_fails(const char *text, const char *tail)
 
 static void test_defaults_errors(void)
 {
+    const char *units = write_tmp("{\"duration\": \"2m\", \"pauseloop\": \"10ms\", \"rampup\": 0.25}");
+
+    PARSES("--defaults", units);
+    is_double(cfg.duration, 120, 0, "  file: duration \"2m\"");
+    is_double(cfg.pauseloop, 0.01, 1e-15, "  file: pauseloop \"10ms\"");
+    is_double(cfg.rampup, 0.25, 0, "  file: a number stays seconds");
+    defaults_fails("{\"duration\": \"5x\"}", ": duration: '5x' is not a duration " HINT);
+    defaults_fails("{\"loops\": 0}", ": loops: 0 must be at least 1");
     FAILS("logen: --defaults: cannot open nothere.json: No such file or directory",
           "--defaults", "nothere.json");
     FAILS("logen: --defaults: cannot open /tmp: Is a directory", "--def", "/tmp");
     defaults_fails("{\n  \"process\": 2,\n  \"loops\" 3\n}",
-                   ":3: expected ':' after object key at character 29");
-    defaults_fails("", ":1: expected a value at character 1");
-    defaults_fails("{\"process\": 2} x", ":1: unexpected text after the value at character 16");
-    defaults_fails("{\"procces\": 2}", ": unknown option \"procces\"");
+                   ":3:11: ':' expected near '3'");
+    defaults_fails("", ":1:0: unexpected token near end of file");
+    defaults_fails("{\"process\": 2} x", ":1:16: end of file expected near 'x'");
+    defaults_fails("{\"procces\": 2}", ": unknown option \"procces\" (did you mean \"process\"?)");
     defaults_fails("{\"proc\": 2}", ": unknown option \"proc\"");
     defaults_fails("{\"v\": 2}", ": unknown option \"v\"");
     defaults_fails("[1]", ": not a JSON object");
@@ -511,9 +562,6 @@ static void test_defaults_errors(void)
     defaults_fails("{\"openedmodel\": 1}", ": openedmodel: expected true or false, not a number");
     defaults_fails("{\"id\": {}}", ": id: expected a string, not an object");
     defaults_fails("{\"outformat\": 1}", ": outformat: expected a string, not a number");
-    defaults_fails("{\"extra\": \"[1]\"}", ": extra: not a JSON object");
-    defaults_fails("{\"extra\": \"{\\\"a\\\" 1}\"}",
-                   ": extra: expected ':' after object key at character 6");
     defaults_fails("{\"extra\": [1]}", ": extra: expected an object or a string, not an array");
     defaults_fails("{\"steps\": []}", ": steps: no steps");
     defaults_fails("{\"steps\": [\"a\", \"\"]}", ": steps: empty step");
@@ -540,7 +588,7 @@ static void test_implicit_defaults(void)
     is_int(cfg.loops, 5, "  ./defaults.json is then not read");
     is_int(cfg.process, 7, "  the explicit file is");
     write_here("defaults.json", "{");
-    FAILS("logen: defaults.json:1: expected a string key at character 2", "cuts.Dummy");
+    FAILS("logen: defaults.json:1:1: string or '}' expected near end of file", "cuts.Dummy");
     unlink("defaults.json");
     PARSES("cuts.Dummy");
     ok(cfg.defaults == NULL, "  gone again: none read");
@@ -606,6 +654,34 @@ static void test_pylogen_samples(void)
     unlink("myprofile.json");
 }
 
+/* logen help TOPIC: one command's usage line or one option's help. */
+static void help_is(const char *topic, int want_rc, const char *needle)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    int rc = lg_cli_help_topic(out, topic);
+
+    fclose(out);
+    is_int(rc, want_rc, "help %s: returns %d", topic, want_rc);
+    if (needle)
+        like(text, needle, "  help %s says %s", topic, needle);
+    else
+        is_str(text, "", "  help %s prints nothing", topic);
+    free(text);
+}
+
+static void test_help_topics(void)
+{
+    help_is("scenario", 0, "usage: logen scenario --file F");
+    help_is("new", 0, "usage: logen new NAME");
+    help_is("duration", 0, "--duration S");
+    help_is("--pauselen", 0, "--pausestep, --pauselen S");
+    help_is("CONTROLLERDELAY", 0, "controller period");
+    help_is("dur", -1, NULL); /* a topic is not abbreviated */
+    help_is("bogus", -1, NULL);
+}
+
 static void test_usage(void)
 {
     static const char *const want[] = {
@@ -619,7 +695,7 @@ static void test_usage(void)
         "--decrease N", "--burst B", "--maxproc N", "--maxwait S", "--arrival A",
         "--generatorDelay", "--workerDelay", "(default: customId)",
         "(default: A,256,512,1024,2048,4096,8192)", "(default: 30@10,30@20,30@30)",
-        "(default: error)", "(default: short)",
+        "(default: error)", "(default: short)", "logen help [TOPIC]", "500ms",
     };
     char *text = NULL, *line;
     size_t len = 0, k, longest = 0;
@@ -661,6 +737,8 @@ int main(void)
     test_value_forms();
     test_syntax_errors();
     test_numbers();
+    test_durations();
+    test_did_you_mean();
     test_steps_and_extra();
     test_help_version();
     test_open_model_checks();
@@ -669,6 +747,7 @@ int main(void)
     test_implicit_defaults();
     test_pylogen_samples();
     test_usage();
+    test_help_topics();
     test_outformat_names();
     lg_cli_free(&cfg);
     for (k = 0; k < ntmpfiles; k++)
