@@ -199,10 +199,15 @@ def unb64(value, field):
     except (binascii.Error, ValueError):
         raise bad("Invalid value at '%s' (TYPE_BYTES), Base64 decoding failed" % snake(field)) from None
 
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
 def parse_int64(value, field):
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not re.fullmatch(r"\d{1,19}", str(value)):
+    """Any int64, as proto3 JSON has it: a decimal string or a JSON integer, negative too (a
+    *Crc32c out of the uint32 range then fails as a checksum mismatch); beyond int64, 400."""
+    text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    if text is None or not re.fullmatch(r"-?\d{1,20}", text) or not INT64_MIN <= int(text) <= INT64_MAX:
         raise bad("Invalid value at '%s' (TYPE_INT64), %s" % (snake(field), json.dumps(value)))
-    return int(value)
+    return int(text)
 
 def field_bytes(req, field, required=False, limit=LIMIT_BYTES):
     if field not in req or req[field] == "":  # proto3: empty bytes are unset bytes
@@ -313,10 +318,20 @@ class Store:
             self.keys[key.name] = key
             self.projects.add(key.name.split("/")[1])
         self.accounts = {}  # private_key_id -> (client_email, public key)
+        self.by_email = {}  # client_email -> the same, for JWTs without kid
 
     def trust(self, account):
         pkey = serialization.load_pem_private_key(account["private_key"].encode("ascii"), password=None)
-        self.accounts[account["private_key_id"]] = (account["client_email"], pkey.public_key())
+        entry = (account["client_email"], pkey.public_key())
+        self.accounts[account["private_key_id"]] = entry
+        self.by_email[account["client_email"]] = entry
+
+    def signer(self, header, claims):
+        """The (client_email, public key) a JWT names: by its kid, else (google-auth-library
+        sends none) by its iss; None when unknown."""
+        if "kid" in header:
+            return self.accounts.get(header["kid"])
+        return self.by_email.get(claims.get("iss"))
 
     def key(self, name, permission):
         if name.split("/")[1] not in self.projects:
@@ -502,7 +517,7 @@ def b64url_json(part):
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
 
 def verify_jwt(store, jwt, audiences, scope_enough, now):
-    """Checks an RS256 JWT's signature, kid, iss, aud and time window; returns its claims.
+    """Checks an RS256 JWT's signature, kid (or iss), iss, aud and time window; returns its claims.
     scope_enough: a scope claim stands for a missing audience (self-signed JWTs)."""
     parts = jwt.split(".")
     if len(parts) != 3:
@@ -514,7 +529,7 @@ def verify_jwt(store, jwt, audiences, scope_enough, now):
         raise GrantError("invalid_grant", "Invalid JWT: bad encoding.") from None
     if not isinstance(header, dict) or not isinstance(claims, dict) or header.get("alg") != "RS256":
         raise GrantError("invalid_grant", "Invalid JWT: alg must be RS256.")
-    account = store.accounts.get(header.get("kid"))
+    account = store.signer(header, claims)
     if account is None:
         raise GrantError("invalid_grant", "Invalid JWT Signature.")  # Google's text for an unknown kid too
     try:
