@@ -20,10 +20,14 @@ lines_bad() { awk '$3 == "req" && $15 != 0' out | wc -l; }
 rcs() { awk '$3 == "req" { print $15 }' out | sort -u | tr '\n' ' '; }
 keep_pids() { pids="$pids $(worker_pids out)"; }
 
-# standin_checks LABEL ARGS...: runs the independent client, one TAP line per check.
+# standin_checks LABEL ARGS...: runs the independent client, one TAP line per
+# check, then one for its exit status: a client that crashes (or is killed
+# by the timeout) fails here instead of silently shrinking the plan.
 standin_checks() {
-    local label=$1 line
+    local label=$1 line status
     shift
+    timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 120 * m }')" "$KMS_PYTHON" "$CLIENT" "$@" > checks.out 2>&1
+    status=$?
     while IFS= read -r line; do
         case $line in
             PASS\ *) ok 0 "$label${line#PASS }" ;;
@@ -31,7 +35,8 @@ standin_checks() {
             Traceback*|*Error*) diag "$line" ;;
             *) echo "# $line" ;;
         esac
-    done < <(timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 120 * m }')" "$KMS_PYTHON" "$CLIENT" "$@" 2>&1)
+    done < checks.out
+    is "$status" 0 "${label}the client exits 0 ($(grep -c '^PASS' checks.out) checks passed)"
 }
 
 # refused_or_recorded WHAT REGEX: the run either refuses the input before any
