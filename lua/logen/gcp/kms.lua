@@ -49,7 +49,8 @@ local auth_mod = require "logen.gcp.auth"
 
 local b64, unb64, crc32c = crypto.base64, crypto.unbase64, crypto.crc32c
 local decode, json, env = cjson_safe.decode, auth_mod.json, auth_mod.env
-local format, type, tonumber, tostring, setmetatable = string.format, type, tonumber, tostring, setmetatable
+local format, upper, type, tonumber, tostring, setmetatable = string.format, string.upper, type, tonumber,
+                                                          tostring, setmetatable
 local now = logen.now
 
 local M = {
@@ -197,6 +198,37 @@ local function bytes_field(doc, f, empty_ok)
     return unb64(v)
 end
 
+-- Fields sent with a CRC, whose verified*Crc32c flag must come back true.
+local NONE, PT, PT_AAD, DIGEST = {}, { "plaintext" }, { "plaintext", "additionalAuthenticatedData" },
+                                 { "digest" }
+
+-- POSTs body to /v1/{name}:{verb} and checks the answer: verified*Crc32c
+-- true for each field of `checked`, the bytes field f there (may be empty
+-- when empty_ok; proto3 omits empty bytes) and matching its f.."Crc32c".
+-- Returns the decoded answer, the response and the bytes, or nil, message,
+-- rc[, status].
+function Kms:post_bytes(name, verb, body, f, checked, empty_ok)
+    local doc, res, rc, status = self:call("POST", "/v1/" .. name .. ":" .. verb, body)
+    if not doc then
+        return nil, res, rc, status
+    end
+    for i = 1, #checked do
+        local flag = "verified" .. checked[i]:gsub("^%l", upper) .. "Crc32c"
+        if doc[flag] ~= true then
+            return integrity("%s is not true: the %s was not checked, %s", flag, checked[i], res.url)
+        end
+    end
+    local v = bytes_field(doc, f, empty_ok)
+    if not v or (v == "" and not empty_ok) then
+        return integrity("no %s in the answer of %s", f, res.url)
+    end
+    local crc = doc[f .. "Crc32c"]
+    if not crc_ok(crc, v) then
+        return integrity("%sCrc32c %s is not the %s's %.0f, %s", f, tostring(crc), f, crc32c(v), res.url)
+    end
+    return doc, res, v
+end
+
 -- Sets body[f] to data in base64 and, with crc, body[f .. "Crc32c"] to its
 -- CRC-32C as a decimal string (proto3 JSON's int64). Returns body.
 local function put_bytes(body, f, data, crc)
@@ -219,25 +251,12 @@ end
 function Kms:encrypt(name, plaintext, aad)
     local crc = self.crc
     local body = data_body("plaintext", plaintext, aad, crc)
-    local doc, res, rc, status = self:call("POST", "/v1/" .. name .. ":encrypt", body)
+    local checked = crc and (aad and PT_AAD or PT) or NONE
+    local doc, res, ct, status = self:post_bytes(name, "encrypt", body, "ciphertext", checked)
     if not doc then
-        return nil, res, rc, status
+        return doc, res, ct, status
     end
     local url = res.url
-    local ct = bytes_field(doc, "ciphertext")
-    if not ct then
-        return integrity("no ciphertext in the answer of %s", url)
-    end
-    if crc and doc.verifiedPlaintextCrc32c ~= true then
-        return integrity("verifiedPlaintextCrc32c is not true: the plaintext was not checked, %s", url)
-    end
-    if crc and aad and doc.verifiedAdditionalAuthenticatedDataCrc32c ~= true then
-        return integrity("verifiedAdditionalAuthenticatedDataCrc32c is not true, %s", url)
-    end
-    if not crc_ok(doc.ciphertextCrc32c, ct) then
-        return integrity("ciphertextCrc32c %s is not the ciphertext's %.0f, %s",
-                         tostring(doc.ciphertextCrc32c), crc32c(ct), url)
-    end
     local used, prefix = doc.name, name .. "/cryptoKeyVersions/"
     if used ~= name and (type(used) ~= "string" or used:sub(1, #prefix) ~= prefix or #used == #prefix) then
         return integrity("name %s is not a version of %s, %s", tostring(used), name, url)
@@ -247,17 +266,9 @@ end
 
 function Kms:decrypt(name, ciphertext, aad)
     local body = data_body("ciphertext", ciphertext, aad, self.crc)
-    local doc, res, rc, status = self:call("POST", "/v1/" .. name .. ":decrypt", body)
+    local doc, res, pt, status = self:post_bytes(name, "decrypt", body, "plaintext", NONE, true)
     if not doc then
-        return nil, res, rc, status
-    end
-    local pt = bytes_field(doc, "plaintext", true)
-    if not pt then
-        return integrity("bad plaintext in the answer of %s", res.url)
-    end
-    if not crc_ok(doc.plaintextCrc32c, pt) then
-        return integrity("plaintextCrc32c %s is not the plaintext's %.0f, %s",
-                         tostring(doc.plaintextCrc32c), crc32c(pt), res.url)
+        return doc, res, pt, status
     end
     return { plaintext = pt, usedPrimary = doc.usedPrimary == true,
              protectionLevel = doc.protectionLevel, response = res }
@@ -274,25 +285,13 @@ function Kms:asymmetricSign(name, kind, digest)
     if crc then
         body.digestCrc32c = crcstr(digest)
     end
-    body = json(body)
-    local doc, res, rc, status = self:call("POST", "/v1/" .. name .. ":asymmetricSign", body)
+    local doc, res, sig, status = self:post_bytes(name, "asymmetricSign", json(body), "signature",
+                                                  crc and DIGEST or NONE)
     if not doc then
-        return nil, res, rc, status
-    end
-    local url = res.url
-    local sig = bytes_field(doc, "signature")
-    if not sig or sig == "" then
-        return integrity("no signature in the answer of %s", url)
-    end
-    if crc and doc.verifiedDigestCrc32c ~= true then
-        return integrity("verifiedDigestCrc32c is not true: the digest was not checked, %s", url)
-    end
-    if not crc_ok(doc.signatureCrc32c, sig) then
-        return integrity("signatureCrc32c %s is not the signature's %.0f, %s",
-                         tostring(doc.signatureCrc32c), crc32c(sig), url)
+        return doc, res, sig, status
     end
     if doc.name ~= name then
-        return integrity("name %s is not %s, %s", tostring(doc.name), name, url)
+        return integrity("name %s is not %s, %s", tostring(doc.name), name, res.url)
     end
     return { signature = sig, name = doc.name, protectionLevel = doc.protectionLevel, response = res }
 end
