@@ -112,10 +112,11 @@ bench: deps
 	tests/bench/bench.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/logen/lua/logen \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp \
 	    $(DESTDIR)$(PREFIX)/share/logen/cuts $(DESTDIR)$(PREFIX)/share/logen/scenarios
 	install -m 755 build/logen $(DESTDIR)$(PREFIX)/bin/logen
 	install -m 644 lua/logen/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/
+	install -m 644 lua/logen/gcp/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp/
 	install -m 644 cuts/*.lua cuts/*.json $(DESTDIR)$(PREFIX)/share/logen/cuts/
 	install -m 644 scenarios/* $(DESTDIR)$(PREFIX)/share/logen/scenarios/
 

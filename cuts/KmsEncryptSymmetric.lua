@@ -12,9 +12,9 @@
 -- many random bytes; func sends one request, ENCRYPT: POST
 -- /v1/{cryptoKey}:encrypt with the plaintext and its CRC-32C, and checks the
 -- answer's CRCs and name. inlen = plaintext bytes, outlen = ciphertext bytes.
--- rc: 1 transport, 2 HTTP status, 3 integrity, 4 no access token (logen.gcp).
+-- rc: 1 transport, 2 HTTP status, 3 integrity, 4 no access token (logen.gcp.kms).
 --
--- Where and how (logen.gcp has the details): extra.endpoint or
+-- Where and how (logen.gcp.kms has the details): extra.endpoint or
 -- LOGEN_KMS_ENDPOINT (default https://cloudkms.googleapis.com), extra.cainfo
 -- or LOGEN_KMS_CAINFO for a stand-in's self-signed certificate, and a
 -- service-account key in GOOGLE_APPLICATION_CREDENTIALS (or extra.credentials),
@@ -23,37 +23,22 @@
 --
 --   logen cuts.KmsEncryptSymmetric --steps 384,512,1024 --duration 10 --extra '{"key":"symmetric1"}'
 local logen = require "logen"
-local crypto = require "logen.crypto"
-local gcp = require "logen.gcp"
+local kmscut = require "logen.gcp.cut"
 
-local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+local must = kmscut.must
 
-local KmsEncryptSymmetric = logen.cut "KmsEncryptSymmetric"
-
-KmsEncryptSymmetric.DEFAULT_SIZE = 256
-
-local function must(v, err)
-    if not v then
-        error(err, 0)
-    end
-    return v
-end
+local KmsEncryptSymmetric = kmscut.class "KmsEncryptSymmetric"
 
 function KmsEncryptSymmetric:init(options, extra)
-    local key = must(gcp.keyfile(extra.file or "KmsDefault.json", extra.key or "symmetric1", here))
+    local key = self:keyEntry(extra, "symmetric1")
     self.name = key.key_name
     if extra.version then
         self.name = must(key.version_name, key.path .. ": key " .. key.key .. " has no version_id")
     end
-    self.kms = gcp.kms(extra)
-    local ok, err = self.kms:prepare()
+    local ok, err = self:connect(extra)
     if not ok then
         logen.log.warn("KmsEncryptSymmetric: %s", err)
     end
-end
-
-function KmsEncryptSymmetric:genDatas()
-    self:setDatas(crypto.random(tonumber(self:getStep()) or self.DEFAULT_SIZE))
 end
 
 KmsEncryptSymmetric.encrypt = logen.exec(function(self, request)

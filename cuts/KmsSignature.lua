@@ -16,33 +16,24 @@
 -- and checks the answer's CRCs and name. inlen = data bytes, outlen =
 -- signature bytes (DER for EC keys). rc: 1 transport, 2 HTTP status,
 -- 3 integrity (or a signature that does not verify), 4 no access token.
--- Endpoint and credentials: as for KmsEncryptSymmetric (see logen.gcp).
+-- Endpoint and credentials: as for KmsEncryptSymmetric (see logen.gcp.kms).
 --
 --   logen cuts.KmsSignature --steps 256,1024 --duration 10 --extra '{"key":"asymmetric1","verify":true}'
 local logen = require "logen"
 local crypto = require "logen.crypto"
 local gcp = require "logen.gcp"
+local kmscut = require "logen.gcp.cut"
 
-local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+local must = kmscut.must
 
-local KmsSignature = logen.cut "KmsSignature"
-
-KmsSignature.DEFAULT_SIZE = 256
-
-local function must(v, err)
-    if not v then
-        error(err, 0)
-    end
-    return v
-end
+local KmsSignature = kmscut.class "KmsSignature"
 
 function KmsSignature:init(options, extra)
-    local key = must(gcp.keyfile(extra.file or "KmsDefault.json", extra.key or "asymmetric1", here))
+    local key = self:keyEntry(extra, "asymmetric1")
     self.name = must(key.version_name, key.path .. ": key " .. key.key
                      .. " has no version_id (asymmetricSign signs with a version)")
     self.sha = must(gcp.digest_kind(key.sha))
-    self.kms = gcp.kms(extra)
-    local ok, err = self.kms:prepare()
+    local ok, err = self:connect(extra)
     if extra.verify then
         must(ok, err)
         local pub, perr = self.kms:getPublicKey(self.name)
@@ -51,10 +42,6 @@ function KmsSignature:init(options, extra)
     elseif not ok then
         logen.log.warn("KmsSignature: %s", err)
     end
-end
-
-function KmsSignature:genDatas()
-    self:setDatas(crypto.random(tonumber(self:getStep()) or self.DEFAULT_SIZE))
 end
 
 function KmsSignature:processDatas()

@@ -14,7 +14,10 @@ for p in $wanted; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
+# npm: only when the nodejs package does not bundle it (NodeSource's nodejs
+# does, and conflicts with Debian's npm), so it is looked at after nodejs.
+need_npm() { ! command -v npm >/dev/null 2>&1; }
+[ -z "$missing" ] && ! need_npm && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
     sudo=
@@ -25,8 +28,11 @@ else
     exit 1
 fi
 
-echo "install-deps: installing$missing" >&2
+echo "install-deps: installing$missing$(need_npm && echo " npm")" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ -z "$missing" ] || $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if need_npm; then
+    $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi

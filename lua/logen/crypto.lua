@@ -1,5 +1,6 @@
 -- logen.crypto -- hashing, encodings, CRC-32C, signatures and AES-GCM for
--- CUTs, on the OpenSSL binding logen.cryptoc (src/bind_crypto.c).
+-- CUTs, on the OpenSSL binding logen.cryptoc (src/bind_crypto.c, with its
+-- keys in src/bind_key.c and its codecs in src/codec.c).
 --
 --   local crypto = require "logen.crypto"
 --   crypto.digest(name, data)      raw digest; name: sha1 sha224 sha256 sha384 sha512

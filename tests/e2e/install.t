@@ -18,4 +18,9 @@ is "$rc" 0 "the installed logen runs cuts.Dummy from another directory"
 is "$(wc -l < "$T/out")" 2 "with its two request lines"
 run 30 env -u LOGEN_PATH "$bin" list
 like "$(cat "$T/out")" "$share/cuts/Dummy.lua" "logen list finds the installed CUTs"
+# logen.gcp and its modules (lua/logen/gcp/) load from the install: a KMS
+# CUT runs, its one request refused by a closed loopback port (rc 1).
+run 30 env -u LOGEN_PATH -u LOGEN_LUA LOGEN_KMS_AUTH=none LOGEN_KMS_ENDPOINT=http://127.0.0.1:1 \
+    "$bin" cuts.KmsEncryptSymmetric --loops 1 --steps 16
+is "$(awk '$3 == "req" { print $15 }' "$T/out")" 1 "the installed logen runs cuts.KmsEncryptSymmetric (lua/logen/gcp/)"
 done_testing

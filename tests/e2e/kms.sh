@@ -14,7 +14,8 @@
 # before whatever the EXIT trap did already. The stand-in also ends by itself
 # after KMS_MAX_SECONDS (default 300 x the timeout multiplier).
 # kms_stat KEY prints a figure of GET /_stats (e.g. tokensIssued, methods.encrypt.total,
-# methods.encrypt.200; 0 when absent); kms_reset zeroes the counters.
+# methods.encrypt.200; 0 when absent); kms_reset zeroes the counters. kms_checks
+# runs a client that prints PASS/FAIL lines and makes TAP of them.
 
 KMS_PYTHON=${KMS_PYTHON:-/usr/bin/python3}
 KMS_STANDIN=$ROOT/tests/kms/standin.py
@@ -103,4 +104,25 @@ print(v if isinstance(v, int) else 0)' "$1"
 
 kms_reset() {
     kms_get /_stats/reset POST >/dev/null
+}
+
+# kms_checks LABEL CMD...: runs a checking client (tests/kms/test_standin.py,
+# tests/kms/node/check.js) with a timeout, one TAP line per "PASS what" or
+# "FAIL what: why" it prints, then one for its exit status: a client that
+# crashes (or is killed by the timeout) fails instead of silently shrinking
+# the plan.
+kms_checks() {
+    local label=$1 line status
+    shift
+    timeout -k 5 "$(awk -v m="${MULT:-1}" 'BEGIN { print 120 * m }')" "$@" > "$T/checks.out" 2>&1
+    status=$?
+    while IFS= read -r line; do
+        case $line in
+            PASS\ *) ok 0 "$label${line#PASS }" ;;
+            FAIL\ *) ok 1 "$label${line#FAIL }" ;;
+            Traceback*|*Error*) diag "$line" ;;
+            *) echo "# $line" ;;
+        esac
+    done < "$T/checks.out"
+    is "$status" 0 "${label}the client exits 0 ($(grep -c '^PASS' "$T/checks.out") checks passed)"
 }

@@ -20,20 +20,6 @@ lines_bad() { awk '$3 == "req" && $15 != 0' out | wc -l; }
 rcs() { awk '$3 == "req" { print $15 }' out | sort -u | tr '\n' ' '; }
 keep_pids() { pids="$pids $(worker_pids out)"; }
 
-# standin_checks LABEL ARGS...: runs the independent client, one TAP line per check.
-standin_checks() {
-    local label=$1 line
-    shift
-    while IFS= read -r line; do
-        case $line in
-            PASS\ *) ok 0 "$label${line#PASS }" ;;
-            FAIL\ *) ok 1 "$label${line#FAIL }" ;;
-            Traceback*|*Error*) diag "$line" ;;
-            *) echo "# $line" ;;
-        esac
-    done < <(timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 120 * m }')" "$KMS_PYTHON" "$CLIENT" "$@" 2>&1)
-}
-
 # refused_or_recorded WHAT REGEX: the run either refuses the input before any
 # request (exit != 0, no event line) or records every request with rc != 0;
 # either way stderr matches REGEX. Says which in a comment.
@@ -59,7 +45,7 @@ ok $? "$KMS_PYTHON with python3-cryptography (third_party/packages.txt)"
 kms_start
 ok $? "the stand-in starts on loopback ($KMS_URL)"
 [ -n "$KMS_PID" ] || { done_testing; exit 1; }
-standin_checks "stand-in: " --url "$KMS_URL" --credentials "$GOOGLE_APPLICATION_CREDENTIALS"
+kms_checks "stand-in: " "$KMS_PYTHON" "$CLIENT" --url "$KMS_URL" --credentials "$GOOGLE_APPLICATION_CREDENTIALS"
 
 # 2. the README sample line, unchanged but for the program name
 echo '{"postpone": 0, "rampup": 0, "id": "kmsprofile"}' > myprofile.json

@@ -102,6 +102,8 @@ class Client:
         body.update(claims)
         body = {k: v for k, v in body.items() if v is not None}
         header = {"alg": "RS256", "typ": "JWT", "kid": kid or self.sa["private_key_id"]}
+        if kid is False:  # as google-auth-library sends it: no kid, the key found by iss
+            del header["kid"]
         signing = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(body).encode())
         sig = (key or self.key).sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())
         return signing + "." + b64url(sig)
@@ -143,10 +145,15 @@ def check_tokens(c):
     c.token = body.get("access_token") if ok else None
     status, body = c.grant(c.jwt(aud="https://oauth2.googleapis.com/token"))
     check(status == 200, "token: aud = Google's token URL is accepted too", "%s %s" % (status, body))
+    status, body = c.grant(c.jwt(kid=False))
+    check(status == 200 and body.get("access_token"),
+          "token: a JWT without kid (google-auth-library's) is looked up by iss", "%s %s" % (status, body))
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     rejections = [
         ("a signature by another key", c.jwt(key=other), "invalid_grant"),
         ("an unknown kid", c.jwt(kid="0123456789abcdef"), "invalid_grant"),
+        ("no kid, signed by another key", c.jwt(key=other, kid=False), "invalid_grant"),
+        ("no kid, an unknown iss", c.jwt(kid=False, iss="someone@else.iam.gserviceaccount.com"), "invalid_grant"),
         ("a lifetime over an hour", c.jwt(exp=int(time.time()) + 7200), "invalid_grant"),
         ("an iat in the future", c.jwt(iat=int(time.time()) + 1000, exp=int(time.time()) + 2000), "invalid_grant"),
         ("an expired JWT", c.jwt(iat=int(time.time()) - 4000, exp=int(time.time()) - 400), "invalid_grant"),
@@ -176,6 +183,9 @@ def check_auth(c):
     status, resp, _, _ = c.api("POST", RING + "symmetric1:encrypt", req, token=selfsigned)
     check(status == 200, "auth: a self-signed JWT (aud https://cloudkms.googleapis.com/) is accepted",
           "%s %s" % (status, resp))
+    selfsigned = c.jwt(kid=False, aud="https://cloudkms.googleapis.com/", scope=None, sub=c.sa["client_email"])
+    status, resp, _, _ = c.api("POST", RING + "symmetric1:encrypt", req, token=selfsigned)
+    check(status == 200, "auth: a self-signed JWT without kid is accepted (found by iss)", "%s %s" % (status, resp))
 
 
 def encrypt(c, pt, aad=None, key="symmetric1", crc=True, **extra):
@@ -242,6 +252,7 @@ def check_crc_and_limits(c):
     status, r, _, _ = encrypt(c, b"hello world", plaintextCrc32c="3381945771")
     check(status == 400 and err_status(r) == "INVALID_ARGUMENT", "encrypt: a plaintext CRC mismatch -> 400",
           "%s %s" % (status, r))
+    check_int64(c)
     status, r, _, _ = c.api("POST", RING + "symmetric1:encrypt", {"plaintext": b64(b"a"), "additionalAuthenticatedData":
                                                                    b64(b"b"), "additionalAuthenticatedDataCrc32c": "1"})
     check(status == 400, "encrypt: an AAD CRC mismatch -> 400", "%s %s" % (status, r))
@@ -255,6 +266,24 @@ def check_crc_and_limits(c):
     status, r, _, _ = c.api("POST", RING + "symmetric1:decrypt", req)
     check(status == 400 and "checksum" in r["error"]["message"], "decrypt: a ciphertext CRC mismatch -> 400",
           "%s %s" % (status, r))
+
+
+def check_int64(c):
+    """*Crc32c fields are int64: any int64 parses (then mismatches: 400 checksum), beyond is malformed."""
+    parsed = ["-1", -1, "-9223372036854775808", "9223372036854775807", "4294967296"]
+    for value in parsed:
+        status, r, _, _ = encrypt(c, b"hello world", plaintextCrc32c=value)
+        msg = (r or {}).get("error", {}).get("message", "")
+        check(status == 400 and "checksum" in msg and "TYPE_INT64" not in msg,
+              "encrypt: plaintextCrc32c %s parses as an int64, then fails as a mismatch" % json.dumps(value),
+              "%s %s" % (status, r))
+    malformed = ["9223372036854775808", "-9223372036854775809", 9223372036854775808, "12abc", "1.5", True]
+    for value in malformed:
+        status, r, _, _ = encrypt(c, b"hello world", plaintextCrc32c=value)
+        msg = (r or {}).get("error", {}).get("message", "")
+        check(status == 400 and err_status(r) == "INVALID_ARGUMENT" and "TYPE_INT64" in msg,
+              "encrypt: plaintextCrc32c %s is not an int64 -> 400 invalid value" % json.dumps(value),
+              "%s %s" % (status, r))
 
 
 def check_rules(c):
