@@ -1,9 +1,13 @@
 /* controller.c -- the parent's event loop (see controller.h).
  *
  * One poll(2) over the stats pipe and a signalfd (SIGCHLD, SIGINT,
- * SIGTERM): the end of the last worker is seen at once, never by polling on
- * a delay. After the last process is reaped the pipe is drained: every
- * writer is gone, so what is left in it is all there will be.
+ * SIGTERM, SIGHUP): the end of the last worker is seen at once, never by
+ * polling on a delay. After the last process is reaped the pipe is
+ * drained: every writer is gone, so what is left in it is all there will be.
+ *
+ * Workers are forked from the loop, a slice at a time (SPAWN_SLICE_NS), so
+ * that a start-up of thousands of workers still reads the pipe, reaps and
+ * answers a stop request between slices.
  *
  * Open-model lines follow Pylogen's controller: prefork workers and wait
  * until all are ready, then fork the generator; every --controllerDelay,
@@ -37,6 +41,7 @@
 #define GRACE_NS (1500 * 1000 * 1000LL) /* SIGTERM to SIGKILL */
 #define PIPE_BYTES (1 << 20)            /* room for bursts before workers wait */
 #define NEVER INT64_MAX
+#define SPAWN_SLICE_NS (20 * 1000 * 1000LL) /* forking, between two turns of the loop */
 
 /* The state of one line of the run. */
 struct ctl_line {
@@ -51,6 +56,7 @@ struct ctl_line {
     int quiet;              /* consecutive periods without backlog */
     int live;               /* workers forked and not reaped */
     long spawned;           /* workers forked so far */
+    long initial;           /* workers to fork at the start: --process, or --prefork */
 };
 
 struct ctl {
@@ -183,17 +189,25 @@ static int ctl_read(struct ctl *ctl, int rounds)
     return 0;
 }
 
-/* Closed lines fork every worker now, each sleeping to its start; open
- * lines fork their prefork. */
+/* Forks the next slice of the initial workers: closed lines fork every
+ * worker, each sleeping to its start; open lines fork their prefork.
+ * Returns 1 while some are left to fork, 0 when all are (or the run is
+ * stopping: none will be), -1 when a fork failed. */
 static int ctl_spawn_initial(struct ctl *ctl)
 {
+    lg_ns_t until = lg_clock_now() + SPAWN_SLICE_NS;
+    if (ctl->interrupted || ctl->failed)
+        return 0;
     for (int l = 0; l < ctl->run->nlines; l++) {
-        const struct lg_config *c = ctl->lines[l].rl->cfg;
-        long n = ctl->lines[l].open ? c->prefork : c->process;
-        for (long i = 0; i < n; i++) {
-            lg_ns_t start = ctl->lines[l].open ? 0 : lg_clock_from_s(c->postpone + (double)i * c->rampup);
+        struct ctl_line *ln = &ctl->lines[l];
+        const struct lg_config *c = ln->rl->cfg;
+        while (ln->spawned < ln->initial) {
+            long i = ln->spawned;
+            lg_ns_t start = ln->open ? 0 : lg_clock_from_s(c->postpone + (double)i * c->rampup);
             if (ctl_spawn_worker(ctl, l, i, start) < 0)
                 return -1;
+            if (lg_clock_now() >= until)
+                return ln->spawned < ln->initial || l + 1 < ctl->run->nlines;
         }
     }
     return 0;
@@ -266,7 +280,7 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
     if (ln->gen_worker < 0) {
         struct lg_line_state st;
         lg_collector_line_state(ctl->coll, l, &st);
-        if (ctl->interrupted || ctl->failed)
+        if (ctl->interrupted || ctl->failed || ln->spawned < ln->initial)
             return NEVER;
         if (ln->live < c->prefork) {
             lg_log(LG_LOG_ERROR, "line %d: a preforked worker ended before the first event", l + 1);
@@ -311,7 +325,12 @@ static void ctl_loop(struct ctl *ctl)
     struct pollfd pf[2] = { { .fd = ctl->reader->fd, .events = POLLIN },
                             { .fd = ctl->sfd, .events = POLLIN } };
     lg_ns_t next_tick = lg_collector_tick(ctl->coll, lg_clock_now());
-    while (lg_pool_alive(ctl->pool) > 0) {
+    int spawning = 1;
+    while (spawning || lg_pool_alive(ctl->pool) > 0) {
+        if (spawning && (spawning = ctl_spawn_initial(ctl)) < 0) {
+            spawning = 0;
+            ctl_fail(ctl);
+        }
         lg_ns_t now = lg_clock_now();
         if (now >= next_tick)
             next_tick = lg_collector_tick(ctl->coll, now);
@@ -333,6 +352,8 @@ static void ctl_loop(struct ctl *ctl)
         }
         if (ctl->kill_at && ctl->kill_at < until)
             until = ctl->kill_at;
+        if (spawning)
+            until = now;
         if (poll(pf, 2, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
@@ -352,6 +373,7 @@ static int ctl_open_pipes(struct ctl *ctl)
     sigaddset(&mask, SIGCHLD);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP); /* a closed terminal or ssh session: stop, with the summary */
     sigprocmask(SIG_BLOCK, &mask, NULL);
     ctl->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     if (ctl->sfd < 0 || pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
@@ -378,6 +400,7 @@ static int ctl_lines_init(struct ctl *ctl)
         int fds[2] = { -1, -1 };
         ln->rl = &ctl->run->lines[l];
         ln->open = c->openedmodel;
+        ln->initial = ln->open ? c->prefork : c->process;
         ln->gen_worker = -1;
         if (ln->open && (lg_schedule_parse(c->schedule, &ln->schedule, err, sizeof(err)) < 0 ||
                          lg_schedule_burst_parse(c->burst, &ln->burst, err, sizeof(err)) < 0)) {
@@ -425,17 +448,19 @@ int lg_controller_run(const struct lg_run *run)
     struct lg_collector_opts opts = { .out = run->out, .err = stderr, .format = run->format,
                                       .summary_ns = lg_clock_from_s(run->summary),
                                       .lines = info, .nlines = run->nlines };
-    ctl.coll = lg_collector_new(&opts);
     ctl.pool = lg_pool_new();
-    if (ctl_spawn_initial(&ctl) < 0)
-        ctl_fail(&ctl);
+    if (!ctl.pool) {
+        lg_log(LG_LOG_ERROR, "cannot start the run's process group: %s", strerror(errno));
+        goto out;
+    }
+    ctl.coll = lg_collector_new(&opts);
     ctl_loop(&ctl);
+    lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
     status = lg_collector_finish(ctl.coll, ctl.interrupted != 0, lg_clock_now());
     if (ctl.interrupted)
         status = 128 + ctl.interrupted;
     else if (ctl.failed)
         status = 1;
-    lg_pool_free(ctl.pool);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

@@ -2,7 +2,16 @@
  *
  * Every child asks the kernel to SIGKILL it when the parent dies
  * (PR_SET_PDEATHSIG), so no worker outlives the run, whatever happens to
- * the parent. The pool only ever signals the pids it forked. */
+ * the parent. The pool only ever signals the pids it forked, and the
+ * process group of the run.
+ *
+ * That group holds every process of the run but logen itself: the
+ * children, and whatever they start (a CUT's os.execute('sleep 100 &')).
+ * Its leader is a guard process, detached from logen, that does nothing
+ * but wait on a pipe from logen: when logen ends, however it ends (kill -9
+ * included), the pipe closes and the guard kills the whole group. A normal
+ * end kills it at once (lg_pool_free). A process that leaves the group on
+ * purpose (setsid, setpgid) escapes it; a CUT has no reason to. */
 #ifndef LG_POOL_H
 #define LG_POOL_H
 
@@ -10,7 +19,10 @@
 
 struct lg_pool;
 
-/* A new, empty pool (abort on OOM); lg_pool_free releases it. */
+/* A new, empty pool and its guard (abort on OOM). Returns NULL with errno
+ * set when the guard cannot be started. lg_pool_free kills what is left of
+ * the run's process group (the children should have been reaped first)
+ * and releases the pool. */
 struct lg_pool *lg_pool_new(void);
 void lg_pool_free(struct lg_pool *p);
 

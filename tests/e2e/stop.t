@@ -1,0 +1,77 @@
+#!/bin/bash
+# Stopping a run in every state: during a start-up of many workers, on
+# SIGHUP, and with a CUT that leaves processes of its own behind (a normal
+# end, SIGINT, and kill -9 of logen itself). Nothing of the run outlives it.
+. "$(dirname "$0")/lib.sh"
+
+# wait_for DEADLINE-SECONDS CMD...: polls CMD until it succeeds; 1 on timeout
+wait_for() {
+    local end
+    end=$(awk -v s="$1" -v m="$MULT" -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + s * m }')
+    shift
+    until "$@"; do
+        awk -v e="$end" -v t="$(date +%s.%N)" 'BEGIN { exit !(t > e) }' && return 1
+        sleep 0.02
+    done
+}
+count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# 1. SIGINT in the middle of starting 1500 workers: forking goes on in slices
+# between which the loop serves signals, so the stop is not held up by the
+# workers still to fork.
+"$LOGEN" cuts.Dummy --proc 1500 --duration 60 --steps 1 --extra '{"sleep": 0.1}' >out 2>err &
+main=$!
+wait_for 60 count_children "$main" 50
+ok $? "a large start-up is under way"
+t0=$(date +%s.%N)
+kill -INT "$main"
+wait "$main"
+rc=$?
+took=$(elapsed "$t0")
+is "$rc" 130 "SIGINT during start-up: exit status 130"
+between "$took" 0 "$(awk -v m="$MULT" 'BEGIN { print 2 * m }')" "SIGINT during start-up: the run ends within 2 s (${took}s)"
+like "$(cat err)" "records: sent ([0-9]+), received \\1 .*lost 0" "every record of the started workers arrives"
+is "$(ps -o pid= --ppid "$main" | wc -l)" 0 "no worker is left"
+
+# 2. SIGHUP (a closed terminal): a stop request like SIGTERM, with the
+# summary and every event line.
+"$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0.01}' >out 2>err &
+main=$!
+wait_for 30 test -s out
+ok $? "the run writes event lines"
+kill -HUP "$main"
+wait "$main"
+is "$?" 129 "SIGHUP: exit status 129"
+like "$(cat err)" "[Ii]nterrupted" "SIGHUP: the summary says the run was interrupted"
+reqs=$(sed -n 's/^totals: \([0-9]*\) requests.*/\1/p' err)
+is "$(awk '$3 == "req"' out | wc -l)" "${reqs:-none}" "SIGHUP: every request has its event line"
+
+# 3. A CUT whose init starts a process of its own that outlives it.
+cat > Leaver.lua <<'LUA'
+local logen = require "logen"
+local Leaver = logen.cut "Leaver"
+function Leaver:init()
+    os.execute("sleep 100 & echo $! > leaver.$PPID.pid")
+end
+function Leaver:func() logen.sleep(0.02) end
+return Leaver
+LUA
+have_pids() { [ "$(ls leaver.*.pid 2>/dev/null | wc -l)" -ge 2 ] && ! grep -L . leaver.*.pid | grep -q .; }
+leftover_gone() { for p in $(cat leaver.*.pid); do kill -0 "$p" 2>/dev/null && return 1; done; return 0; }
+
+for how in end INT KILL; do
+    rm -f leaver.*.pid
+    dur=60; [ "$how" = end ] && dur=1
+    "$LOGEN" Leaver.lua --proc 2 --duration "$dur" --steps 1 >out 2>err &
+    main=$!
+    wait_for 30 have_pids
+    ok $? "$how: the CUT's own processes started ($(cat leaver.*.pid | tr '\n' ' '))"
+    [ "$how" != end ] && kill "-$how" "$main"
+    wait "$main"
+    wait_for 10 leftover_gone
+    ok $? "$how: the CUT's own processes end with the run"
+done
+
+done_testing
