@@ -158,7 +158,7 @@ static void table_line(struct sum *s, int l, struct lg_hist *tot)
     uint64_t errs[LG_NKINDS] = { 0 };
     size_t pos = 0;
     lg_collector_line(s->c, l, &lv);
-    lg_ns_t span = span_of(s->v.begin_ns, s->v.end_ns);
+    lg_ns_t span = span_of(lv.begin_ns, lv.end_ns);
     lg_outbuf_printf(s->b, "line %d: id %s, cut %s, %d workers started\n", l + 1,
                      lv.info->id ? lv.info->id : "", lv.info->cut ? lv.info->cut : "",
                      lv.started);

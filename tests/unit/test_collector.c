@@ -571,6 +571,43 @@ static void test_lines_and_growth(void)
     end_run();
 }
 
+/* Each line's throughput is over its own span (its first load start to its
+ * last end), the all-lines figure over the run's: a line that ran 0.5 s of
+ * a 4 s run shows its own rate, not an eighth of it. */
+static void test_line_spans(void)
+{
+    struct fw a = { 0, 20, 0 }, b = { 1, 21, 0 };
+    start(LG_OUT_SHORT, 2);
+    lg_collector_add_worker(coll, 0, 0, 20, 0);
+    lg_collector_add_worker(coll, 1, 1, 21, 0);
+    send_start(&a, 0);
+    send_name(&a, 0, "n");
+    for (int i = 0; i < 40; i++) /* line 1: 40 over [0, 4 s) */
+        send_req(&a, 0, 0, (uint64_t)i + 1, i * 100 * MS, i * 100 * MS + 50 * MS);
+    send_start(&b, 3 * S);
+    send_name(&b, 0, "n");
+    for (int i = 0; i < 10; i++) /* line 2: 10 over [3 s, 3.5 s) */
+        send_req(&b, 0, 0, (uint64_t)i + 1, 3 * S + i * 50 * MS, 3 * S + i * 50 * MS + 10 * MS);
+    send_stop(&b, LG_STOP_DONE, 10, 3 * S, 3500 * MS, 0);
+    send_stop(&a, LG_STOP_DONE, 40, 0, 4 * S, 0);
+    lg_collector_worker_exit(coll, 0, 0, 4 * S);
+    lg_collector_worker_exit(coll, 1, 0, 4 * S);
+    is_int(finish(0, 4 * S), 0, "line spans: finish 0");
+    const char *e = slurp(err);
+    const char *l2 = strstr(e, "line 2:"), *all = strstr(e, "all lines:");
+    ok(l2 && all && l2 < all, "line spans: line 2's table, then the totals");
+    like(l2 ? l2 : "", "  req  n                            10        0      20.00 ",
+         "line spans: line 2's row over its 0.5 s, not the run's 4 s");
+    like(l2 ? l2 : "", "  req  (all requests)               10        0      20.00 ",
+         "line spans: line 2's total over its 0.5 s");
+    like(e, "  req  n                            40        0      10.00 ",
+         "line spans: line 1 over its 4 s");
+    like(all ? all : "", "  req  (all requests)               50        0      12.50 ",
+         "line spans: all lines over the run's 4 s");
+    like(e, "throughput: global 12.50 req/s", "line spans: the global figure over the run's span");
+    end_run();
+}
+
 /* ---- open model ---------------------------------------------------------- */
 
 static struct lg_phase open_phases[] = {
@@ -867,6 +904,7 @@ int main(void)
     test_interrupted();
     test_jtl();
     test_lines_and_growth();
+    test_line_spans();
     test_open_model();
     test_open_verdicts();
     test_open_two_lines();
