@@ -20,10 +20,11 @@
 #include "cli.h"
 #include "clock.h"
 #include "generator.h"
-#include "hist.h"
-#include "names.h"
-#include "openstats.h"
 #include "record.h"
+
+struct lg_hist;      /* hist.h */
+struct lg_names;     /* names.h */
+struct lg_openstats; /* openstats.h */
 
 /* One line of the run (the whole run, or one scenario line). Borrowed: the
  * strings must outlive the collector. */

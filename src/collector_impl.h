@@ -8,6 +8,7 @@
 #include "collector.h"
 #include "hist.h"
 #include "names.h"
+#include "openstats.h"
 #include "outbuf.h"
 #include "report.h"
 

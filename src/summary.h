@@ -15,6 +15,7 @@
 
 #include "collector.h"
 #include "hist.h"
+#include "names.h"
 #include "outbuf.h"
 
 /* The headings of the percentile columns, each " %9s". */
