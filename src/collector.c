@@ -453,7 +453,6 @@ void lg_collector_feed(struct lg_collector *c, const struct lg_record *rec, lg_n
 struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
 {
     struct lg_collector *c = lg_calloc(1, sizeof *c);
-    c->o = *opts;
     c->summary_ns = opts->summary_ns > 0 ? opts->summary_ns : LG_NS_PER_S;
     c->fallback_line = (struct lg_line_info){ .id = "logen", .cut = "?" };
     c->nlines = opts->nlines > 0 ? opts->nlines : 1;

@@ -54,7 +54,6 @@ struct lg_cworker {
 };
 
 struct lg_collector {
-    struct lg_collector_opts o;
     struct lg_line_info fallback_line; /* when the caller gives no line */
     struct lg_report rep;
     struct lg_outbuf out, err;
