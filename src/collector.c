@@ -331,8 +331,8 @@ static void on_stop(struct lg_collector *c, struct lg_cworker *w, const struct l
         free(w->fail_msg);
         w->fail_msg = lg_strdup(msg ? msg : "(no message)");
         err_stamp(c, rec->u.stop.end_ns);
-        lg_outbuf_printf(&c->err, "ERROR worker %d (pid %d) could not run its CUT: %s\n", rec->worker, w->pid,
-                   w->fail_msg);
+        lg_outbuf_printf(&c->err, "ERROR worker %d (pid %d) could not run its CUT: %s\n",
+                         rec->worker, w->pid, w->fail_msg);
     }
     if (retired) {
         c->lines[w->line].retired++;
@@ -394,14 +394,14 @@ static void check_seq(struct lg_collector *c, struct lg_cworker *w, const struct
     if (rec->seq < w->next_seq) {
         w->disorder++;
         lg_outbuf_printf(&c->err, "ERROR worker %d (pid %d): record %u arrived after record %u\n",
-                   rec->worker, w->pid, rec->seq, w->next_seq - 1);
+                         rec->worker, w->pid, rec->seq, w->next_seq - 1);
         return;
     }
     uint32_t gap = rec->seq - w->next_seq;
     w->lost += gap;
     c->t.lost += gap;
-    lg_outbuf_printf(&c->err, "ERROR worker %d (pid %d): %u records lost (records %u to %u)\n", rec->worker,
-               w->pid, gap, w->next_seq, rec->seq - 1);
+    lg_outbuf_printf(&c->err, "ERROR worker %d (pid %d): %u records lost (records %u to %u)\n",
+                     rec->worker, w->pid, gap, w->next_seq, rec->seq - 1);
     w->next_seq = rec->seq + 1;
 }
 

@@ -84,7 +84,8 @@ static void test_interval_line(void)
     lg_summary_interval(&b, c, 2000 * MS, 12.5);
     lg_outbuf_sync(&b);
     is_str(slurp(err),
-           "[   2.0s] reqs 0 tra 0 err 0 | 12.5/s | workers 0 started 0 ended 0 active | backlog 0\n",
+           "[   2.0s] reqs 0 tra 0 err 0 | 12.5/s | workers 0 started 0 ended 0 active | "
+           "backlog 0\n",
            "interval: the periodic line of an idle run");
     lg_outbuf_free(&b);
     lg_collector_free(c);
