@@ -266,101 +266,130 @@ static void pipe_figures(struct sum *s)
 
 /* ==== the verdict ======================================================== */
 
-/* Reports worker i if it did not end normally; returns 1 if it did not. */
-static int worker_health(struct sum *s, int i, const struct lg_collector_worker *w)
+unsigned lg_summary_worker_faults(const struct lg_collector_worker *w)
 {
-    int bad = 0;
+    unsigned f = 0;
+    if (w->reaped && WIFSIGNALED(w->status))
+        f |= LG_FAULT_SIGNAL;
+    else if (w->reaped && WIFEXITED(w->status) && WEXITSTATUS(w->status) != 0)
+        f |= LG_FAULT_EXIT;
+    if (!w->stop && w->generator) /* it need not say goodbye */
+        return f | (w->disorder ? LG_FAULT_RECORDS : 0);
+    if (!w->stop)
+        return f | LG_FAULT_NO_STOP;
+    if (w->stop->rc == LG_STOP_FAILED)
+        f |= LG_FAULT_FAILED;
+    if (w->stop->u.stop.sent != w->received || w->lost || w->disorder)
+        f |= LG_FAULT_RECORDS;
+    return f;
+}
+
+unsigned lg_summary_line_faults(const struct lg_collector_line *lv, int interrupted)
+{
+    struct lg_openstats_counts k;
+    unsigned f = 0;
+    if (!lv->open || interrupted)
+        return 0;
+    lg_openstats_counts(lv->open, &k);
+    if (k.generated != k.processed + k.dropped)
+        f |= LG_FAULT_EVENTS;
+    if (k.phases_done < k.phases)
+        f |= LG_FAULT_PHASES;
+    return f;
+}
+
+int lg_summary_verdict(const struct lg_collector *c, int interrupted)
+{
+    struct lg_collector_view v;
+    struct lg_collector_line lv;
+    struct lg_collector_worker w;
+    lg_collector_view(c, &v);
+    int bad = v.t.lost || v.bad_records || v.out_failed;
+    for (int l = 0; l < v.nlines && !bad; l++) {
+        lg_collector_line(c, l, &lv);
+        bad = lg_summary_line_faults(&lv, interrupted) != 0;
+    }
+    for (int i = 0; i < v.nworkers && !bad; i++)
+        bad = lg_collector_worker(c, i, &w) && lg_summary_worker_faults(&w);
+    return bad;
+}
+
+/* Says why worker i did not end normally (faults f, not 0). */
+static void say_worker(struct sum *s, int i, const struct lg_collector_worker *w, unsigned f)
+{
     unsigned long long got = (unsigned long long)w->received;
-    if (w->reaped && WIFSIGNALED(w->status)) {
+    if (f & LG_FAULT_SIGNAL)
         lg_outbuf_printf(s->b, "worker %d (pid %d) killed by signal %d after %llu records\n", i,
                          w->pid, WTERMSIG(w->status), got);
-        bad = 1;
-    } else if (w->reaped && WIFEXITED(w->status) && WEXITSTATUS(w->status) != 0) {
+    else if (f & LG_FAULT_EXIT)
         lg_outbuf_printf(s->b, "worker %d (pid %d) exited with code %d after %llu records\n", i,
                          w->pid, WEXITSTATUS(w->status), got);
-        bad = 1;
-    }
-    if (!w->stop && w->generator) { /* it need not say goodbye */
-        if (w->disorder)
+    if (!w->stop && w->generator) {
+        if (f & LG_FAULT_RECORDS)
             lg_outbuf_printf(s->b, "generator %d (pid %d): %llu records out of order\n", i,
                              w->pid, (unsigned long long)w->disorder);
-        return bad || w->disorder;
-    }
-    if (!w->stop) {
-        if (!bad)
+    } else if (!w->stop) {
+        if (!(f & (LG_FAULT_SIGNAL | LG_FAULT_EXIT)))
             lg_outbuf_printf(s->b,
                              "worker %d (pid %d) sent no STOP record (%llu records received)\n",
                              i, w->pid, got);
-        return 1;
-    }
-    if (w->stop->rc == LG_STOP_FAILED) {
-        lg_outbuf_printf(s->b, "worker %d (pid %d) failed: %s\n", i, w->pid,
-                         w->fail_msg ? w->fail_msg : "(no message)");
-        bad = 1;
-    }
-    if (w->stop->u.stop.sent != w->received || w->lost || w->disorder) {
-        lg_outbuf_printf(s->b,
-                         "worker %d (pid %d) sent %llu records, %llu received, %llu lost, %llu "
-                         "out of order\n",
-                         i, w->pid, (unsigned long long)w->stop->u.stop.sent, got,
-                         (unsigned long long)w->lost, (unsigned long long)w->disorder);
-        bad = 1;
-    }
-    return bad;
-}
-
-/* Open lines, unless interrupted: every event generated was processed or
- * dropped, and the generator reported every phase. Returns the failures. */
-static int events_health(struct sum *s, int interrupted)
-{
-    int bad = 0;
-    for (int l = 0; l < s->v.nlines && !interrupted; l++) {
-        struct lg_collector_line lv;
-        struct lg_openstats_counts k;
-        lg_collector_line(s->c, l, &lv);
-        if (!lv.open)
-            continue;
-        lg_openstats_counts(lv.open, &k);
-        uint64_t done = k.processed + k.dropped;
-        if (k.generated != done) {
+    } else {
+        if (f & LG_FAULT_FAILED)
+            lg_outbuf_printf(s->b, "worker %d (pid %d) failed: %s\n", i, w->pid,
+                             w->fail_msg ? w->fail_msg : "(no message)");
+        if (f & LG_FAULT_RECORDS)
             lg_outbuf_printf(s->b,
-                             "*** line %d: %llu events %s: generated %llu, processed %llu, "
-                             "dropped %llu ***\n",
-                             l + 1,
-                             (unsigned long long)(k.generated > done ? k.generated - done
-                                                                     : done - k.generated),
-                             k.generated > done ? "LOST" : "more accounted for than generated",
-                             (unsigned long long)k.generated, (unsigned long long)k.processed,
-                             (unsigned long long)k.dropped);
-            bad++;
-        }
-        if (k.phases_done < k.phases) {
-            lg_outbuf_printf(s->b, "*** line %d: the generator reported %d of %d phases ***\n",
-                             l + 1, k.phases_done, k.phases);
-            bad++;
-        }
+                             "worker %d (pid %d) sent %llu records, %llu received, %llu lost, "
+                             "%llu out of order\n",
+                             i, w->pid, (unsigned long long)w->stop->u.stop.sent, got,
+                             (unsigned long long)w->lost, (unsigned long long)w->disorder);
     }
-    return bad;
 }
 
+/* Says why open line l is not accounted for (faults f, not 0). */
+static void say_line(struct sum *s, int l, const struct lg_collector_line *lv, unsigned f)
+{
+    struct lg_openstats_counts k;
+    lg_openstats_counts(lv->open, &k);
+    uint64_t done = k.processed + k.dropped;
+    if (f & LG_FAULT_EVENTS)
+        lg_outbuf_printf(s->b,
+                         "*** line %d: %llu events %s: generated %llu, processed %llu, dropped "
+                         "%llu ***\n",
+                         l + 1,
+                         (unsigned long long)(k.generated > done ? k.generated - done
+                                                                 : done - k.generated),
+                         k.generated > done ? "LOST" : "more accounted for than generated",
+                         (unsigned long long)k.generated, (unsigned long long)k.processed,
+                         (unsigned long long)k.dropped);
+    if (f & LG_FAULT_PHASES)
+        lg_outbuf_printf(s->b, "*** line %d: the generator reported %d of %d phases ***\n",
+                         l + 1, k.phases_done, k.phases);
+}
+
+/* The reasons, then the verdict line; returns lg_summary_verdict's. */
 static int health(struct sum *s, int interrupted)
 {
-    int bad = events_health(s, interrupted);
+    struct lg_collector_line lv;
     struct lg_collector_worker w;
+    unsigned f;
+    for (int l = 0; l < s->v.nlines; l++) {
+        lg_collector_line(s->c, l, &lv);
+        if ((f = lg_summary_line_faults(&lv, interrupted)))
+            say_line(s, l, &lv, f);
+    }
     for (int i = 0; i < s->v.nworkers; i++)
-        if (lg_collector_worker(s->c, i, &w))
-            bad += worker_health(s, i, &w);
-    if (s->v.t.lost || s->v.bad_records)
-        bad++;
+        if (lg_collector_worker(s->c, i, &w) && (f = lg_summary_worker_faults(&w)))
+            say_worker(s, i, &w, f);
     if (interrupted)
         lg_outbuf_printf(s->b, "run interrupted by a signal: the figures cover the run until "
                                "then\n");
     if (s->v.out_failed)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
                                "***\n");
-    lg_outbuf_printf(s->b, "result: %s\n",
-                     bad || s->v.out_failed ? "FAILED (see above)" : "OK");
-    return bad || s->v.out_failed ? 1 : 0;
+    int bad = lg_summary_verdict(s->c, interrupted);
+    lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
+    return bad;
 }
 
 int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f)

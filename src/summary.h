@@ -34,11 +34,34 @@ void lg_summary_interval(struct lg_outbuf *b, const struct lg_collector *c, lg_n
                          double thru);
 
 /* Writes the end summary of c (after lg_collector_close) to f and flushes
- * it. `interrupted` says a signal stopped the run. Returns 0 when every
- * record every worker sent was received, every worker ended normally, the
- * event lines were written and, on open lines of a run not interrupted,
- * every generated event was processed or dropped and every phase
- * reported; else 1 (the reasons are in the summary). */
+ * it. `interrupted` says a signal stopped the run. Returns the verdict
+ * (lg_summary_verdict): 0 when every record every worker sent was
+ * received, every worker ended normally, the event lines were written
+ * and, on open lines of a run not interrupted, every generated event was
+ * processed or dropped and every phase reported; else 1 (the reasons are
+ * in the summary). */
 int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f);
+
+/* ---- the verdict, for any rendering ----------------------------------- */
+
+/* Why a worker, or an open line, is not accounted for: sets of these. */
+enum {
+    LG_FAULT_SIGNAL = 1 << 0,    /* worker: killed by a signal */
+    LG_FAULT_EXIT = 1 << 1,      /* worker: exited with a non-zero code */
+    LG_FAULT_NO_STOP = 1 << 2,   /* worker: sent no STOP record */
+    LG_FAULT_FAILED = 1 << 3,    /* worker: its STOP says its CUT could not run */
+    LG_FAULT_RECORDS = 1 << 4,   /* worker or generator: records lost or out of order */
+    LG_FAULT_EVENTS = 1 << 5,    /* open line: generated != processed + dropped */
+    LG_FAULT_PHASES = 1 << 6,    /* open line: a phase never reported */
+};
+
+/* The faults of a worker (a generator owes no STOP); 0: it ended normally. */
+unsigned lg_summary_worker_faults(const struct lg_collector_worker *w);
+/* The faults of an open line; 0 for a closed line or an interrupted run. */
+unsigned lg_summary_line_faults(const struct lg_collector_line *lv, int interrupted);
+/* What lg_summary_end returns, without writing anything: 1 if a record
+ * was lost or of an unknown type, the event lines could not be written,
+ * or any worker or line has a fault; else 0. */
+int lg_summary_verdict(const struct lg_collector *c, int interrupted);
 
 #endif

@@ -458,6 +458,7 @@ static int verdict(enum ending how)
     int status = how == END_EXIT2 ? 2 << 8 : how == END_KILLED ? SIGKILL : 0;
     lg_collector_worker_exit(coll, 0, status, 3 * MS);
     int rc = finish(0, 3 * MS);
+    is_int(lg_summary_verdict(coll, 0), rc, "verdict %d: the verdict alone agrees", (int)how);
     end_run();
     return rc;
 }

@@ -1,7 +1,9 @@
 /* test_summary.c -- the text summaries: the shared percentile columns (the
  * collector's tables and openstats.c's event times), the periodic line,
- * and an end summary rendered from the collector's view (the full tables
- * of real runs are checked in test_collector.c). */
+ * an end summary rendered from the collector's view and the faults behind
+ * its verdict (the full tables and verdicts of real runs are checked in
+ * test_collector.c). */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -101,6 +103,7 @@ static void test_end_summary(void)
     struct lg_collector *c = lg_collector_new(&opts);
     lg_collector_close(c, 0);
     is_int(lg_summary_end(c, 0, err), 0, "end: an empty run is not a failure");
+    is_int(lg_summary_verdict(c, 0), 0, "end: the verdict alone agrees");
     const char *e = slurp(err);
     like(e, "==== summary: 0.000 s of load, 0 workers started, 0 ended ====\n", "end: head");
     like(e, "line 1: id logen, cut ?, 0 workers started\n", "end: the one default line");
@@ -119,6 +122,28 @@ static void test_end_summary(void)
     fclose(err);
 }
 
+/* The faults behind the verdict, from a worker's outcome alone. */
+static void test_worker_faults(void)
+{
+    struct lg_record stop = { .type = LG_REC_STOP, .rc = LG_STOP_DONE };
+    stop.u.stop.sent = 5;
+    struct lg_collector_worker w = { .pid = 1, .reaped = 1, .received = 5, .stop = &stop };
+    is_int(lg_summary_worker_faults(&w), 0, "faults: STOP, all received, exit 0: none");
+    w.status = SIGKILL;
+    w.stop = NULL;
+    is_int(lg_summary_worker_faults(&w), LG_FAULT_SIGNAL | LG_FAULT_NO_STOP,
+           "faults: killed before its STOP");
+    w.generator = 1;
+    is_int(lg_summary_worker_faults(&w), LG_FAULT_SIGNAL, "faults: a generator owes no STOP");
+    w.status = 0;
+    w.disorder = 1;
+    is_int(lg_summary_worker_faults(&w), LG_FAULT_RECORDS, "faults: a generator out of order");
+    w = (struct lg_collector_worker){ .reaped = 1, .status = 2 << 8, .received = 4, .stop = &stop };
+    stop.rc = LG_STOP_FAILED;
+    is_int(lg_summary_worker_faults(&w), LG_FAULT_EXIT | LG_FAULT_FAILED | LG_FAULT_RECORDS,
+           "faults: exit 2, its CUT failed, one record short");
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -127,5 +152,6 @@ int main(void)
     test_openstats_columns();
     test_interval_line();
     test_end_summary();
+    test_worker_faults();
     return done_testing();
 }
