@@ -56,6 +56,17 @@ read -r e0 e1 l0 l1 < span
 between "$(awk -v a="$e0" -v b="$l0" 'BEGIN { print b - a }')" 0.9 1.2 "the postponed line starts 1 s later"
 between "$(awk -v a="$e0" -v b="$e1" 'BEGIN { print b - a }')" 0.9 1.05 "the first line lasts its 1 s"
 between "$(awk -v a="$l0" -v b="$l1" 'BEGIN { print b - a }')" 0.9 1.05 "the second line lasts its 1 s"
+# each line's throughput is over its own 1 s, not the run's 2 s; all lines' over the 2 s
+thru() { # thru ID: the (all requests) thru/s of line ID's table, or of "all lines:"
+    awk -v id="$1" '/^line [0-9]+: id / { cur = $4; sub(/,$/, "", cur) } /^all lines:/ { cur = "all" }
+        cur == id && $2 == "(all" && $3 == "requests)" { print $6 }' err
+}
+n_late=$(awk '$3 == "req" { split($9, f, "."); if (f[1] == "late") n++ } END { print n + 0 }' out)
+between "$(thru late)" "$(awk -v n="$n_late" 'BEGIN { print n * 0.9 }')" "$(awk -v n="$n_late" 'BEGIN { print n * 1.1 }')" \
+    "the postponed line's throughput is over its own 1 s ($n_late requests)"
+n_all=$(awk '$3 == "req"' out | wc -l)
+between "$(thru all)" "$(awk -v n="$n_all" 'BEGIN { print n / 2.2 }')" "$(awk -v n="$n_all" 'BEGIN { print n / 1.8 }')" \
+    "all lines' throughput is over the run's 2 s ($n_all requests)"
 
 # default ids: the file name and line number
 printf 'cuts.Dummy --loops 1 --steps 1\n\ncuts.Dummy --loops 1 --steps 1\n' > ids.txt
