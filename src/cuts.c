@@ -79,6 +79,12 @@ int lg_cuts_new(const char *name, char *path, size_t pathlen, char *err, size_t 
         return -1;
     }
     FILE *f = fdopen(fd, "w");
+    if (!f) {
+        snprintf(err, errlen, "new: %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(path);
+        return -1;
+    }
     fprintf(f, cuts_template, name);
     if (fclose(f) != 0) {
         snprintf(err, errlen, "new: writing %s: %s", path, strerror(errno));
@@ -155,7 +161,7 @@ static int cuts_list_dir(const char *dir, struct seen *seen, FILE *out)
         size_t len = strlen(e->d_name);
         if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0) {
             files = lg_realloc(files, (size_t)(n + 1) * sizeof(char *));
-            files[n++] = strndup(e->d_name, len - 4);
+            files[n++] = lg_strndup(e->d_name, len - 4);
         }
     }
     closedir(d);
