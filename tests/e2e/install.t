@@ -18,4 +18,8 @@ is "$rc" 0 "the installed logen runs cuts.Dummy from another directory"
 is "$(wc -l < "$T/out")" 2 "with its two request lines"
 run 30 env -u LOGEN_PATH "$bin" list
 like "$(cat "$T/out")" "$share/cuts/Dummy.lua" "logen list finds the installed CUTs"
+# the command in the head comment of scenarios/mixed.txt, run elsewhere
+run 60 env -u LOGEN_PATH -u LOGEN_LUA "$bin" scenario --file scenarios/mixed.txt
+is "$rc" 0 "the installed logen finds the scenario files it installs (scenarios/mixed.txt)"
+like "$(tail -1 "$T/err")" "^result: OK" "and runs it"
 done_testing

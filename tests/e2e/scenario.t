@@ -92,7 +92,12 @@ rejects '-e "x ="\n' "^logen: bad.txt:1: -e:1: " "-e code that does not compile"
 rejects '# only comments\n\n' "^logen: bad.txt: empty scenario" "an empty scenario"
 run 20 "$LOGEN" scenario --file nothere.txt
 is "$rc" 2 "a missing file: exit 2"
-like "$(cat err)" "^logen: nothere.txt: No such file or directory$" "a missing file is named"
+like "$(cat err)" "^logen: nothere.txt: No such file or directory \(looked in the current directory, .*\)$" "a missing file is named, with where it was looked for"
+# a file not found as given follows the CUT search path: $LOGEN_PATH
+mkdir -p lp/scenarios && printf 'cuts.Dummy --id lp --loops 1 --steps 1 --extra "{\\"sleep\\": 0}"\n' > lp/scenarios/lp.txt
+LOGEN_PATH=$T/lp run 30 "$LOGEN" scenario --file scenarios/lp.txt
+is "$rc" 0 "a scenario file not found as given is found in \$LOGEN_PATH"
+is "$(grep -c ' req ' out)" 1 "and runs"
 mkdir adir
 run 20 "$LOGEN" scenario --file adir
 is "$rc" 2 "a file that cannot be read (a directory): exit 2"
