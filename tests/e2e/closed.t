@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # processes x loops x steps request lines, and nothing else on stdout
-run 60 "$LOGEN" cuts.Dummy --proc 3 --loops 4 --steps 1,2,3
+run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc 3 --loops 4 --steps 1,2,3
 is "$rc" 0 "a plain run exits 0"
 is "$(wc -l < out)" 36 "3 processes x 4 loops x 3 steps = 36 lines"
 is "$(awk '$3 != "req"' out | wc -l)" 0 "stdout holds event lines only"
@@ -17,7 +17,7 @@ like "$(cat err)" "records: sent ([0-9]+), received \1 .*lost 0" "the summary: r
 like "$(cat err)" "36 requests" "the summary counts the 36 requests"
 
 # transactions: a tra line then its three req lines, one transaction id
-run 60 "$LOGEN" cuts.Dummy --proc 2 --loops 3 --steps 7,8 --extra '{"transaction": true}'
+run 60 "$LOGEN" cuts.Dummy --proc 2 --loops 3 --steps 7,8 --extra '{"sleep": 0, "transaction": true}'
 is "$rc" 0 "a transaction run exits 0"
 is "$(awk '$3 == "tra"' out | wc -l)" 12 "2 x 3 x 2 = 12 transaction lines"
 is "$(awk '$3 == "req"' out | wc -l)" 36 "36 request lines"
@@ -30,21 +30,23 @@ is "$(awk '$3 == "req" { split($9, f, "."); print f[length(f)] }' out | sort | u
 is "$(awk '$3 == "req" {print $4}' out | sort -n | tail -1)" 36 "globalOps counts requests, not transactions"
 
 # errors: every 3rd call raises; rc 16 and the message, the run goes on
-run 60 "$LOGEN" cuts.Dummy --proc 1 --loops 3 --steps 1,2,3 --extra '{"error": 3}'
+run 60 "$LOGEN" cuts.Dummy --proc 1 --loops 3 --steps 1,2,3 --extra '{"sleep": 0, "error": 3}'
 is "$rc" 0 "request errors do not fail the run"
 is "$(wc -l < out)" 9 "all 9 requests are reported"
 is "$(awk '$15 == 16' out | wc -l)" 3 "every 3rd request has rc 16"
 is "$(grep -c 'Dummy error on call' err)" 3 "each error message reaches stderr once"
-like "$(grep 'Dummy error on call 6' err)" "customId\.[0-9]+\.Dummy\.2\.RMngr\.R-EXEC" "an error line names the request's fullId"
+like "$(grep 'Dummy error on call 6' err)" "customId\.[0-9]+\.Dummy\.2\.RMngr\.R-ERROR" "an error line names the request's fullId (a failing Dummy call is R-ERROR)"
+is "$(awk '$15 == 16 && $9 !~ /\.R-ERROR$/' out | wc -l)" 0 "every failed request is named R-ERROR"
+is "$(awk '$15 == 0 { n = split($9, f, "."); if (f[n] != "R_" $16) bad++ } END { print bad + 0 }' out)" 0 "every other one is R_<step>"
 
 # --output: event lines to the file, stdout empty
-run 60 "$LOGEN" cuts.Dummy --loops 2 --steps 1 --output events.txt
+run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --loops 2 --steps 1 --output events.txt
 is "$rc" 0 "--output run exits 0"
 is "$(wc -l < events.txt)" 2 "--output file holds the event lines"
 is "$(wc -c < out)" 0 "stdout is empty with --output"
 
 # --id labels the run
-run 60 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --id myrun
-like "$(cat out)" "^[^ ]+ [^ ]+ req .* myrun\.[0-9]+\.Dummy\.0\.RMngr\.R-EXEC " "--id prefixes the fullId"
+run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --loops 1 --steps 1 --id myrun
+like "$(cat out)" "^[^ ]+ [^ ]+ req .* myrun\.[0-9]+\.Dummy\.0\.RMngr\.R_1 " "--id prefixes the fullId"
 
 done_testing

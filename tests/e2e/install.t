@@ -13,7 +13,7 @@ for f in lua/logen/init.lua lua/logen/runner.lua cuts/Dummy.lua cuts/KmsDefault.
 done
 
 mkdir elsewhere && cd elsewhere || exit 1
-run 30 env -u LOGEN_PATH -u LOGEN_LUA "$bin" cuts.Dummy --loops 2 --steps 1
+run 30 env -u LOGEN_PATH -u LOGEN_LUA "$bin" cuts.Dummy --extra '{"sleep": 0}' --loops 2 --steps 1
 is "$rc" 0 "the installed logen runs cuts.Dummy from another directory"
 is "$(wc -l < "$T/out")" 2 "with its two request lines"
 run 30 env -u LOGEN_PATH "$bin" list

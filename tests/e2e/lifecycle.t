@@ -60,7 +60,7 @@ no_process_left $pids
 
 # a closed output (logen ... | head) stops the run, with its summary
 start=$(date +%s.%N)
-( "$LOGEN" cuts.Dummy --proc 2 --duration 20 --steps 1 2>err; echo $? > status ) | head -2 > out
+( "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc 2 --duration 20 --steps 1 2>err; echo $? > status ) | head -2 > out
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 is "$(cat status)" 1 "a closed output ends the run with status 1"
 between "$took" 0 3 "at once, not after its 20 s (${took}s)"

@@ -11,7 +11,7 @@ bursts() { grep -o '"intended_ns":[0-9]*' out | sort -u | wc -l | tr -d ' '; }
 
 open_run() { # open_run SCHEDULE [ARGS...]
     local sched=$1; shift
-    run 60 "$LOGEN" cuts.Dummy --open --pre 2 --sche "$sched" --steps 1 --contr 0.2 "$@"
+    run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --sche "$sched" --steps 1 --contr 0.2 "$@"
 }
 
 open_run "1@20"
@@ -77,7 +77,7 @@ retired=$(sed -n 's/.*started, \([0-9]*\) retired.*/\1/p' err)
 between "${retired:-0}" 1 3 "idle workers are retired ($retired)"
 
 # SIGINT mid-phase: everything stops, nothing is left
-"$LOGEN" cuts.Dummy --open --pre 3 --sche 30@10 --steps 1 >out 2>err &
+"$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 3 --sche 30@10 --steps 1 >out 2>err &
 main=$!
 sleep 1.5
 pids=$(ps -o pid= --ppid "$main" | tr -d ' ')

@@ -20,17 +20,17 @@ clean() { # clean DESCRIPTION: the last run exited as expected with no report
     fi
 }
 
-run 60 "$ASAN_LOGEN" cuts.Dummy --proc 2 --loops 200 --steps 1,2,3 --extra '{"transaction": true, "error": 7}'
+run 60 "$ASAN_LOGEN" cuts.Dummy --proc 2 --loops 200 --steps 1,2,3 --extra '{"sleep": 0, "transaction": true, "error": 7}'
 is "$rc" 0 "closed run with transactions and errors"
 is "$(awk '$3 == "tra"' out | wc -l)" 1200 "  every transaction reported"
 clean "closed run"
 
-run 60 "$ASAN_LOGEN" cuts.Dummy --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
+run 60 "$ASAN_LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
 is "$rc" 0 "open run with ramps and bursts, raw lines"
 is "$(wc -l < out)" 200 "  every event reported"
 clean "open run"
 
-printf 'cuts.Dummy --id a --loops 50 --steps 1\n-e "logen.sleep(0.001)" --id b --loops 20 --steps 1\n' > s.txt
+printf 'cuts.Dummy --id a --loops 50 --steps 1 --extra "{\\"sleep\\": 0}"\n-e "logen.sleep(0.001)" --id b --loops 20 --steps 1\n' > s.txt
 run 60 "$ASAN_LOGEN" scenario --file s.txt --outformat jtl
 is "$rc" 0 "a scenario with -e, JTL lines"
 is "$(wc -l < out)" 71 "  header and 70 samples"

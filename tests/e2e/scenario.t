@@ -8,12 +8,14 @@ count() { # count ID TYPE: event lines of a line id, of one type
     awk -v id="$1" -v t="$2" '$3 == t { split($9, f, "."); if (f[1] == id) n++ } END { print n + 0 }' out
 }
 
+nosleep="--extra '{\"sleep\": 0}'" # Dummy sleeps 1 s by default
+
 cat > mix.txt <<'SCEN'
 # two closed lines and one open line
-cuts.Dummy --id a --proc 2 --loops 3 --steps 1,2
-cuts.Dummy --id b --loops 5 --steps 1 --extra '{"transaction": true}'
+cuts.Dummy --extra '{"sleep": 0}' --id a --proc 2 --loops 3 --steps 1,2
+cuts.Dummy --id b --loops 5 --steps 1 --extra '{"sleep": 0, "transaction": true}'
 
-cuts.Dummy --id c --openedmodel --prefork 1 --schedule 1@10 --steps 1   # an open line
+cuts.Dummy --extra '{"sleep": 0}' --id c --openedmodel --prefork 1 --schedule 1@10 --steps 1   # an open line
 SCEN
 run 60 "$LOGEN" scenario --file mix.txt
 is "$rc" 0 "a scenario of three lines exits 0"
@@ -34,7 +36,7 @@ is "$(grep -Ec 'typ=(req|tra)' events.txt)" 42 "--outformat long and --output ap
 # the command line's --defaults reaches every line; a line's own wins
 echo '{"loops": 2, "steps": "1"}' > run-defaults.json
 echo '{"loops": 3, "steps": "1"}' > line-defaults.json
-printf 'cuts.Dummy --id d1\ncuts.Dummy --id d2 --defaults line-defaults.json\n' > defaults.txt
+printf 'cuts.Dummy --id d1 %s\ncuts.Dummy --id d2 --defaults line-defaults.json %s\n' "$nosleep" "$nosleep" > defaults.txt
 run 30 "$LOGEN" scenario --file defaults.txt --defaults run-defaults.json
 is "$(count d1 req)" 2 "the run's --defaults file reaches a line"
 is "$(count d2 req)" 3 "a line's own --defaults file wins over it"
@@ -46,8 +48,8 @@ like "$(cat err)" "^logen: --process beside scenario would apply to no line" "an
 
 # postpone and duration shape each line
 cat > shape.txt <<'SCEN'
-cuts.Dummy --id early --duration 1 --steps 1 --pauseloop 0.01
-cuts.Dummy --id late --postpone 1 --duration 1 --steps 1 --pauseloop 0.01
+cuts.Dummy --extra '{"sleep": 0}' --id early --duration 1 --steps 1 --pauseloop 0.01
+cuts.Dummy --extra '{"sleep": 0}' --id late --postpone 1 --duration 1 --steps 1 --pauseloop 0.01
 SCEN
 run 60 "$LOGEN" scenario --file shape.txt
 is "$rc" 0 "postpone/duration scenario exits 0"
@@ -58,7 +60,7 @@ between "$(awk -v a="$e0" -v b="$e1" 'BEGIN { print b - a }')" 0.9 1.05 "the fir
 between "$(awk -v a="$l0" -v b="$l1" 'BEGIN { print b - a }')" 0.9 1.05 "the second line lasts its 1 s"
 
 # default ids: the file name and line number
-printf 'cuts.Dummy --loops 1 --steps 1\n\ncuts.Dummy --loops 1 --steps 1\n' > ids.txt
+printf 'cuts.Dummy --loops 1 --steps 1 %s\n\ncuts.Dummy --loops 1 --steps 1 %s\n' "$nosleep" "$nosleep" > ids.txt
 run 30 "$LOGEN" scenario --file ids.txt
 is "$(awk '{ split($9, f, "."); print f[1] }' out | sort | tr '\n' ' ')" "ids:1 ids:3 " "a line's id defaults to file:line"
 
@@ -94,7 +96,7 @@ run 20 "$LOGEN" scenario --file nothere.txt
 is "$rc" 2 "a missing file: exit 2"
 like "$(cat err)" "^logen: nothere.txt: No such file or directory \(looked in the current directory, .*\)$" "a missing file is named, with where it was looked for"
 # a file not found as given follows the CUT search path: $LOGEN_PATH
-mkdir -p lp/scenarios && printf 'cuts.Dummy --id lp --loops 1 --steps 1 --extra "{\\"sleep\\": 0}"\n' > lp/scenarios/lp.txt
+mkdir -p lp/scenarios && printf 'cuts.Dummy --id lp --loops 1 --steps 1 %s\n' "$nosleep" > lp/scenarios/lp.txt
 LOGEN_PATH=$T/lp run 30 "$LOGEN" scenario --file scenarios/lp.txt
 is "$rc" 0 "a scenario file not found as given is found in \$LOGEN_PATH"
 is "$(grep -c ' req ' out)" 1 "and runs"
