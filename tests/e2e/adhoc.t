@@ -28,6 +28,10 @@ is "$rc" 2 "a CUT and -e together are refused"
 run 30 "$LOGEN" new Probe
 is "$rc" 0 "logen new Probe"
 ok "$([ -f cuts/Probe.lua ]; echo $?)" "writes cuts/Probe.lua"
+is "$(cat out)" "wrote cuts/Probe.lua; run it with: $LOGEN cuts.Probe" "and says how to run it, with the binary as invoked"
+ln -s "$LOGEN" logen-here
+PATH=$T:$PATH run 30 logen-here new Probe2
+is "$(cat out)" "wrote cuts/Probe2.lua; run it with: logen-here cuts.Probe2" "a binary found on \$PATH is named as typed"
 like "$(head -1 cuts/Probe.lua)" "^-- Probe -- " "with a head comment"
 run 30 "$LOGEN" cuts.Probe --proc 2 --loops 2 --steps 8,16
 is "$rc" 0 "the new CUT runs as written"
