@@ -51,9 +51,26 @@ run() {
     rc=$?
 }
 
-# The pids of workers named in event lines (field 9 of short lines is fullId).
+# The columns of a short event line, by name: README ("short") and
+# report_short in src/report.c. lit_* are the literal RC, t and w; an
+# open-model line adds w and the wait.
+SHORT_FIELDS="time epoch type globalOps globalThru started ended active fullId nature
+transactionId localOpcount localThru lit_rc rc step lit_t duration lit_w wait"
+
+# ev [-v VAR=VALUE]... AWK-PROGRAM [FILE...]: awk over short event lines,
+# with every field in a variable named after its column, so tests read
+# fields by name, never by position:
+#   ev 'type == "req" && rc != 0' out | wc -l      ev '{ print duration }' out
+ev() {
+    local opts=() pre= i=0 f
+    while [ "$1" = -v ]; do opts+=(-v "$2"); shift 2; done
+    for f in $SHORT_FIELDS; do i=$((i + 1)); pre="$pre $f = \$$i;"; done
+    awk "${opts[@]}" "{ $pre } $1" "${@:2}"
+}
+
+# The pids of workers named in event lines (the second part of fullId).
 worker_pids() {
-    awk '$3 == "req" || $3 == "tra" { split($9, f, "."); print f[2] }' "$1" | sort -u
+    ev 'type == "req" || type == "tra" { split(fullId, f, "."); print f[2] }' "$1" | sort -u
 }
 
 no_process_left() { # no_process_left PID... : none of them is alive

@@ -54,7 +54,7 @@ wait "$main"
 rc=$?
 is "$rc" 1 "a killed worker makes the run exit 1"
 like "$(cat err)" "pid $victim.*signal 9|signal 9.*pid $victim" "the summary names the killed worker's pid and signal"
-survivors=$(awk '$3 == "req" { split($9, f, "."); print f[2] }' out | sort -u | grep -vc "^$victim$")
+survivors=$(ev 'type == "req" { split(fullId, f, "."); print f[2] }' out | sort -u | grep -vc "^$victim$")
 is "$survivors" 2 "the two other workers ran on"
 no_process_left $pids
 

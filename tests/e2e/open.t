@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # events: the request lines of a one-step Dummy run, one request per event
-events() { awk '$3 == "req"' out | wc -l | tr -d ' '; }
+events() { ev 'type == "req"' out | wc -l | tr -d ' '; }
 # distinct intended times in raw output: one per burst
 bursts() { grep -o '"intended_ns":[0-9]*' out | sort -u | wc -l | tr -d ' '; }
 
@@ -18,7 +18,7 @@ open_run "1@20"
 is "$rc" 0 "flat phase: exit 0"
 is "$(events)" 20 "1@20 yields 20 events"
 like "$(cat err)" "20 events generated" "the summary counts 20 events generated"
-is "$(awk '$19 != "w"' out | wc -l)" 0 "open-model lines show the wait (w)"
+is "$(ev 'lit_w != "w"' out | wc -l)" 0 "open-model lines show the wait (w)"
 
 open_run "1@0-40"
 is "$(events)" 20 "ramp 1@0-40 yields 20 events"

@@ -9,9 +9,9 @@ run 40 "$LOGEN" cuts.Dummy  --le 384 --pauselen 0 --pauselo 0.001  --duration 10
 is "$rc" 0 "sample: cuts.Dummy --le 384 --pauselen 0 --pauselo 0.001 --duration 10 --ram 0 --proc 2"
 n=$(wc -l < out)
 between "$n" 14 22 "two workers sleeping 1 s a request for 10 s: about 20 events, as under Pylogen ($n lines)"
-is "$(awk '$16 != 384' out | wc -l)" 0 "every line is step 384"
-is "$(awk '$9 !~ /\.RMngr\.R_384$/' out | wc -l)" 0 "every request is named R_384, as Pylogen's Dummy names it"
-between "$(awk '{ print $18 }' out | sort -n | head -1)" 0.99 2 "each lasts the default 1 s sleep"
+is "$(ev 'step != 384' out | wc -l)" 0 "every line is step 384"
+is "$(ev 'fullId !~ /\.RMngr\.R_384$/' out | wc -l)" 0 "every request is named R_384, as Pylogen's Dummy names it"
+between "$(ev '{ print duration }' out | sort -n | head -1)" 0.99 2 "each lasts the default 1 s sleep"
 is "$(worker_pids out | wc -l)" 2 "two processes"
 like "$(cat err)" "summary: (9\.[5-9]|10\.[0-4])[0-9]* s of load" "the load lasts 10 s"
 

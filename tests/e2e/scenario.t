@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 count() { # count ID TYPE: event lines of a line id, of one type
-    awk -v id="$1" -v t="$2" '$3 == t { split($9, f, "."); if (f[1] == id) n++ } END { print n + 0 }' out
+    ev -v id="$1" -v t="$2" 'type == t { split(fullId, f, "."); if (f[1] == id) n++ } END { print n + 0 }' out
 }
 
 nosleep="--extra '{\"sleep\": 0}'" # Dummy sleeps 1 s by default
@@ -23,7 +23,7 @@ is "$(count a req)" 12 "line a: 2 processes x 3 loops x 2 steps = 12 requests"
 is "$(count b tra)" 5 "line b: 5 transactions"
 is "$(count b req)" 15 "line b: their 15 requests"
 is "$(count c req)" 10 "line c (open): 1@10 = 10 events"
-is "$(awk '$3 == "req" || $3 == "tra"' out | wc -l)" 42 "nothing else on stdout"
+is "$(ev 'type == "req" || type == "tra"' out | wc -l)" 42 "nothing else on stdout"
 like "$(cat err)" "line 1: id a" "the summary has line a"
 like "$(cat err)" "line 3: id c" "and line c"
 like "$(cat err)" "all lines:" "then the totals of all lines"
@@ -53,7 +53,7 @@ cuts.Dummy --extra '{"sleep": 0}' --id late --postpone 1 --duration 1 --steps 1 
 SCEN
 run 60 "$LOGEN" scenario --file shape.txt
 is "$rc" 0 "postpone/duration scenario exits 0"
-awk '{ split($9, f, "."); if (!(f[1] in a)) a[f[1]] = $2; b[f[1]] = $2 } END { print a["early"], b["early"], a["late"], b["late"] }' out > span
+ev '{ split(fullId, f, "."); if (!(f[1] in a)) a[f[1]] = epoch; b[f[1]] = epoch } END { print a["early"], b["early"], a["late"], b["late"] }' out > span
 read -r e0 e1 l0 l1 < span
 between "$(awk -v a="$e0" -v b="$l0" 'BEGIN { print b - a }')" 0.9 1.2 "the postponed line starts 1 s later"
 between "$(awk -v a="$e0" -v b="$e1" 'BEGIN { print b - a }')" 0.9 1.05 "the first line lasts its 1 s"
@@ -62,7 +62,7 @@ between "$(awk -v a="$l0" -v b="$l1" 'BEGIN { print b - a }')" 0.9 1.05 "the sec
 # default ids: the file name and line number
 printf 'cuts.Dummy --loops 1 --steps 1 %s\n\ncuts.Dummy --loops 1 --steps 1 %s\n' "$nosleep" "$nosleep" > ids.txt
 run 30 "$LOGEN" scenario --file ids.txt
-is "$(awk '{ split($9, f, "."); print f[1] }' out | sort | tr '\n' ' ')" "ids:1 ids:3 " "a line's id defaults to file:line"
+is "$(ev '{ split(fullId, f, "."); print f[1] }' out | sort | tr '\n' ' ')" "ids:1 ids:3 " "a line's id defaults to file:line"
 
 # quoting: JSON with spaces, both quote styles, escapes
 cat > quotes.txt <<'SCEN'
@@ -72,7 +72,7 @@ cat > quotes.txt <<'SCEN'
 SCEN
 run 30 "$LOGEN" scenario --file quotes.txt
 is "$rc" 0 "quoted lines run"
-is "$(awk '$3 == "req" && $15 == 0' out | wc -l)" 3 "each line saw its extra exactly as quoted"
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 3 "each line saw its extra exactly as quoted"
 
 # bad input: F:LINE: message, exit 2, no worker started
 rejects() { # rejects FILE-CONTENT REGEX DESCRIPTION
@@ -110,9 +110,9 @@ like "$(cat err)" "^logen: adir: Is a directory$" "and it is named with the reas
 kms_start
 run 60 "$LOGEN" scenario --file "$ROOT/scenarios/Scenario.txt"
 is "$rc" 0 "scenarios/Scenario.txt runs against the KMS stand-in"
-is "$(awk '$15 != 0' out | wc -l)" 0 "every encrypt, sign and Dummy request succeeded"
-is "$(awk '{ split($9, f, "."); print f[1] }' out | sort -u | tr '\n' ' ')" "dummy encrypt sign " "its three lines all ran"
-is "$(kms_stat methods.encrypt.200)" "$(awk '$9 ~ /ENCRYPT$/' out | wc -l | tr -d ' ')" "the stand-in answered one encrypt per event line"
+is "$(ev 'rc != 0' out | wc -l)" 0 "every encrypt, sign and Dummy request succeeded"
+is "$(ev '{ split(fullId, f, "."); print f[1] }' out | sort -u | tr '\n' ' ')" "dummy encrypt sign " "its three lines all ran"
+is "$(kms_stat methods.encrypt.200)" "$(ev 'fullId ~ /ENCRYPT$/' out | wc -l | tr -d ' ')" "the stand-in answered one encrypt per event line"
 kms_stop
 for f in shape mixed; do
     run 60 "$LOGEN" scenario --file "$ROOT/scenarios/$f.txt"
@@ -123,7 +123,7 @@ done
 nginx_start
 SBGC01_URL="http://127.0.0.1:$NGINX_PORT/" run 60 "$LOGEN" scenario --file "$ROOT/scenarios/demo.txt"
 is "$rc" 0 "scenarios/demo.txt (make run) runs against nginx"
-is "$(awk '$15 != 0' out | wc -l)" 0 "every GET succeeded"
+is "$(ev 'rc != 0' out | wc -l)" 0 "every GET succeeded"
 is "$(wc -l < "$NGINX_ACCESS_LOG")" "$(wc -l < out)" "nginx served one request per event line"
 
 done_testing

@@ -19,7 +19,7 @@ between "$took" 0.99 1.4 "100 x 10 ms step pauses take 1 s (${took}s)"
 # postpone 0.5, ramp-up 0.5: workers start at 0.5, 1.0, 1.5 s
 run 30 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc 3 --postpone 0.5 --rampup 0.5 --duration 0.5 --steps 1 --pauseloop 0.01
 is "$rc" 0 "postpone/ramp-up run exits 0"
-awk '{ split($9, f, "."); if (!(f[2] in first)) first[f[2]] = $2; last[f[2]] = $2 }
+ev '{ split(fullId, f, "."); if (!(f[2] in first)) first[f[2]] = epoch; last[f[2]] = epoch }
      END { for (p in first) print first[p], last[p] }' out | sort -n > starts
 t0=$(awk 'NR == 1 { print $1 }' starts)
 gaps=$(awk -v t0="$t0" '{ printf "%.1f ", $1 - t0 }' starts)
