@@ -1,7 +1,8 @@
 # lib.sh -- TAP helpers for the end-to-end tests (sourced by tests/e2e/*.t).
 #
 # Each test runs the real binary ($LOGEN, default build/logen) in its own
-# temporary directory, with a timeout (scaled by LOGEN_TEST_TIMEOUT_MULTIPLIER);
+# temporary directory, with a timeout (scaled by LOGEN_TEST_TIMEOUT_MULTIPLIER),
+# and waits for states (wait_for), never for a fixed time;
 # the tests that stop runs (lifecycle, open, http) check with
 # no_process_left that none of the processes they saw is left.
 set -u
@@ -72,6 +73,26 @@ ev() {
 worker_pids() {
     ev 'type == "req" || type == "tra" { split(fullId, f, "."); print f[2] }' "$1" | sort -u
 }
+
+# wait_for SECONDS CMD...: waits for a state, never for a time: polls CMD
+# every 50 ms until it succeeds (returns 0), or until SECONDS, scaled by
+# LOGEN_TEST_TIMEOUT_MULTIPLIER, have passed (returns 1, with a diagnostic).
+wait_for() {
+    local deadline
+    deadline=$(awk -v s="$1" -v m="$MULT" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.6f", now + s * m }')
+    shift
+    until "$@"; do
+        if awk -v d="$deadline" -v now="$EPOCHREALTIME" 'BEGIN { exit !(now > d) }'; then
+            diag "  gave up waiting for: $*"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# workers_seen N FILE: the event lines of FILE come from N workers (each has
+# sent its first record): with --summary 0.1 they reach FILE within 0.1 s.
+workers_seen() { [ "$(worker_pids "$2" | wc -l)" -ge "$1" ]; }
 
 no_process_left() { # no_process_left PID... : none of them is alive
     local alive=

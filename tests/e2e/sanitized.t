@@ -43,9 +43,9 @@ is "$rc" 0 "HTTPS GETs through libcurl"
 is "$(ev 'rc == 0' out | wc -l)" 100 "  all succeed"
 clean "HTTPS run"
 
-"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --extra '{"sleep": 0.001}' >out 2>err &
+"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.001}' >out 2>err &
 main=$!
-sleep 1.5
+wait_for 30 workers_seen 2 out
 kill -INT "$main"
 wait "$main"
 is "$?" 130 "SIGINT mid-run"
