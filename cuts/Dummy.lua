@@ -18,6 +18,7 @@ function Dummy:init(options, extra)
     self.every = tonumber(extra.error) or 0
     self.transaction = extra.transaction and extra.transaction ~= 0 or false
     self.calls = 0
+    self.names = {} -- step -> "R_<step>", built once
 end
 
 -- Counts a call; true when it is the Nth of extra.error = N, which fails.
@@ -43,8 +44,14 @@ function Dummy:func()
             self:work(self:newRequest("R" .. i .. "-EXEC"), self:nextFails())
         end
     else
+        local step = self:getStep()
+        local name = self.names[step]
+        if not name then
+            name = "R_" .. tostring(step)
+            self.names[step] = name
+        end
         local fails = self:nextFails()
-        self:work(self:newRequest(fails and "R-ERROR" or "R_" .. tostring(self:getStep())), fails)
+        self:work(self:newRequest(fails and "R-ERROR" or name), fails)
     end
 end
 
