@@ -46,10 +46,11 @@ run 30 "$LOGEN" scenario --file defaults.txt --proc 3
 is "$rc" 2 "--proc beside scenario: exit 2"
 like "$(cat err)" "^logen: --process beside scenario would apply to no line" "and says why"
 
-# postpone and duration shape each line
+# postpone and duration shape each line (both postponed, so that each
+# worker has built its Lua state before its load starts, even under load)
 cat > shape.txt <<'SCEN'
-cuts.Dummy --extra '{"sleep": 0}' --id early --duration 1 --steps 1 --pauseloop 0.01
-cuts.Dummy --extra '{"sleep": 0}' --id late --postpone 1 --duration 1 --steps 1 --pauseloop 0.01
+cuts.Dummy --extra '{"sleep": 0}' --id early --postpone 0.5 --duration 1 --steps 1 --pauseloop 0.01
+cuts.Dummy --extra '{"sleep": 0}' --id late --postpone 1.5 --duration 1 --steps 1 --pauseloop 0.01
 SCEN
 run 60 "$LOGEN" scenario --file shape.txt
 is "$rc" 0 "postpone/duration scenario exits 0"
