@@ -207,7 +207,8 @@ start=$(date +%s.%N)
 timeout -k 5 60 "$LOGEN" cuts.KmsEncrytSymmetric --proc 1 --duration 6 --steps 384 --pauseloop 0.02 \
     --extra "$EXTRA_SYM" >out 2>err &
 lp=$!
-sleep 2
+served() { [ "$(lines_rc 0)" -gt 0 ]; }
+wait_for 20 served # requests answered before the stand-in goes away
 kms_stop
 wait "$lp"
 rc=$?
