@@ -64,10 +64,10 @@ thru() { # thru ID: the (all requests) thru/s of line ID's table, or of "all lin
     awk -v id="$1" '/^line [0-9]+: id / { cur = $4; sub(/,$/, "", cur) } /^all lines:/ { cur = "all" }
         cur == id && $2 == "(all" && $3 == "requests)" { print $6 }' err
 }
-n_late=$(awk '$3 == "req" { split($9, f, "."); if (f[1] == "late") n++ } END { print n + 0 }' out)
+n_late=$(ev 'type == "req" { split(fullId, f, "."); if (f[1] == "late") n++ } END { print n + 0 }' out)
 between "$(thru late)" "$(awk -v n="$n_late" 'BEGIN { print n * 0.9 }')" "$(awk -v n="$n_late" 'BEGIN { print n * 1.1 }')" \
     "the postponed line's throughput is over its own 1 s ($n_late requests)"
-n_all=$(awk '$3 == "req"' out | wc -l)
+n_all=$(ev 'type == "req"' out | wc -l)
 between "$(thru all)" "$(awk -v n="$n_all" 'BEGIN { print n / 2.2 }')" "$(awk -v n="$n_all" 'BEGIN { print n / 1.8 }')" \
     "all lines' throughput is over the run's 2 s ($n_all requests)"
 
