@@ -139,6 +139,7 @@ soak() {
     printf '  records: sent %s, received %s, lost %s; %s requests, %s/s; exit status %s  %s\n' \
         "${sent:-?}" "${recv:-?}" "${lost:-?}" "${reqs:-?}" \
         "$(awk -v e="${reqs:-0}" -v s="$((SECS + 5))" 'BEGIN { printf "%.0f", e / s }')" "$rc" "$verdict"
+    sed -n 's/^  workers: \(.*started.*\)/  workers: \1/p' "$T/err"
     [ "$verdict" = ok ] || tail -5 "$T/err" | sed 's/^/    /'
     echo
 }
