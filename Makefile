@@ -3,7 +3,8 @@
 #   make            build build/logen
 #   make run        install what is missing, build, run a real demo load
 #   make test       install what is missing, build, run every test (TAP, prove)
-#   make bench      the throughput and memory benchmarks
+#   make bench      the throughput and memory benchmarks, then the soak
+#   make soak       the soak alone: 2 x SOAK_SECONDS (default 600) flat-memory runs
 #   make install    PREFIX=/usr/local: bin/logen, share/logen/{lua,cuts,scenarios}
 #   make asan       the same binary with ASan + UBSan, in build/asan/
 #
@@ -60,7 +61,7 @@ LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all run test unit-bins bench install clean asan deps FORCE
+.PHONY: all run test unit-bins bench soak install clean asan deps FORCE
 .DEFAULT_GOAL := all
 
 all: $(B)/logen
@@ -110,6 +111,11 @@ run: deps
 bench: deps
 	$(MAKE) all
 	tests/bench/bench.sh
+	tests/bench/soak.sh
+
+soak: deps
+	$(MAKE) all
+	tests/bench/soak.sh
 
 # What make install ships: these files only, never a user's experiments
 # lying in cuts/ or scenarios/ (install.t checks the lists against git).

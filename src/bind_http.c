@@ -6,10 +6,15 @@
  * curl does plus the body's Lua string. CURLOPT_NOSIGNAL: curl leaves
  * SIGALRM (the worker's flush timer) alone, and its poll loop and socket I/O
  * retry on EINTR; signals are blocked while curl creates a resolver thread,
- * so they keep landing on the Lua thread. Not done: response headers,
- * cookies, async requests (curl multi), proxies, client certificates. */
+ * so they keep landing on the Lua thread. TLS peer and host verification
+ * is on unless a client sets verify = false, and the first such client of
+ * a process draws one warning at every verbosity. Nothing here logs a
+ * request or a response (no CURLOPT_VERBOSE): headers carry credentials.
+ * Not done: response headers, cookies, async requests (curl multi),
+ * proxies, client certificates. */
 #include "bind_http.h"
 
+#include "log.h"
 #include "mem.h"
 
 #include <limits.h>
@@ -250,6 +255,21 @@ static void header_list(struct lg_http_client *c, size_t n)
     curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, k ? c->nodes : NULL);
 }
 
+/* TLS peer and host checks on or off; off draws a warning, once per
+ * process (a worker), whatever -v says. */
+static void set_verify(CURL *e, int on)
+{
+    static int warned;
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, on ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, on ? 2L : 0L);
+    if (!on && !warned) {
+        warned = 1;
+        lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "TLS verification is off (an HTTP client with verify = "
+               "false): HTTPS servers are not authenticated, this worker's requests can be "
+               "intercepted");
+    }
+}
+
 /* Option table of httpc.new, at index 1. Option names are checked so that
  * a typo raises instead of being ignored. */
 static void apply_options(lua_State *L, struct lg_http_client *c)
@@ -273,12 +293,9 @@ static void apply_options(lua_State *L, struct lg_http_client *c)
         case 1:
             setopt_check(L, curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_ms(L, key)), key);
             break;
-        case 2: {
-            long on = lua_toboolean(L, -1);
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, on);
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, on ? 2L : 0L);
+        case 2:
+            set_verify(e, lua_toboolean(L, -1));
             break;
-        }
         case 3:
             if (lua_type(L, -1) != LUA_TSTRING)
                 luaL_error(L, "httpc.new: cainfo must be a file name");

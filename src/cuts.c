@@ -68,12 +68,12 @@ int lg_cuts_new(const char *name, char *path, size_t pathlen, char *err, size_t 
         snprintf(err, errlen, "new: '%s' is not a CUT name (letters, digits and _, not starting with a digit)", name);
         return -1;
     }
-    if (mkdir("cuts", 0777) < 0 && errno != EEXIST) {
+    if (mkdir("cuts", 0755) < 0 && errno != EEXIST) {
         snprintf(err, errlen, "new: cannot create cuts/: %s", strerror(errno));
         return -1;
     }
     snprintf(path, pathlen, "cuts/%s.lua", name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "new: %s: %s", path, errno == EEXIST ? "already exists, not overwritten" : strerror(errno));
         return -1;

@@ -39,7 +39,8 @@ void lg_ffi_record(int type, int rc, int name, int step, double opcount, double 
 void lg_ffi_start(double t_ns);
 
 /* Writes one log line to stderr when level <= the run's -v count
- * (0 error, 1 warning, 2 info, 3 debug, 4 trace). */
+ * (0 error, 1 warning, 2 info, 3 debug, 4 trace); a negative level -L at
+ * every verbosity, labelled as L (see log.h). */
 void lg_ffi_log(int level, const char *s, size_t len);
 
 /* The run's -v count. */

@@ -23,7 +23,8 @@ void lg_log_raw(int level, const char *msg, size_t len)
     localtime_r(&tv.tv_sec, &tm);
     int n = snprintf(line, sizeof(line), "%02d:%02d:%02d.%03ld %s [%d] ", tm.tm_hour, tm.tm_min,
                      tm.tm_sec, (long)tv.tv_usec / 1000,
-                     level_names[level < 0 ? 0 : level > 4 ? 4 : level], (int)getpid());
+                     level_names[level < 0 ? (level < -4 ? 4 : -level) : level > 4 ? 4 : level],
+                     (int)getpid());
     size_t room = sizeof(line) - (size_t)n - 1;
     if (len > room)
         len = room;

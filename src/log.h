@@ -1,14 +1,19 @@
 /* log.h -- the one logging entry point: lines to stderr, honouring -v.
  *
  * Levels follow Pylogen's -v count: 0 error, 1 warning, 2 info, 3 debug,
- * 4 trace. A line is written with one write(2) (atomic up to PIPE_BUF), so
- * lines of concurrent processes never interleave. */
+ * 4 trace. A negative level -L is written at every verbosity and labelled
+ * as L: LG_LOG_ALWAYS(LG_LOG_WARN) is a warning no -v count may hide (TLS
+ * verification off, a key file others can read). A line is written with one
+ * write(2) (atomic up to PIPE_BUF), so lines of concurrent processes never
+ * interleave. */
 #ifndef LG_LOG_H
 #define LG_LOG_H
 
 #include <stddef.h>
 
 enum lg_log_level { LG_LOG_ERROR, LG_LOG_WARN, LG_LOG_INFO, LG_LOG_DEBUG, LG_LOG_TRACE };
+
+#define LG_LOG_ALWAYS(level) (-(level))
 
 extern int lg_log_verbosity; /* the run's -v count */
 

@@ -12,10 +12,12 @@
  * error); 2 bad input, reported before any worker starts; 128 + signal
  * when the run was interrupted. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "clock.h"
@@ -27,11 +29,25 @@
 
 #define LG_VERSION "0.2.0"
 
+/* The --output file, truncated; created 0644 (less what the umask takes),
+ * never group- or world-writable, and closed in what a CUT executes. */
+static FILE *output_open(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (fd >= 0 && !f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
                      char *err, size_t errlen)
 {
     FILE *out = stdout;
-    if (cfg->output && !(out = fopen(cfg->output, "w"))) {
+    if (cfg->output && !(out = output_open(cfg->output))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));
         return 2;
     }

@@ -32,11 +32,67 @@
 --   rc 2  unexpected status: "HTTP 404 from http://..."
 -- expected is a status, a list of statuses, or nil for any status below 400.
 -- (rc 16 stays exec's: the wrapped function raised.)
+--
+-- http.redact(text[, secret...]) -> text with credentials masked as
+-- "[redacted]": each secret given (a token in use, say), the value after
+-- "Bearer " or "Basic ", assertion= and access_token= in a form, the
+-- "access_token", "id_token", "refresh_token", "client_secret",
+-- "private_key" and "assertion" of a JSON text, any JWT, any PEM private
+-- key, and a URL's user:password@. Every message this module makes about a
+-- request goes through it (an error answer may echo what was sent); so do
+-- logen.gcp's. Nothing logs a request or a response whole.
 local httpc = require "logen.httpc"
 
-local setmetatable, type, format = setmetatable, type, string.format
+local setmetatable, type, tostring, format, select = setmetatable, type, tostring, string.format, select
+local concat = table.concat
+local gsub, find, sub = string.gsub, string.find, string.sub
 
 local M = { RC_TRANSPORT = 1, RC_STATUS = 2 }
+
+local MASK = "[redacted]"
+
+-- Masks every plain occurrence of secret s (not a pattern) in text.
+local function mask_plain(text, s)
+    if type(s) ~= "string" or #s < 8 then
+        return text
+    end
+    local out, i = {}, 1
+    while true do
+        local a, b = find(text, s, i, true)
+        if not a then break end
+        out[#out + 1] = sub(text, i, a - 1) .. MASK
+        i = b + 1
+    end
+    return #out == 0 and text or concat(out) .. sub(text, i)
+end
+
+local PATTERNS = {
+    -- a PEM private key, whole or cut short
+    { "%-%-%-%-%-BEGIN [%u ]*PRIVATE KEY%-%-%-%-%-.-%-%-%-%-%-END [%u ]*PRIVATE KEY%-%-%-%-%-", MASK },
+    { "%-%-%-%-%-BEGIN [%u ]*PRIVATE KEY%-%-%-%-%-.*", MASK },
+    { "([Bb]earer%s+)[%w%-%._~%+/]+=*", "%1" .. MASK },
+    { "([Bb]asic%s+)[%w%+/]+=*", "%1" .. MASK },
+    { "(assertion=)[^&%s\"]+", "%1" .. MASK },
+    { "(access_token=)[^&%s\"]+", "%1" .. MASK },
+    { "(\"[%a_]*token\"%s*:%s*\")[^\"]*", "%1" .. MASK },
+    { "(\"client_secret\"%s*:%s*\")[^\"]*", "%1" .. MASK },
+    { "(\"private_key\"%s*:%s*\")[^\"]*", "%1" .. MASK },
+    { "(\"assertion\"%s*:%s*\")[^\"]*", "%1" .. MASK },
+    { "eyJ[%w%-_]+%.[%w%-_]+%.[%w%-_]*", MASK }, -- a JWT: base64url of '{"'
+    { "(%a[%w%+%.%-]*://)[^/@%s]+@", "%1" .. MASK .. "@" },
+}
+
+function M.redact(text, ...)
+    text = tostring(text)
+    for i = 1, #PATTERNS do
+        text = gsub(text, PATTERNS[i][1], PATTERNS[i][2])
+    end
+    for i = 1, select("#", ...) do
+        text = mask_plain(text, (select(i, ...)))
+    end
+    return text
+end
+local redact = M.redact
 
 local Client = {}
 Client.__index = Client
@@ -49,7 +105,7 @@ function Client:request(method, url, body, headers)
     local res = { method = method, url = url }
     local status, data, err = self.c:request(method, url, body, headers, res)
     if not status then
-        return nil, format("%s %s: %s", method, url, data)
+        return nil, redact(format("%s %s: %s", method, url, data))
     end
     res.status, res.body, res.time = status, data, res.total
     return res
@@ -87,7 +143,7 @@ function M.check(request, res, err, expected)
     request.inlen, request.outlen = res.size_upload, res.size_download
     if not expected_ok(res.status, expected) then
         request.rc = M.RC_STATUS
-        request.error = format("HTTP %d from %s", res.status, res.url)
+        request.error = redact(format("HTTP %d from %s", res.status, res.url))
         return false, request.error
     end
     return true

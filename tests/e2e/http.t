@@ -69,8 +69,13 @@ run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 2 --steps 1 --extra '{"url":"'$TLS'
 is "$rc" 0 "an untrusted certificate does not stop the run"
 is "$(ev 'type == "req" && rc == 1' out | wc -l)" 2 "without cainfo, verification fails: rc 1"
 like "$(cat err)" "rc=1: GET $TLS/: SSL certificate problem" "with the TLS error"
+is "$(grep -c 'TLS verification is off' err)" 0 "verification is on by default: no warning"
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 1 --steps 1 --extra '{"url":"'$TLS'/","verify":false}'
 is "$(ev 'type == "req" && rc == 0' out | wc -l)" 1 "verify=false skips the check"
+run 60 "$LOGEN" cuts.Sbgc01 --proc 2 --loops 3 --steps 1,2 --extra '{"url":"'$TLS'/","verify":false}'
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 12 "verify=false: 2 workers x 3 loops x 2 steps, rc 0"
+is "$(grep -c ' WARN \[[0-9]*\] TLS verification is off' err)" 2 \
+    "and a warning at the default verbosity, once per worker (not per request)"
 
 # logen.http from a CUT: methods, bodies, headers, sizes, expected statuses
 cat > HttpApi.lua <<'LUA'

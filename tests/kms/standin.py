@@ -53,12 +53,13 @@ Usage:
   standin.py --seed-dir DIR [--port 0] [--port-file FILE] [--bind 127.0.0.1]
              [--tls CERT KEY] [--no-auth] [--token-ttl 3600] [--max-seconds 600]
              [--latency-ms MS|MIN-MAX] [--error-ratio R] [--corrupt-crc-ratio R]
-             [--quota-qps N] [--journal FILE] [-v]
+             [--quota-qps N] [--journal FILE] [--token-log FILE] [-v]
 --port 0 picks a free port; it is printed on stdout and, once everything is ready, written
 to --port-file. Faults apply to API calls only: --latency-ms sleeps before answering,
 --error-ratio answers 503 UNAVAILABLE, --corrupt-crc-ratio flips the response CRC,
 --quota-qps answers 429 RESOURCE_EXHAUSTED past N calls in a second. --journal appends one
-JSON line per API call (method, name, status, request, response). It stops cleanly on
+JSON line per API call (method, name, status, request, response); --token-log appends
+each access token issued, one a line (a leak test searches logen's output for them). It stops cleanly on
 SIGTERM or SIGINT, and by itself after --max-seconds, so nothing is left running.
 Not done: rawEncrypt/rawDecrypt (501), key management, IAM, the metadata server.
 This file is the server, authentication, statistics and faults; the keys, the proto3
@@ -140,13 +141,16 @@ def verify_jwt(store, jwt, audiences, scope_enough, now):
 
 class Tokens:
     """Opaque bearer tokens issued by /token, with their expiry."""
-    def __init__(self, ttl):
-        self.ttl, self.live, self.lock = ttl, {}, threading.Lock()
+    def __init__(self, ttl, log=None):
+        self.ttl, self.live, self.lock, self.log = ttl, {}, threading.Lock(), log
 
     def issue(self):
         token = "ya29.standin-" + secrets.token_urlsafe(32)
         with self.lock:
             self.live[token] = time.time() + self.ttl
+            if self.log:
+                self.log.write(token + "\n")
+                self.log.flush()
         return token
 
     def valid(self, token):
@@ -442,6 +446,7 @@ def parse_args(argv):
     p.add_argument("--corrupt-crc-ratio", type=float, default=0, help="fraction of responses with a wrong CRC")
     p.add_argument("--quota-qps", type=int, default=0, help="API calls per second before 429 (0: no quota)")
     p.add_argument("--journal", help="append one JSON line per API call to this file")
+    p.add_argument("--token-log", help="append each access token issued to this file, one a line")
     p.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     args = p.parse_args(argv)
     if not ipaddress.ip_address(socket.gethostbyname(args.bind)).is_loopback:
@@ -466,7 +471,8 @@ def make_server(args):
     for extra in seed.get("trustedServiceAccounts", []):
         with open(os.path.join(args.seed_dir, extra)) as f:
             srv.store.trust(json.load(f))
-    srv.tokens, srv.stats, srv.faults = Tokens(args.token_ttl), Stats(), Faults(args)
+    token_log = open(args.token_log, "a") if args.token_log else None
+    srv.tokens, srv.stats, srv.faults = Tokens(args.token_ttl, token_log), Stats(), Faults(args)
     srv.no_auth, srv.verbose = args.no_auth, args.verbose
     srv.journal = open(args.journal, "a") if args.journal else None
     srv.journal_lock = threading.Lock()

@@ -15,6 +15,12 @@
 --       scope, cainfo, insecure, timeout; default_none: no auth when
 --       nothing is set (else raise).
 --   auth.env(name) -> the variable, nil when unset or empty
+--   auth.file_mode(path) -> the permission bits of path | nil (statx(2))
+-- A service-account key file that group or others may read or write draws
+-- one warning naming it (once per worker, at every verbosity), as ssh does
+-- for a private key; the key is used all the same.
+local ffi = require "ffi"
+local lgffi = require "logen.ffi"
 local crypto = require "logen.crypto"
 local cjson = require "cjson"
 local cjson_safe = require "cjson.safe"
@@ -22,7 +28,9 @@ local token = require "logen.gcp.token"
 
 local decode, encode = cjson_safe.decode, cjson.encode
 local format, getenv, time, concat = string.format, os.getenv, os.time, table.concat
-local type, tostring, setmetatable, getmetatable, ipairs = type, tostring, setmetatable, getmetatable, ipairs
+local type, tostring, setmetatable, getmetatable, ipairs, pcall = type, tostring, setmetatable, getmetatable,
+                                                                  ipairs, pcall
+local band = require("bit").band
 
 local M = {
     GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token",
@@ -54,6 +62,40 @@ function M.json_ordered(keys, t)
         end
     end
     return "{" .. concat(parts, ",") .. "}"
+end
+
+-- ---- the key file's mode ----
+
+-- statx(2)'s buffer: its head is the same on every Linux architecture
+-- (fixed-width fields), unlike struct stat's; 256 bytes in all.
+ffi.cdef [[
+struct lg_gcp_statx { uint32_t mask, blksize; uint64_t attributes; uint32_t nlink, uid, gid;
+                      uint16_t mode; uint8_t rest[226]; };
+int statx(int dirfd, const char *path, int flags, unsigned int mask, struct lg_gcp_statx *buf);
+]]
+local AT_FDCWD, STATX_MODE = -100, 0x2
+local statx_buf = ffi.new("struct lg_gcp_statx")
+
+function M.file_mode(path)
+    local ok, rc = pcall(ffi.C.statx, AT_FDCWD, path, 0, STATX_MODE, statx_buf)
+    if not ok or rc ~= 0 or band(statx_buf.mask, STATX_MODE) == 0 then
+        return nil
+    end
+    return band(statx_buf.mode, 4095)
+end
+
+local warned = {}
+
+-- One warning per worker and file when group or others have any access.
+local function check_mode(path)
+    local mode = M.file_mode(path)
+    if warned[path] or not mode or band(mode, 63) == 0 then
+        return
+    end
+    warned[path] = true
+    local msg = format("service-account key %s is accessible to group or others (mode %04o): "
+                       .. "anyone who can read it can act as the account; chmod 600 it", path, mode)
+    lgffi.C.lg_ffi_log(-1, msg, #msg) -- -1: a warning shown at every verbosity
 end
 
 -- ---- service accounts ----
@@ -88,6 +130,7 @@ function M.service_account(path)
             return nil, format("%s: no %s", path, f)
         end
     end
+    check_mode(path)
     local key, kerr = crypto.private_key(doc.private_key)
     if not key then
         return nil, format("%s: private_key: %s", path, kerr)

@@ -48,6 +48,7 @@ local cjson_safe = require "cjson.safe"
 local auth_mod = require "logen.gcp.auth"
 
 local b64, unb64, crc32c = crypto.base64, crypto.unbase64, crypto.crc32c
+local redact = http.redact
 local decode, json, env = cjson_safe.decode, auth_mod.json, auth_mod.env
 local format, upper, type, tonumber, tostring, setmetatable = string.format, string.upper, type, tonumber,
                                                           tostring, setmetatable
@@ -122,20 +123,22 @@ function Kms:headers()
 end
 
 -- "HTTP 403 PERMISSION_DENIED from URL: message", from a google.rpc.Status
--- body when there is one.
-local function status_message(res)
+-- body when there is one. The answer may echo what was sent: credentials
+-- (the bearer sent, auth, and whatever logen.http.redact knows) are masked
+-- before the message is cut.
+local function status_message(res, auth)
     local doc = decode(res.body)
     local e = type(doc) == "table" and doc.error
     if type(e) == "table" then
-        return format("HTTP %d %s from %s: %s", res.status, tostring(e.status or ""), res.url,
-                      tostring(e.message or ""))
+        return redact(format("HTTP %d %s from %s: %s", res.status, tostring(e.status or ""), res.url,
+                             tostring(e.message or "")), auth)
     end
     local body = res.body
     if body == "" or body:find("^%s*<") then
-        return format("HTTP %d from %s", res.status, res.url)
+        return redact(format("HTTP %d from %s", res.status, res.url), auth)
     end
-    return format("HTTP %d from %s: %s", res.status, res.url,
-                  (body:match("^[^\r\n]*"):sub(1, 120):gsub("%c", "?")))
+    return format("HTTP %d from %s: %s", res.status, redact(res.url, auth),
+                  (redact(body:match("^[^\r\n]*"), auth):sub(1, 120):gsub("%c", "?")))
 end
 
 -- One REST call: the decoded JSON object and the response, or nil,
@@ -165,7 +168,7 @@ function Kms:call(method, path, body)
         end
     end
     if res.status ~= 200 then
-        return nil, status_message(res), M.RC_STATUS, res.status
+        return nil, status_message(res, self.hdr.Authorization), M.RC_STATUS, res.status
     end
     local doc = decode(res.body)
     if type(doc) ~= "table" then

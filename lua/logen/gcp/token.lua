@@ -56,14 +56,15 @@ function M.is_token(t)
     return getmetatable(t) == Token
 end
 
--- "token: HTTP 400 from URL: invalid_grant (why)" from an error answer.
-local function grant_error(t, res, doc)
+-- "token: HTTP 400 from URL: invalid_grant (why)" from an error answer,
+-- credentials masked: the answer may echo the assertion (jwt) it refused.
+local function grant_error(t, res, doc, jwt)
     local why = ""
     if type(doc) == "table" and doc.error then
         why = ": " .. tostring(type(doc.error) == "table" and doc.error.message or doc.error)
               .. (doc.error_description and " (" .. tostring(doc.error_description) .. ")" or "")
     end
-    return format("token: HTTP %d from %s%s", res.status, t.token_url, why)
+    return http.redact(format("token: HTTP %d from %s%s", res.status, t.token_url, why), jwt)
 end
 
 -- One grant: returns the token and its lifetime (s), or nil, message.
@@ -79,7 +80,7 @@ local function fetch(t)
     end
     local doc = decode(res.body)
     if res.status ~= 200 then
-        return nil, grant_error(t, res, doc)
+        return nil, grant_error(t, res, doc, jwt)
     end
     if type(doc) ~= "table" or type(doc.access_token) ~= "string" or doc.access_token == "" then
         return nil, format("token: no access_token in the answer of %s", t.token_url)
