@@ -199,7 +199,7 @@ kms_start --tls --token-log "$TOKENS"
 cainfo=$LOGEN_KMS_CAINFO
 unset LOGEN_KMS_CAINFO
 run 60 "$LOGEN" cuts.KmsEncryptSymmetric --proc 1 --loops 2 --steps 384 --extra "$EXTRA_SYM"
-is "$(awk '$3 == "req" && $15 != 0' out | wc -l)" 2 "HTTPS without the stand-in's CA: every request fails"
+is "$(ev 'type == "req" && rc != 0' out | wc -l)" 2 "HTTPS without the stand-in's CA: every request fails"
 like "$(cat err)" "SSL certificate problem" "on the certificate"
 is "$(grep -c 'TLS verification is off' err)" 0 "verification is on by default: no warning"
 run 60 "$LOGEN" cuts.KmsEncryptSymmetric --proc 1 --loops 2 --steps 384 --extra '{"file":"KmsDefault.json","key":"symmetric1","insecure":true}'
