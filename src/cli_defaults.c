@@ -29,6 +29,7 @@ static const struct {
     [LG_OPT_INT]       = { K_NUMBER | K(JSON_STRING), "a number" },
     [LG_OPT_SECS]      = { K_NUMBER | K(JSON_STRING), "a number" },
     [LG_OPT_STR]       = { K_NUMBER | K(JSON_STRING), "a string" },
+    [LG_OPT_LABEL]     = { K_NUMBER | K(JSON_STRING), "a string" },
     [LG_OPT_FLAG]      = { K(JSON_TRUE) | K(JSON_FALSE), "true or false" },
     [LG_OPT_STEPS]     = { K_NUMBER | K(JSON_STRING) | K(JSON_ARRAY), "a string or an array" },
     [LG_OPT_EXTRA]     = { K(JSON_OBJECT) | K(JSON_STRING), "an object or a string" },
@@ -121,6 +122,8 @@ static int steps_from_array(struct lg_cli *c, const json_t *arr, const char *lab
             rc = -1;
         else if (!*text)
             rc = lg_cli_err(c, "%s: empty step", label);
+        else if (lg_cli_text_check(c, text, label) < 0)
+            rc = -1;
         else
             list[k] = lg_cli_strndup(text, strlen(text));
     }
