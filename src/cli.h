@@ -42,7 +42,7 @@ struct lg_config {
     double pausestep;      /* s after each step */
     double summary;        /* s between two periodic summaries */
     enum lg_outformat outformat;
-    char *extra;           /* --extra as JSON text; lg_lrt_check_cut checks it */
+    char *extra;           /* --extra as JSON text; lg_lrt_check_cuts checks it */
     char *extra_from;      /* where extra was set, for messages: "--extra", "FILE: extra" */
     char *defaults;        /* the defaults file read, NULL if none */
     char *id;              /* prefixes every id of the run */

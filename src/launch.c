@@ -1,10 +1,14 @@
-/* launch.c -- see launch.h. */
+/* launch.c -- see launch.h. The order of the checks: every line is parsed
+ * and its CUT found; then the processes the lines start are held to the
+ * record format and the machine (limits.c); then every CUT is loaded once,
+ * all of them in one child process (lrt.c). No worker has started yet. */
 #include "launch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
 #include "lrt.h"
 #include "mem.h"
 
@@ -18,7 +22,7 @@ static void launch_grow(struct lg_launch *l)
     l->cut_names = lg_realloc(l->cut_names, n * sizeof(char *));
 }
 
-/* Resolves and checks the CUT of cfg, then appends the line. */
+/* Resolves the CUT of cfg, then appends the line. */
 static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const struct lg_paths *p,
                       char *err, size_t errlen)
 {
@@ -36,9 +40,6 @@ static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const st
         snprintf(name, sizeof(name), ADHOC_NAME);
     else if (lg_paths_cut(p, cfg->action, path, sizeof(path), name, sizeof(name), err, errlen) < 0)
         return -1;
-    if (lg_lrt_check_cut(p->lua_path, code ? NULL : path, name, code, cfg->extra, cfg->extra_from,
-                         err, errlen) < 0)
-        return -1;
     launch_grow(l);
     l->cut_paths[l->n] = code ? NULL : lg_strdup(path);
     l->cut_names[l->n] = lg_strdup(name);
@@ -46,6 +47,80 @@ static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const st
                                            .cut_name = l->cut_names[l->n] };
     l->n++;
     return 0;
+}
+
+/* "logen: MSG", or "logen: F:LINE: MSG" for line i of scenario file. */
+static void launch_err(const struct lg_launch *l, const char *file, int i, const char *msg,
+                       char *err, size_t errlen)
+{
+    if (file)
+        snprintf(err, errlen, "logen: %s:%d: %s", file, l->sc.lines[i].lineno, msg);
+    else
+        snprintf(err, errlen, "logen: %s", msg);
+}
+
+/* The processes line c starts, its workers (as many as --maxproc allows
+ * in the open model) and its generator, named in what for messages. */
+static long line_procs(const struct lg_config *c, char *what, size_t len)
+{
+    if (!c->openedmodel) {
+        snprintf(what, len, "--process %ld", c->process);
+        return c->process;
+    }
+    int capped = c->maxproc > c->prefork;
+    long n = capped ? c->maxproc : c->prefork;
+    snprintf(what, len, "--%s %ld and the generator", capped ? "maxproc" : "prefork", n);
+    return n + 1;
+}
+
+/* The lines' processes against the record format and what the machine
+ * allows now (limits.c): their sum first when the format cannot hold it
+ * (whatever the machine), then each line, then the sum. */
+static int launch_limits(const struct lg_launch *l, const char *file, char *err, size_t errlen)
+{
+    struct lg_limits m;
+    char what[512], msg[1024];
+    long sum = 0;
+
+    lg_limits_read(&m);
+    for (int i = 0; i < l->n; i++)
+        sum += line_procs(l->lines[i].cfg, what, sizeof(what));
+    int format_fails = file && sum > LG_CLI_WORKERS_MAX; /* whatever the machine */
+    for (int i = 0; !format_fails && i < l->n; i++) {
+        if (lg_limits_check(&m, line_procs(l->lines[i].cfg, what, sizeof(what)), what, msg,
+                            sizeof(msg)) < 0) {
+            launch_err(l, file, i, msg, err, errlen);
+            return -1;
+        }
+    }
+    if (!file || l->n < 2)
+        return 0;
+    snprintf(what, sizeof(what), "the %d lines of %s start %ld processes", l->n, file, sum);
+    if (lg_limits_check(&m, sum, what, msg, sizeof(msg)) < 0) {
+        snprintf(err, errlen, "logen: %s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Loads every CUT, with its --extra, in one child process (lrt.c). */
+static int launch_check_cuts(const struct lg_launch *l, const struct lg_paths *p, const char *file,
+                             char *err, size_t errlen)
+{
+    struct lg_lrt_cut *cuts = lg_calloc((size_t)l->n, sizeof(*cuts));
+    char msg[2048];
+    int bad = 0;
+
+    for (int i = 0; i < l->n; i++) {
+        const struct lg_config *c = l->lines[i].cfg;
+        cuts[i] = (struct lg_lrt_cut){ l->cut_paths[i], l->cut_names[i], c->eval, c->extra,
+                                       c->extra_from };
+    }
+    int rc = lg_lrt_check_cuts(p->lua_path, cuts, l->n, &bad, msg, sizeof(msg));
+    free(cuts);
+    if (rc < 0)
+        launch_err(l, file, bad, msg, err, errlen);
+    return rc;
 }
 
 int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const struct lg_paths *p,
@@ -57,7 +132,7 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
         snprintf(err, errlen, "logen: %s", msg);
         return -1;
     }
-    return 0;
+    return launch_limits(l, NULL, err, errlen) < 0 ? -1 : launch_check_cuts(l, p, NULL, err, errlen);
 }
 
 /* The options that belong to the whole run, refused on a scenario line. */
@@ -154,11 +229,13 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
     for (int i = 0; i < l->sc.nlines; i++) {
         if (line_parse(l, i, run, msg, sizeof(msg)) < 0 ||
             launch_add(l, &l->cfgs[i], p, msg, sizeof(msg)) < 0) {
-            snprintf(err, errlen, "logen: %s:%d: %s", run->file, l->sc.lines[i].lineno, msg);
+            launch_err(l, run->file, i, msg, err, errlen);
             return -1;
         }
     }
-    return 0;
+    if (launch_limits(l, run->file, err, errlen) < 0)
+        return -1;
+    return launch_check_cuts(l, p, run->file, err, errlen);
 }
 
 void lg_launch_free(struct lg_launch *l)
