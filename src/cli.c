@@ -8,8 +8,9 @@
  * value) pairs, which finds --defaults wherever it stands; the file is
  * applied, then the pairs in order, so the command line wins over the file.
  * Schedule and burst syntax belongs to schedule.c, which checks it here,
- * before any run; --extra is kept as text, for lua-cjson to check in the
- * parent (lrt.c) before any worker starts. The help text is cli_help.c. */
+ * before any run; --extra is kept as text, for lua-cjson to check (lrt.c,
+ * in a child) before any worker starts. Numbers and their bounds are
+ * cli_bounds.c; the help text is cli_help.c. */
 #include "cli.h"
 #include "cli_opt.h"
 #include "mem.h"
@@ -214,9 +215,8 @@ static int set_steps(struct lg_cli *c, const char *text, const char *label)
     return 0;
 }
 
-/* Keeps the text as given once it is known to be one JSON object. */
 /* Keeps the text as given, and where it came from: lua-cjson checks it
- * later, in the parent (lrt.c), and names that origin when it refuses it. */
+ * later (lrt.c), and names that origin when it refuses it. */
 static void set_extra(struct lg_cli *c, const char *text, const char *label)
 {
     string_set(&c->cfg->extra, text);

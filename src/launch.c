@@ -1,13 +1,15 @@
 /* launch.c -- see launch.h. The order of the checks: every line is parsed
- * and its CUT found; then the processes the lines start are held to the
- * record format and the machine (limits.c); then every CUT is loaded once,
- * all of them in one child process (lrt.c). No worker has started yet. */
+ * and its CUT found; --output may name none of the run's input files; the
+ * processes the lines start are held to the record format and the machine
+ * (limits.c); then every CUT is loaded, all of them in one child process
+ * (lrt.c). No worker has started yet. */
 #include "launch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "limits.h"
 #include "lrt.h"
 #include "mem.h"
@@ -103,6 +105,43 @@ static int launch_limits(const struct lg_launch *l, const char *file, char *err,
     return 0;
 }
 
+/* The input of the run that path is (the same file, whatever its name),
+ * described in kind, or NULL: the scenario file, a CUT, a --defaults file. */
+static const char *launch_input(const struct lg_launch *l, const struct lg_config *run,
+                                const char *file, const char *path, const char **kind)
+{
+    *kind = "the scenario file";
+    if (file && lg_infile_same(path, file))
+        return file;
+    *kind = "the --defaults file";
+    if (run->defaults && lg_infile_same(path, run->defaults))
+        return run->defaults;
+    for (int i = 0; i < l->n; i++) {
+        const struct lg_config *c = l->lines[i].cfg;
+        *kind = "the CUT file";
+        if (l->cut_paths[i] && lg_infile_same(path, l->cut_paths[i]))
+            return l->cut_paths[i];
+        *kind = "the --defaults file";
+        if (c->defaults && lg_infile_same(path, c->defaults))
+            return c->defaults;
+    }
+    return NULL;
+}
+
+/* Refuses an --output naming an input of the run: opening it for writing
+ * would truncate it before the first worker starts. */
+static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
+                               const char *file, char *err, size_t errlen)
+{
+    const char *kind, *input = run->output ? launch_input(l, run, file, run->output, &kind) : NULL;
+
+    if (!input)
+        return 0;
+    snprintf(err, errlen, "logen: --output %s is %s %s: refusing to overwrite an input of the run",
+             run->output, kind, input);
+    return -1;
+}
+
 /* Loads every CUT, with its --extra, in one child process (lrt.c). */
 static int launch_check_cuts(const struct lg_launch *l, const struct lg_paths *p, const char *file,
                              char *err, size_t errlen)
@@ -132,7 +171,9 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
         snprintf(err, errlen, "logen: %s", msg);
         return -1;
     }
-    return launch_limits(l, NULL, err, errlen) < 0 ? -1 : launch_check_cuts(l, p, NULL, err, errlen);
+    if (launch_output_check(l, cfg, NULL, err, errlen) < 0 || launch_limits(l, NULL, err, errlen) < 0)
+        return -1;
+    return launch_check_cuts(l, p, NULL, err, errlen);
 }
 
 /* The options that belong to the whole run, refused on a scenario line. */
@@ -233,7 +274,8 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
             return -1;
         }
     }
-    if (launch_limits(l, run->file, err, errlen) < 0)
+    if (launch_output_check(l, run, run->file, err, errlen) < 0 ||
+        launch_limits(l, run->file, err, errlen) < 0)
         return -1;
     return launch_check_cuts(l, p, run->file, err, errlen);
 }

@@ -84,6 +84,33 @@ printf 'cuts.Dummy --loops 1\n\ncuts.Null\n' > null.txt
 rejects "^logen: null.txt:3: cuts/Null.lua: the process checking the CUT died" "  on line 3 of a scenario" -- scenario --file null.txt
 rejects "^logen: --extra: not a JSON object$" "  -e code with a bad --extra, checked in the child" -- -e 'os.exit(3)' --extra '[1]'
 
+# issue 8, defect 11: inputs overwritten or misread
+cp "$ROOT/cuts/Dummy.lua" cuts/Mine.lua
+sum_before=$(cksum < cuts/Mine.lua)
+rejects "^logen: --output cuts/Mine.lua is the CUT file cuts/Mine.lua: refusing to overwrite an input" "--output naming the CUT file" -- cuts.Mine --output cuts/Mine.lua
+is "$(cksum < cuts/Mine.lua)" "$sum_before" "  the CUT file is left as it was"
+ln -s cuts/Mine.lua alias.lua
+rejects "^logen: --output alias.lua is the CUT file cuts/Mine.lua" "  under another name (same device and inode)" -- cuts.Mine --output alias.lua
+printf '{"loops": 1}\n' > mine.json
+printf 'cuts.Mine --extra "{\\"sleep\\": 0}"\n' > mine.txt
+rejects "^logen: --output mine.txt is the scenario file mine.txt" "--output naming the scenario file" -- scenario --file mine.txt --output mine.txt
+rejects "^logen: --output ./mine.json is the --defaults file mine.json" "--output naming the --defaults file" -- cuts.Mine --defaults mine.json --output ./mine.json
+is "$(cat mine.json mine.txt | cksum)" "$(printf '{"loops": 1}\ncuts.Mine --extra "{\\"sleep\\": 0}"\n' | cksum)" "  neither is truncated"
+printf 'cuts.Dummy --loops 1 --id a\0 --process 9\n' > nul.txt
+rejects "^logen: nul.txt:1: a NUL byte at column 28$" "a scenario line holding a NUL byte" -- scenario --file nul.txt
+rejects "^logen: /dev/zero: not a regular file \(a character device\)$" "--file /dev/zero returns at once" -- scenario --file /dev/zero
+mkfifo fifo.txt
+rejects "^logen: fifo.txt: not a regular file \(a FIFO\)$" "--file naming a FIFO" -- scenario --file fifo.txt
+rejects "^logen: --defaults: cannot read fifo.txt: not a regular file \(a FIFO\)$" "--defaults naming a FIFO" -- cuts.Dummy --defaults fifo.txt
+head -c 1048577 /dev/zero | tr '\0' '#' > big.json
+rejects "^logen: --defaults: cannot read big.json: larger than 1 MiB$" "--defaults past 1 MiB" -- cuts.Dummy --defaults big.json
+rejects "^logen: --id: control character 0x0a at byte 4 is not allowed" "--id holding a newline" -- cuts.Dummy --id "$(printf 'run\nx')"
+# a request name from a CUT holding control characters: escaped where it is interned
+run 20 "$LOGEN" -e 'logen.exec(function() end)(self, self:newRequest("a\nb\tc"))' --loops 2 --steps 1
+is "$rc" 0 "a request named \"a\\nb\\tc\" runs"
+is "$(grep -c ' req ' out) $(wc -l < out)" "4 6" "  and no event line is split (2 loops: 1 tra + 2 req lines each)"
+is "$(grep -c 'RMngr\.a\\x0ab\\x09c part ' out)" 2 "  its name reads a\\x0ab\\x09c"
+
 # logen help is --help; logen help TOPIC is its part on one command or option
 run 20 "$LOGEN" --help
 cp out help.txt

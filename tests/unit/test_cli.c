@@ -613,9 +613,11 @@ static void test_defaults_errors(void)
     is_double(cfg.rampup, 0.25, 0, "  file: a number stays seconds");
     defaults_fails("{\"duration\": \"5x\"}", ": duration: '5x' is not a duration " HINT);
     defaults_fails("{\"loops\": 0}", ": loops: 0 must be at least 1");
-    FAILS("logen: --defaults: cannot open nothere.json: No such file or directory",
+    FAILS("logen: --defaults: cannot read nothere.json: No such file or directory",
           "--defaults", "nothere.json");
-    FAILS("logen: --defaults: cannot open /tmp: Is a directory", "--def", "/tmp");
+    FAILS("logen: --defaults: cannot read /tmp: Is a directory", "--def", "/tmp");
+    FAILS("logen: --defaults: cannot read /dev/zero: not a regular file (a character device)",
+          "--def", "/dev/zero");
     defaults_fails("{\n  \"process\": 2,\n  \"loops\" 3\n}",
                    ":3:11: ':' expected near '3'");
     defaults_fails("", ":1:0: unexpected token near end of file");
