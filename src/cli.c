@@ -53,12 +53,13 @@ const struct lg_opt lg_cli_opts[] = {
     { {"extra"}, LG_OPT_EXTRA, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "JSON", "{}",
       "JSON object handed to the CUT" },
     { {"defaults"}, LG_OPT_DEFAULTS, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "FILE", NULL,
-      "JSON object of option defaults, itself overridden by the command line "
-      "(default: ./defaults.json when it exists)" },
+      "JSON object of option defaults (a regular file, at most 1 MiB), itself "
+      "overridden by the command line (default: ./defaults.json when it exists)" },
     { {"id"}, LG_OPT_LABEL, LG_MIN_0, F(id), 1, LG_GROUP_GENERAL, "ID", "customId",
       "label that prefixes every id of the run" },
     { {"file"}, LG_OPT_STR, LG_MIN_0, F(file), 1, LG_GROUP_GENERAL, "FILE", NULL,
-      "scenario file, with ACTION scenario: one command line per line" },
+      "scenario file, with ACTION scenario: one command line per line (a regular "
+      "file, at most 1 MiB)" },
     { {"output"}, LG_OPT_STR, LG_MIN_0, F(output), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the event lines to FILE instead of stdout" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
