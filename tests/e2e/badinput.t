@@ -92,10 +92,10 @@ is "$(cksum < cuts/Mine.lua)" "$sum_before" "  the CUT file is left as it was"
 ln -s cuts/Mine.lua alias.lua
 rejects "^logen: --output alias.lua is the CUT file cuts/Mine.lua" "  under another name (same device and inode)" -- cuts.Mine --output alias.lua
 printf '{"loops": 1}\n' > mine.json
-printf 'cuts.Mine --extra "{\\"sleep\\": 0}"\n' > mine.txt
+printf 'cuts.Dummy --extra "{\\"sleep\\": 0}"\n' > mine.txt
 rejects "^logen: --output mine.txt is the scenario file mine.txt" "--output naming the scenario file" -- scenario --file mine.txt --output mine.txt
-rejects "^logen: --output ./mine.json is the --defaults file mine.json" "--output naming the --defaults file" -- cuts.Mine --defaults mine.json --output ./mine.json
-is "$(cat mine.json mine.txt | cksum)" "$(printf '{"loops": 1}\ncuts.Mine --extra "{\\"sleep\\": 0}"\n' | cksum)" "  neither is truncated"
+rejects "^logen: --output ./mine.json is the --defaults file mine.json" "--output naming the --defaults file" -- cuts.Dummy --defaults mine.json --output ./mine.json
+is "$(cat mine.json mine.txt | cksum)" "$(printf '{"loops": 1}\ncuts.Dummy --extra "{\\"sleep\\": 0}"\n' | cksum)" "  neither is truncated"
 printf 'cuts.Dummy --loops 1 --id a\0 --process 9\n' > nul.txt
 rejects "^logen: nul.txt:1: a NUL byte at column 28$" "a scenario line holding a NUL byte" -- scenario --file nul.txt
 rejects "^logen: /dev/zero: not a regular file \(a character device\)$" "--file /dev/zero returns at once" -- scenario --file /dev/zero
