@@ -10,7 +10,7 @@
  * LG_CLI_PERIOD_MIN (10 ms), as a shorter one only spins and floods the
  * output. Worker counts are at most LG_CLI_WORKERS_MAX, what a record's
  * 16-bit worker index can tell apart. What the machine allows (processes,
- * memory) is not this file's: launch.c asks limits.c, once the lines are
+ * memory) is not this file's: launch.c asks proclimits.c, once the lines are
  * known. */
 #include "cli_opt.h"
 #include "schedule.h"

@@ -1,7 +1,7 @@
 /* launch.c -- see launch.h. The order of the checks: every line is parsed
  * and its CUT found; --output may name none of the run's input files; the
  * processes the lines start are held to the record format and the machine
- * (limits.c); then every CUT is loaded, all of them in one child process
+ * (proclimits.c); then every CUT is loaded, all of them in one child process
  * (lrt.c). No worker has started yet. */
 #include "launch.h"
 
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "infile.h"
-#include "limits.h"
+#include "proclimits.h"
 #include "lrt.h"
 #include "mem.h"
 
@@ -76,20 +76,20 @@ static long line_procs(const struct lg_config *c, char *what, size_t len)
 }
 
 /* The lines' processes against the record format and what the machine
- * allows now (limits.c): their sum first when the format cannot hold it
+ * allows now (proclimits.c): their sum first when the format cannot hold it
  * (whatever the machine), then each line, then the sum. */
 static int launch_limits(const struct lg_launch *l, const char *file, char *err, size_t errlen)
 {
-    struct lg_limits m;
+    struct lg_proclimits m;
     char what[512], msg[1024];
     long sum = 0;
 
-    lg_limits_read(&m);
+    lg_proclimits_read(&m);
     for (int i = 0; i < l->n; i++)
         sum += line_procs(l->lines[i].cfg, what, sizeof(what));
     int format_fails = file && sum > LG_CLI_WORKERS_MAX; /* whatever the machine */
     for (int i = 0; !format_fails && i < l->n; i++) {
-        if (lg_limits_check(&m, line_procs(l->lines[i].cfg, what, sizeof(what)), what, msg,
+        if (lg_proclimits_check(&m, line_procs(l->lines[i].cfg, what, sizeof(what)), what, msg,
                             sizeof(msg)) < 0) {
             launch_err(l, file, i, msg, err, errlen);
             return -1;
@@ -98,7 +98,7 @@ static int launch_limits(const struct lg_launch *l, const char *file, char *err,
     if (!file || l->n < 2)
         return 0;
     snprintf(what, sizeof(what), "the %d lines of %s start %ld processes", l->n, file, sum);
-    if (lg_limits_check(&m, sum, what, msg, sizeof(msg)) < 0) {
+    if (lg_proclimits_check(&m, sum, what, msg, sizeof(msg)) < 0) {
         snprintf(err, errlen, "logen: %s", msg);
         return -1;
     }
@@ -171,7 +171,8 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
         snprintf(err, errlen, "logen: %s", msg);
         return -1;
     }
-    if (launch_output_check(l, cfg, NULL, err, errlen) < 0 || launch_limits(l, NULL, err, errlen) < 0)
+    if (launch_output_check(l, cfg, NULL, err, errlen) < 0 ||
+        launch_limits(l, NULL, err, errlen) < 0)
         return -1;
     return launch_check_cuts(l, p, NULL, err, errlen);
 }

@@ -1,13 +1,14 @@
-/* limits.h -- how many processes a run may start, checked before any
+/* proclimits.h -- how many processes a run may start, checked before any
  * starts: what the record format can tell apart (LG_CLI_WORKERS_MAX) and
  * what this machine allows now: RLIMIT_NPROC less the tasks the user
  * already runs (not enforced for root or CAP_SYS_RESOURCE/CAP_SYS_ADMIN),
  * the kernel's pid_max and threads-max less the tasks alive, and
- * MemAvailable at LG_LIMITS_WORKER_BYTES a worker. A figure that cannot be
- * read stays unknown and bounds nothing. It forks nothing and does not
- * look at cgroup limits. */
-#ifndef LG_LIMITS_H
-#define LG_LIMITS_H
+ * MemAvailable at LG_PROCLIMITS_WORKER_BYTES a worker. A figure that
+ * cannot be read stays unknown and bounds nothing. It forks nothing and
+ * does not look at cgroup limits. (Not limits.h: the tests' -Isrc would
+ * hide the system's <limits.h> behind it.) */
+#ifndef LG_PROCLIMITS_H
+#define LG_PROCLIMITS_H
 
 #include <stddef.h>
 
@@ -16,9 +17,9 @@
  * (JIT traces, GC heap), and MemAvailable fell by 330-450 KiB a worker
  * with 500 and 1000 workers alive (page tables and kernel stacks
  * included). A CUT holding more (curl, TLS) reaches memory sooner. */
-#define LG_LIMITS_WORKER_BYTES (512L * 1024)
+#define LG_PROCLIMITS_WORKER_BYTES (512L * 1024)
 
-struct lg_limits {
+struct lg_proclimits {
     long nproc;           /* RLIMIT_NPROC, -1: unlimited or not enforced */
     long nproc_used;      /* tasks (threads) of the real user, alive now */
     long pid_max;         /* /proc/sys/kernel/pid_max, -1: unknown */
@@ -28,13 +29,13 @@ struct lg_limits {
 };
 
 /* Reads the machine's figures now. */
-void lg_limits_read(struct lg_limits *m);
+void lg_proclimits_read(struct lg_proclimits *m);
 
 /* Checks that n more processes fit both the record format and m. `what`
  * names them in the message ("--process 5000"). Pure. Returns 0, or -1
  * with one line in err (no "logen: " prefix): "WHAT: more than ...",
  * naming the limit and its figures. */
-int lg_limits_check(const struct lg_limits *m, long n, const char *what, char *err,
+int lg_proclimits_check(const struct lg_proclimits *m, long n, const char *what, char *err,
                     size_t errlen);
 
 #endif

@@ -1,43 +1,44 @@
-/* test_limits.c -- how many processes a run may start (limits.h): each
+/* test_proclimits.c -- how many processes a run may start (proclimits.h): each
  * limit refuses with its own message, an unknown figure bounds nothing,
  * and this machine's figures read as plausible. */
-#include "limits.h"
+#include "proclimits.h"
 #include "tap.h"
 
-static const struct lg_limits roomy = {
+static const struct lg_proclimits roomy = {
     .nproc = -1, .pid_max = 4194304, .threads_max = 1000000, .tasks = 300,
     .mem_bytes = 64LL << 30,
 };
 
-static void refused(const struct lg_limits *m, long n, const char *want, const char *what)
+static void refused(const struct lg_proclimits *m, long n, const char *want, const char *what)
 {
     char err[512] = "";
 
-    is_int(lg_limits_check(m, n, "--process X", err, sizeof err), -1, "%s: %ld refused", what, n);
+    is_int(lg_proclimits_check(m, n, "--process X", err, sizeof err), -1, "%s: %ld refused",
+           what, n);
     is_str(err, want, "  says: %s", want);
 }
 
 static void test_check(void)
 {
-    struct lg_limits m = roomy;
+    struct lg_proclimits m = roomy;
     char err[512] = "";
 
-    is_int(lg_limits_check(&m, 65535, "--process 65535", err, sizeof err), 0,
+    is_int(lg_proclimits_check(&m, 65535, "--process 65535", err, sizeof err), 0,
            "65535 fit a roomy machine");
     refused(&m, 65536, "--process X: more than 65535 processes, the most a run can have (a "
             "record tells workers apart in 16 bits)", "the record format");
 
     m.nproc = 100;
     m.nproc_used = 30;
-    is_int(lg_limits_check(&m, 70, "--process 70", err, sizeof err), 0, "70 fit RLIMIT_NPROC 100 "
-           "less 30 in use");
+    is_int(lg_proclimits_check(&m, 70, "--process 70", err, sizeof err), 0,
+           "70 fit RLIMIT_NPROC 100 less 30 in use");
     refused(&m, 71, "--process X: more than this machine can start now: RLIMIT_NPROC (ulimit -u) "
             "is 100 and this user runs 30 tasks already", "RLIMIT_NPROC");
 
     m = roomy;
     m.pid_max = 32768;
     m.tasks = 768;
-    is_int(lg_limits_check(&m, 32000, "x", err, sizeof err), 0, "32000 fit pid_max 32768");
+    is_int(lg_proclimits_check(&m, 32000, "x", err, sizeof err), 0, "32000 fit pid_max 32768");
     refused(&m, 32001, "--process X: more than this machine can start now: "
             "/proc/sys/kernel/pid_max is 32768 and 768 tasks are alive", "pid_max");
 
@@ -48,26 +49,27 @@ static void test_check(void)
 
     m = roomy;
     m.mem_bytes = 100LL << 20;
-    is_int(lg_limits_check(&m, 200, "x", err, sizeof err), 0, "200 workers fit 100 MiB");
+    is_int(lg_proclimits_check(&m, 200, "x", err, sizeof err), 0, "200 workers fit 100 MiB");
     refused(&m, 201, "--process X: more than this machine can start now: 100 MiB of memory is "
             "available (MemAvailable) and a worker takes at least 512 KiB", "memory");
 
-    m = (struct lg_limits){ .nproc = -1, .pid_max = -1, .threads_max = -1, .mem_bytes = -1 };
-    is_int(lg_limits_check(&m, 65535, "x", err, sizeof err), 0, "unknown figures bound nothing");
+    m = (struct lg_proclimits){ .nproc = -1, .pid_max = -1, .threads_max = -1, .mem_bytes = -1 };
+    is_int(lg_proclimits_check(&m, 65535, "x", err, sizeof err), 0,
+           "unknown figures bound nothing");
 }
 
 static void test_read(void)
 {
-    struct lg_limits m;
+    struct lg_proclimits m;
 
-    lg_limits_read(&m);
+    lg_proclimits_read(&m);
     ok(m.pid_max > 300, "pid_max read: %ld", m.pid_max);
     ok(m.threads_max > 0, "threads-max read: %ld", m.threads_max);
     ok(m.tasks > 0 && m.tasks < m.threads_max, "tasks alive read: %ld", m.tasks);
     ok(m.mem_bytes > 0, "MemAvailable read: %lld MiB", m.mem_bytes >> 20);
     ok(m.nproc == -1 || m.nproc_used > 0, "RLIMIT_NPROC %ld, %ld tasks of this user", m.nproc,
        m.nproc_used);
-    is_int(lg_limits_check(&m, 1, "--process 1", (char[256]){ 0 }, 256), 0,
+    is_int(lg_proclimits_check(&m, 1, "--process 1", (char[256]){ 0 }, 256), 0,
            "one worker fits this machine");
 }
 

@@ -1,8 +1,9 @@
-/* limits.c -- see limits.h. The figures come from getrlimit, /proc/sys,
- * /proc/loadavg (its fourth field counts every task alive), /proc/meminfo
- * and, when RLIMIT_NPROC binds, one pass over /proc/PID/status to count
- * the user's tasks as the kernel does (by real uid, threads included). */
-#include "limits.h"
+/* proclimits.c -- see proclimits.h. The figures come from getrlimit,
+ * /proc/sys, /proc/loadavg (its fourth field counts every task alive),
+ * /proc/meminfo and, when RLIMIT_NPROC binds, one pass over
+ * /proc/PID/status to count the user's tasks as the kernel does (by real
+ * uid, threads included). */
+#include "proclimits.h"
 
 #include "cli.h"
 
@@ -81,7 +82,7 @@ static long user_tasks(void)
     return n;
 }
 
-void lg_limits_read(struct lg_limits *m)
+void lg_proclimits_read(struct lg_proclimits *m)
 {
     struct rlimit rl;
     long long running, total;
@@ -104,7 +105,7 @@ void lg_limits_read(struct lg_limits *m)
     m->mem_bytes = kb < 0 ? -1 : kb * 1024;
 }
 
-int lg_limits_check(const struct lg_limits *m, long n, const char *what, char *err,
+int lg_proclimits_check(const struct lg_proclimits *m, long n, const char *what, char *err,
                     size_t errlen)
 {
     const char *head = ": more than this machine can start now:";
@@ -129,10 +130,10 @@ int lg_limits_check(const struct lg_limits *m, long n, const char *what, char *e
                  "alive", what, head, m->threads_max, m->tasks);
         return -1;
     }
-    if (m->mem_bytes >= 0 && (long long)n > m->mem_bytes / LG_LIMITS_WORKER_BYTES) {
+    if (m->mem_bytes >= 0 && (long long)n > m->mem_bytes / LG_PROCLIMITS_WORKER_BYTES) {
         snprintf(err, errlen, "%s%s %lld MiB of memory is available (MemAvailable) and a "
                  "worker takes at least %ld KiB", what, head, m->mem_bytes >> 20,
-                 LG_LIMITS_WORKER_BYTES / 1024);
+                 LG_PROCLIMITS_WORKER_BYTES / 1024);
         return -1;
     }
     return 0;
