@@ -89,8 +89,8 @@ static int launch_limits(const struct lg_launch *l, const char *file, char *err,
         sum += line_procs(l->lines[i].cfg, what, sizeof(what));
     int format_fails = file && sum > LG_CLI_WORKERS_MAX; /* whatever the machine */
     for (int i = 0; !format_fails && i < l->n; i++) {
-        if (lg_proclimits_check(&m, line_procs(l->lines[i].cfg, what, sizeof(what)), what, msg,
-                            sizeof(msg)) < 0) {
+        long n = line_procs(l->lines[i].cfg, what, sizeof(what));
+        if (lg_proclimits_check(&m, n, what, msg, sizeof(msg)) < 0) {
             launch_err(l, file, i, msg, err, errlen);
             return -1;
         }

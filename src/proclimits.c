@@ -106,7 +106,7 @@ void lg_proclimits_read(struct lg_proclimits *m)
 }
 
 int lg_proclimits_check(const struct lg_proclimits *m, long n, const char *what, char *err,
-                    size_t errlen)
+                        size_t errlen)
 {
     const char *head = ": more than this machine can start now:";
 

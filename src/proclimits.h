@@ -36,6 +36,6 @@ void lg_proclimits_read(struct lg_proclimits *m);
  * with one line in err (no "logen: " prefix): "WHAT: more than ...",
  * naming the limit and its figures. */
 int lg_proclimits_check(const struct lg_proclimits *m, long n, const char *what, char *err,
-                    size_t errlen);
+                        size_t errlen);
 
 #endif
