@@ -3,10 +3,12 @@
  * what this machine allows now: RLIMIT_NPROC less the tasks the user
  * already runs (not enforced for root or CAP_SYS_RESOURCE/CAP_SYS_ADMIN),
  * the kernel's pid_max and threads-max less the tasks alive, and
- * MemAvailable at LG_PROCLIMITS_WORKER_BYTES a worker. A figure that
- * cannot be read stays unknown and bounds nothing. It forks nothing and
- * does not look at cgroup limits. (Not limits.h: the tests' -Isrc would
- * hide the system's <limits.h> behind it.) */
+ * MemAvailable at LG_PROCLIMITS_WORKER_BYTES a worker; under cgroup v2,
+ * also pids.max and memory.max less their use (memory less its page
+ * cache), the least over the cgroup and its ancestors (cgroup v1 is not
+ * read). A figure that cannot
+ * be read stays unknown and bounds nothing. It forks nothing. (Not
+ * limits.h: the tests' -Isrc would hide the system's <limits.h>.) */
 #ifndef LG_PROCLIMITS_H
 #define LG_PROCLIMITS_H
 
@@ -26,10 +28,16 @@ struct lg_proclimits {
     long threads_max;     /* /proc/sys/kernel/threads-max, -1: unknown */
     long tasks;           /* tasks alive on the system (/proc/loadavg) */
     long long mem_bytes;  /* MemAvailable, bytes, -1: unknown */
+    long cg_pids;         /* cgroup v2: tasks pids.max leaves room for, -1: no limit */
+    long long cg_mem_bytes; /* cgroup v2: memory.max less use (page cache not counted), -1: none */
 };
 
 /* Reads the machine's figures now. */
 void lg_proclimits_read(struct lg_proclimits *m);
+
+/* Fills m's cgroup figures from the cgroup v2 tree mounted at root, for
+ * the cgroup at path ("/a/b") and its ancestors. */
+void lg_proclimits_cgroup(struct lg_proclimits *m, const char *root, const char *path);
 
 /* Checks that n more processes fit both the record format and m. `what`
  * names them in the message ("--process 5000"). Pure. Returns 0, or -1

@@ -4,9 +4,12 @@
 #include "proclimits.h"
 #include "tap.h"
 
+#include <stdlib.h>
+#include <sys/stat.h>
+
 static const struct lg_proclimits roomy = {
     .nproc = -1, .pid_max = 4194304, .threads_max = 1000000, .tasks = 300,
-    .mem_bytes = 64LL << 30,
+    .mem_bytes = 64LL << 30, .cg_pids = -1, .cg_mem_bytes = -1,
 };
 
 static void refused(const struct lg_proclimits *m, long n, const char *want, const char *what)
@@ -53,9 +56,62 @@ static void test_check(void)
     refused(&m, 201, "--process X: more than this machine can start now: 100 MiB of memory is "
             "available (MemAvailable) and a worker takes at least 512 KiB", "memory");
 
-    m = (struct lg_proclimits){ .nproc = -1, .pid_max = -1, .threads_max = -1, .mem_bytes = -1 };
+    m = (struct lg_proclimits){ .nproc = -1, .pid_max = -1, .threads_max = -1, .mem_bytes = -1,
+                                .cg_pids = -1, .cg_mem_bytes = -1 };
     is_int(lg_proclimits_check(&m, 65535, "x", err, sizeof err), 0,
            "unknown figures bound nothing");
+}
+
+/* Writes text to root/rel (its directory made first). */
+static void put(const char *root, const char *rel, const char *text)
+{
+    char path[512], dir[512];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); *p++ = '/') {
+        *p = '\0';
+        mkdir(dir, 0700);
+    }
+    if (!(f = fopen(path, "w")) || fputs(text, f) < 0 || fclose(f) != 0)
+        abort();
+}
+
+/* A cgroup v2 tree in a temporary directory: the least room over the
+ * cgroup and its ancestors binds; "max" is no limit; page cache is free. */
+static void test_cgroup(void)
+{
+    char root[] = "/tmp/lg_test_cgroup_XXXXXX", cmd[600], err[512] = "";
+    struct lg_proclimits m = roomy;
+
+    if (!mkdtemp(root))
+        abort();
+    put(root, "a/pids.max", "500\n");
+    put(root, "a/pids.current", "480\n");
+    put(root, "a/b/pids.max", "max\n");
+    put(root, "a/b/pids.current", "3\n");
+    put(root, "a/memory.max", "max\n");
+    put(root, "a/memory.current", "1000\n");
+    put(root, "a/b/memory.max", "104857600\n");
+    put(root, "a/b/memory.current", "62914560\n");
+    put(root, "a/b/memory.stat", "anon 10485760\nfile 41943040\nfile_mapped 1\n");
+    lg_proclimits_cgroup(&m, root, "/a/b");
+    is_int(m.cg_pids, 20, "pids: the parent's 500 less 480 binds the child");
+    is_int(m.cg_mem_bytes, 104857600 - (62914560 - 41943040),
+           "memory: max less use, less page cache");
+    refused(&m, 21, "--process X: more than this machine can start now: its cgroup's pids.max "
+            "leaves room for 20 more tasks", "pids.max");
+    m.cg_pids = -1;
+    is_int(lg_proclimits_check(&m, 160, "x", err, sizeof err), 0, "160 workers fit 80 MiB");
+    refused(&m, 161, "--process X: more than this machine can start now: its cgroup's "
+            "memory.max leaves 80 MiB and a worker takes at least 512 KiB", "memory.max");
+    lg_proclimits_cgroup(&m, root, "/nowhere");
+    is_int(m.cg_pids, -1, "no cgroup files: no pids limit");
+    is_int(m.cg_mem_bytes, -1, "  and no memory limit");
+    snprintf(cmd, sizeof cmd, "rm -r %s", root);
+    if (system(cmd) != 0)
+        abort();
 }
 
 static void test_read(void)
@@ -76,6 +132,7 @@ static void test_read(void)
 int main(void)
 {
     test_check();
+    test_cgroup();
     test_read();
     return done_testing();
 }
