@@ -28,7 +28,7 @@
 /* The table order is the order of the names in an ambiguity message. */
 const struct lg_opt lg_cli_opts[] = {
     { {"process"}, LG_OPT_INT, LG_MIN_WORKERS1, F(process), 1, LG_GROUP_CLOSED, "N", "1",
-      "number of workers" },
+      "number of workers (at most 65535, and what the machine allows)" },
     { {"postpone"}, LG_OPT_SECS, LG_MIN_0, F(postpone), 1, LG_GROUP_GENERAL, "S", "0",
       "seconds before the first worker (or the open-model controller) starts" },
     { {"rampup"}, LG_OPT_SECS, LG_MIN_0, F(rampup), 1, LG_GROUP_CLOSED, "S", "0",
@@ -47,7 +47,7 @@ const struct lg_opt lg_cli_opts[] = {
       "S", "0",
       "seconds of pause after each step" },
     { {"summary"}, LG_OPT_SECS, LG_MIN_PERIOD, F(summary), 1, LG_GROUP_OUTPUT, "S", "1",
-      "seconds over which throughputs are computed" },
+      "seconds over which throughputs are computed (at least 10ms)" },
     { {"outformat"}, LG_OPT_OUTFORMAT, LG_MIN_0, 0, 1, LG_GROUP_OUTPUT, "F", "short",
       "short, long, raw or jtl; anything else means long" },
     { {"extra"}, LG_OPT_EXTRA, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "JSON", "{}",
@@ -69,12 +69,12 @@ const struct lg_opt lg_cli_opts[] = {
       "phases run in turn: D@R is D seconds (or a duration: 500ms, 2m) at R "
       "events/s, D@R1-R2 ramps from R1 to R2 events/s" },
     { {"prefork"}, LG_OPT_INT, LG_MIN_WORKERS0, F(prefork), 1, LG_GROUP_OPEN, "N", "10",
-      "workers started, and ready, before the first event" },
+      "workers started, and ready, before the first event (at least 1)" },
     { {"trigger"}, LG_OPT_INT, LG_MIN_1, F(trigger), 1, LG_GROUP_OPEN, "N", "3",
       "start one more worker when more than N events wait" },
     { {"controllerDelay"}, LG_OPT_SECS, LG_MIN_PERIOD, F(controller_delay), 1, LG_GROUP_OPEN,
       "S", "1",
-      "controller period, seconds" },
+      "controller period, seconds (at least 10ms)" },
     { {"decrease"}, LG_OPT_INT, LG_MIN_0, F(decrease), 1, LG_GROUP_OPEN, "N", "10",
       "retire one worker after N controller periods with no backlog" },
     { {"burst"}, LG_OPT_STR, LG_MIN_0, F(burst), 1, LG_GROUP_OPEN, "B", "1",
