@@ -111,14 +111,20 @@ bench: deps
 	$(MAKE) all
 	tests/bench/bench.sh
 
+# What make install ships: these files only, never a user's experiments
+# lying in cuts/ or scenarios/ (install.t checks the lists against git).
+SHIPPED_CUTS      := cuts/Dummy.lua cuts/Sbgc01.lua cuts/KmsEncryptSymmetric.lua \
+                     cuts/KmsEncrytSymmetric.lua cuts/KmsSignature.lua cuts/KmsDefault.json
+SHIPPED_SCENARIOS := scenarios/Scenario.txt scenarios/demo.txt scenarios/mixed.txt scenarios/shape.txt
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp \
 	    $(DESTDIR)$(PREFIX)/share/logen/cuts $(DESTDIR)$(PREFIX)/share/logen/scenarios
 	install -m 755 build/logen $(DESTDIR)$(PREFIX)/bin/logen
 	install -m 644 lua/logen/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/
 	install -m 644 lua/logen/gcp/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp/
-	install -m 644 cuts/*.lua cuts/*.json $(DESTDIR)$(PREFIX)/share/logen/cuts/
-	install -m 644 scenarios/* $(DESTDIR)$(PREFIX)/share/logen/scenarios/
+	install -m 644 $(SHIPPED_CUTS) $(DESTDIR)$(PREFIX)/share/logen/cuts/
+	install -m 644 $(SHIPPED_SCENARIOS) $(DESTDIR)$(PREFIX)/share/logen/scenarios/
 
 clean:
 	rm -rf build

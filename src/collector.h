@@ -1,12 +1,16 @@
-/* collector.h -- turns the records of every worker into event lines,
- * periodic summaries and the end summary.
+/* collector.h -- turns the records of every worker into event lines and
+ * aggregated statistics.
  *
  * The parent owns one collector. It feeds it each record read from the
  * stats pipe, the pipe backlog it observed, a tick when a summary is due,
  * and how each worker process ended. Event lines (and nothing else) go to
- * the `out` stream in the chosen format; error lines, periodic and end
- * summaries go to the `err` stream. It knows nothing of pipes or processes:
- * everything arrives through these calls, so it is unit-testable. */
+ * the `out` stream in the chosen format (report.c formats them); error
+ * lines and the periodic summary lines (summary.c renders them) go to the
+ * `err` stream. At the end, lg_collector_close, then any number of end
+ * summaries rendered from the read-only view below (summary.c writes the
+ * text one): the collector knows of no end summary. It knows nothing of
+ * pipes or processes: everything arrives through these calls, so it is
+ * unit-testable. */
 #ifndef LG_COLLECTOR_H
 #define LG_COLLECTOR_H
 
@@ -17,6 +21,10 @@
 #include "clock.h"
 #include "schedule.h"
 #include "record.h"
+
+struct lg_hist;      /* hist.h */
+struct lg_names;     /* names.h */
+struct lg_openstats; /* openstats.h */
 
 /* One line of the run (the whole run, or one scenario line). Borrowed: the
  * strings must outlive the collector. */
@@ -64,11 +72,11 @@ lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now);
 /* Worker `worker` was reaped: wait status as from waitpid(2). */
 void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg_ns_t now);
 
-/* Writes the end summary to err. `interrupted` says the run was stopped by a
- * signal. Returns 0 when every record every worker sent was received,
- * every worker ended normally and, on open lines, every generated event was
- * processed or dropped and every phase reported; else 1. */
-int lg_collector_finish(struct lg_collector *c, int interrupted, lg_ns_t now);
+/* The run is over (every worker reaped, the pipe drained): writes the
+ * transaction lines still held, closes the intervals that ended by `now`
+ * and flushes both streams. The view below is then final; render the end
+ * summary from it (lg_summary_end in summary.h). */
+void lg_collector_close(struct lg_collector *c, lg_ns_t now);
 
 /* Open model: the generator process of line `line` writes to the pipe as
  * `worker` (LG_REC_PHASE records); it is not a worker in any count. */
@@ -99,5 +107,69 @@ struct lg_collector_totals {
     int started, ended, active;
 };
 void lg_collector_totals(const struct lg_collector *c, struct lg_collector_totals *t);
+
+/* ---- the read-only view, for the summaries ----------------------------
+ * Everything the collector aggregated, without its internals: what an end
+ * summary in any format (text, JSON, a merge of several runs) is rendered
+ * from. Pointers are borrowed from the collector: valid until its next
+ * call that takes it non-const. Spans are on the run clock; a span whose
+ * end is not after its begin is empty. */
+
+enum { LG_KIND_REQ, LG_KIND_TRA, LG_NKINDS }; /* statistics row kinds */
+
+struct lg_collector_view {
+    struct lg_collector_totals t;
+    uint64_t bad_records;        /* records of an unknown type, ignored */
+    lg_ns_t begin_ns, end_ns;    /* run span: earliest load start, latest end of anything */
+    double hwm_thru;             /* best closed interval's requests/s */
+    lg_ns_t hwm_thru_at;         /* its end; -1: no request in a closed interval */
+    long backlog, hwm_backlog;   /* pipe backlog now and at most, records */
+    lg_ns_t hwm_backlog_at;      /* when at most; -1: never above 0 */
+    int out_failed;              /* writing the event lines failed */
+    int nlines;                  /* lines, 0..nlines-1 */
+    int nworkers;                /* worker slots, 0..nworkers-1 (some empty) */
+    const struct lg_names *names; /* every name seen, run-wide */
+};
+void lg_collector_view(const struct lg_collector *c, struct lg_collector_view *v);
+
+/* Line l. Its span runs from the earliest load start of its workers (their
+ * START records; the first request's begin if none came) to the latest end
+ * of anything on it (a request, a transaction, an event, a worker's STOP):
+ * its own throughput is over that span, not the run's. */
+struct lg_collector_line {
+    const struct lg_line_info *info;
+    int started, ended, retired; /* its workers */
+    uint64_t hook_errors;        /* ERR records */
+    lg_ns_t begin_ns, end_ns;    /* its span */
+    const struct lg_openstats *open; /* open model: its events; NULL when closed */
+};
+void lg_collector_line(const struct lg_collector *c, int l, struct lg_collector_line *lv);
+
+/* One statistics row of a line: a (name, kind) that occurred. */
+struct lg_collector_row {
+    int name;                    /* index in the view's names */
+    int kind;                    /* LG_KIND_REQ or LG_KIND_TRA */
+    const struct lg_hist *h;     /* durations, ns */
+    uint64_t errors;             /* records with rc != 0 */
+};
+/* The rows of line l in a stable order (by name index, then kind): start
+ * with *pos = 0; each call fills *row and returns 1, then 0 at the end. */
+int lg_collector_row_next(const struct lg_collector *c, int l, size_t *pos,
+                          struct lg_collector_row *row);
+
+/* Worker slot i: returns 0 when no worker (or generator) was ever seen
+ * there, else fills *wv and returns 1. */
+struct lg_collector_worker {
+    int pid, line;
+    int generator;               /* an open line's generator: not a worker */
+    int started, stopped, reaped;
+    int status;                  /* waitpid status once reaped */
+    uint64_t received;           /* records received, all types */
+    uint64_t lost;               /* records missing in seq gaps */
+    uint64_t disorder;           /* records with a seq already passed */
+    const struct lg_record *stop; /* its STOP record; NULL if none came */
+    const char *fail_msg;        /* the message of a LG_STOP_FAILED, or NULL */
+};
+int lg_collector_worker(const struct lg_collector *c, int i, struct lg_collector_worker *wv);
 
 #endif

@@ -36,6 +36,7 @@
 #include "mem.h"
 #include "pool.h"
 #include "statpipe.h"
+#include "summary.h"
 #include "worker.h"
 
 #define GRACE_NS (1500 * 1000 * 1000LL) /* SIGTERM to SIGKILL */
@@ -456,7 +457,8 @@ int lg_controller_run(const struct lg_run *run)
     ctl.coll = lg_collector_new(&opts);
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
-    status = lg_collector_finish(ctl.coll, ctl.interrupted != 0, lg_clock_now());
+    lg_collector_close(ctl.coll, lg_clock_now());
+    status = lg_summary_end(ctl.coll, ctl.interrupted != 0, stderr);
     if (ctl.interrupted)
         status = 128 + ctl.interrupted;
     else if (ctl.failed)

@@ -79,6 +79,12 @@ int lg_cuts_new(const char *name, char *path, size_t pathlen, char *err, size_t 
         return -1;
     }
     FILE *f = fdopen(fd, "w");
+    if (!f) {
+        snprintf(err, errlen, "new: %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(path);
+        return -1;
+    }
     fprintf(f, cuts_template, name);
     if (fclose(f) != 0) {
         snprintf(err, errlen, "new: writing %s: %s", path, strerror(errno));
@@ -155,7 +161,7 @@ static int cuts_list_dir(const char *dir, struct seen *seen, FILE *out)
         size_t len = strlen(e->d_name);
         if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0) {
             files = lg_realloc(files, (size_t)(n + 1) * sizeof(char *));
-            files[n++] = strndup(e->d_name, len - 4);
+            files[n++] = lg_strndup(e->d_name, len - 4);
         }
     }
     closedir(d);
@@ -173,20 +179,25 @@ static int cuts_list_dir(const char *dir, struct seen *seen, FILE *out)
     return shown;
 }
 
+struct list {
+    struct seen seen;
+    FILE *out;
+    int n;
+};
+
+static int cuts_list_cb(const char *dir, void *ctx)
+{
+    struct list *l = ctx;
+    l->n += cuts_list_dir(dir, &l->seen, l->out);
+    return 0;
+}
+
 int lg_cuts_list(const struct lg_paths *p, FILE *out)
 {
-    struct seen seen = { 0 };
-    int n = cuts_list_dir(".", &seen, out);
-    const char *lp = getenv("LOGEN_PATH");
-    char *copy = lg_strdup(lp ? lp : "");
-    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
-        n += cuts_list_dir(d, &seen, out);
-    free(copy);
-    char real_base[4096], real_cwd[4096];
-    if (!realpath(p->base_dir, real_base) || !realpath(".", real_cwd) || strcmp(real_base, real_cwd) != 0)
-        n += cuts_list_dir(p->base_dir, &seen, out);
-    for (int i = 0; i < seen.n; i++)
-        free(seen.names[i]);
-    free(seen.names);
-    return n;
+    struct list l = { { 0 }, out, 0 };
+    lg_paths_each(p, cuts_list_cb, &l);
+    for (int i = 0; i < l.seen.n; i++)
+        free(l.seen.names[i]);
+    free(l.seen.names);
+    return l.n;
 }

@@ -5,14 +5,16 @@
  * (lrt.c). No worker has started yet. */
 #include "launch.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "infile.h"
-#include "proclimits.h"
 #include "lrt.h"
 #include "mem.h"
+#include "proclimits.h"
 
 #define ADHOC_NAME "adhoc" /* class name of a -e run */
 
@@ -248,6 +250,23 @@ static int line_parse(struct lg_launch *l, int i, const struct lg_config *run, c
     return 0;
 }
 
+/* The scenario file: as given, else (a relative name that does not exist)
+ * the first on the CUT search path, as an installed logen finds the
+ * scenarios/ it ships. Returns 0, or -1 with a message saying where it
+ * looked. */
+static int scenario_find(const struct lg_paths *p, const char *given, char *file, size_t filelen,
+                         char *msg, size_t msglen)
+{
+    char where[1024];
+    snprintf(file, filelen, "%s", given);
+    if (given[0] == '/' || access(given, F_OK) == 0 || errno != ENOENT)
+        return 0; /* lg_scenario_load reports what is wrong with it */
+    if (lg_paths_find(p, given, file, filelen, where, sizeof(where)) == 0)
+        return 0;
+    snprintf(msg, msglen, "%s: %s (looked in %s)", given, strerror(ENOENT), where);
+    return -1;
+}
+
 int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const struct lg_paths *p,
                        char *err, size_t errlen)
 {
@@ -263,7 +282,9 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
                  "lines of %s", stray ? stray : "eval", run->file);
         return -1;
     }
-    if (lg_scenario_load(run->file, &l->sc, msg, sizeof(msg)) < 0) {
+    char file[4096];
+    if (scenario_find(p, run->file, file, sizeof(file), msg, sizeof(msg)) < 0 ||
+        lg_scenario_load(file, &l->sc, msg, sizeof(msg)) < 0) {
         snprintf(err, errlen, "logen: %s", msg);
         return -1;
     }
@@ -271,14 +292,14 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
     for (int i = 0; i < l->sc.nlines; i++) {
         if (line_parse(l, i, run, msg, sizeof(msg)) < 0 ||
             launch_add(l, &l->cfgs[i], p, msg, sizeof(msg)) < 0) {
-            launch_err(l, run->file, i, msg, err, errlen);
+            launch_err(l, file, i, msg, err, errlen);
             return -1;
         }
     }
-    if (launch_output_check(l, run, run->file, err, errlen) < 0 ||
-        launch_limits(l, run->file, err, errlen) < 0)
+    if (launch_output_check(l, run, file, err, errlen) < 0 ||
+        launch_limits(l, file, err, errlen) < 0)
         return -1;
-    return launch_check_cuts(l, p, run->file, err, errlen);
+    return launch_check_cuts(l, p, file, err, errlen);
 }
 
 void lg_launch_free(struct lg_launch *l)

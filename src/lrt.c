@@ -1,4 +1,6 @@
-/* lrt.c -- Lua state creation, the protected-call helper, CUT checking.
+/* lrt.c -- Lua state creation (with the C modules preloaded, among them
+ * logen.record, record.h's constants), the protected-call helper, CUT
+ * checking.
  *
  * CUTs are checked in a child process: a CUT's top-level code may call
  * os.exit or write through a null FFI pointer, and that must end the
@@ -8,6 +10,7 @@
 #include "bind_crypto.h"
 #include "bind_http.h"
 #include "log.h"
+#include "record.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +41,17 @@ static void lrt_preload(lua_State *L, const char *name, lua_CFunction fn)
     lua_pop(L, 2);
 }
 
+/* logen.record: the record types, stop reasons and rc codes of record.h,
+ * by their names without the LG_REC_/LG_ prefix. */
+static int lrt_record_open(lua_State *L)
+{
+    lua_newtable(L);
+#define LRT_CONSTANT(name, value) (lua_pushinteger(L, value), lua_setfield(L, -2, #name));
+    LG_RECORD_LUA_CONSTANTS(LRT_CONSTANT)
+#undef LRT_CONSTANT
+    return 1;
+}
+
 lua_State *lg_lrt_new(const char *lua_path)
 {
     lua_State *L = luaL_newstate();
@@ -49,6 +63,7 @@ lua_State *lg_lrt_new(const char *lua_path)
     luaL_openlibs(L);
     lrt_preload(L, "cjson", luaopen_cjson);
     lrt_preload(L, "cjson.safe", luaopen_cjson_safe);
+    lrt_preload(L, "logen.record", lrt_record_open);
     lrt_preload(L, "logen.httpc", luaopen_logen_httpc);
     lrt_preload(L, "logen.cryptoc", luaopen_logen_cryptoc);
     lua_getglobal(L, "package");

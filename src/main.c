@@ -95,7 +95,9 @@ static int command(int argc, char **argv, char *err, size_t errlen)
             memcpy(err, "logen: ", 7);
             return 2;
         }
-        printf("wrote %s; run it with: logen cuts.%s\n", path, argv[2]);
+        /* as this binary was invoked (build/logen, or logen from $PATH),
+         * so the command shown runs as printed from here */
+        printf("wrote %s; run it with: %s cuts.%s\n", path, argv[0], argv[2]);
         return 0;
     }
     struct lg_paths paths;

@@ -33,3 +33,8 @@ char *lg_strdup(const char *s)
 {
     return mem_check(strdup(s), strlen(s) + 1);
 }
+
+char *lg_strndup(const char *s, size_t n)
+{
+    return mem_check(strndup(s, n), n + 1);
+}

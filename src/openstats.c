@@ -16,6 +16,7 @@
 
 #include "hist.h"
 #include "mem.h"
+#include "summary.h"
 
 struct ophase {
     uint64_t generated;          /* from its PHASE record */
@@ -234,15 +235,11 @@ static void summary_phases(const struct lg_openstats *o, const struct out *out)
 static void summary_times(const struct lg_openstats *o, const struct out *out)
 {
     static const char *const names[NTIMES] = { "wait", "response", "service", "lateness" };
-    say(out, "%-16s %10s %9s %9s %9s %9s %9s %9s\n", "event times", "count", "min ms", "mean ms",
-        "p50 ms", "p90 ms", "p99 ms", "max ms");
-    for (int i = 0; i < NTIMES; i++) {
-        const struct lg_hist *h = &o->t[i];
-        say(out, "%-16s %10llu %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", names[i],
-            (unsigned long long)lg_hist_count(h), ms(lg_hist_min(h)), lg_hist_mean(h) / 1e6,
-            ms(lg_hist_percentile(h, 50)), ms(lg_hist_percentile(h, 90)),
-            ms(lg_hist_percentile(h, 99)), ms(lg_hist_max(h)));
-    }
+    char pctl[LG_SUMMARY_PCTL_BYTES];
+    say(out, "%-16s %10s" LG_SUMMARY_PCTL_HEAD "\n", "event times", "count");
+    for (int i = 0; i < NTIMES; i++)
+        say(out, "%-16s %10llu%s\n", names[i], (unsigned long long)lg_hist_count(&o->t[i]),
+            lg_summary_pctl(pctl, &o->t[i]));
     say(out, "  (wait: taken minus intended; response: end minus intended, free of coordinated "
              "omission; service: end minus taken; lateness: queued minus intended)\n");
 }

@@ -20,6 +20,20 @@ static void append(char *buf, size_t cap, int *len, const char *fmt, const char 
     *len = n < 0 ? *len : *len + n >= (int)cap ? (int)cap - 1 : *len + n;
 }
 
+/* A message or a path list being built in a fixed buffer. */
+struct text {
+    char *buf;
+    size_t cap;
+    int len;
+};
+
+static int lua_path_add(const char *dir, void *ctx)
+{
+    struct text *t = ctx;
+    append(t->buf, t->cap, &t->len, ";%s/?.lua", dir);
+    return 0;
+}
+
 static int is_file(const char *path)
 {
     return access(path, R_OK) == 0;
@@ -83,15 +97,52 @@ int lg_paths_init(struct lg_paths *p, char *err, size_t errlen)
 
     /* The runtime first, then the CUT search path, so a CUT can require
      * helpers beside it (require "cuts.common"). */
-    int len = snprintf(p->lua_path, sizeof(p->lua_path), "%s/?.lua;%s/?/init.lua;./?.lua;",
-                       p->lua_dir, p->lua_dir);
+    struct text path = { p->lua_path, sizeof(p->lua_path), 0 };
+    path.len = snprintf(p->lua_path, sizeof(p->lua_path), "%s/?.lua;%s/?/init.lua",
+                        p->lua_dir, p->lua_dir);
+    lg_paths_each(p, lua_path_add, &path);
+    return 0;
+}
+
+int lg_paths_each(const struct lg_paths *p, int (*fn)(const char *dir, void *ctx), void *ctx)
+{
+    int rc = fn(".", ctx);
     const char *lp = getenv("LOGEN_PATH");
     char *copy = lg_strdup(lp ? lp : "");
-    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
-        append(p->lua_path, sizeof(p->lua_path), &len, "%s/?.lua;", d);
+    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d && rc == 0; d = strtok_r(NULL, ":", &save))
+        rc = fn(d, ctx);
     free(copy);
-    snprintf(p->lua_path + len, sizeof(p->lua_path) - (size_t)len, "%s/?.lua", p->base_dir);
+    return rc != 0 ? rc : fn(p->base_dir, ctx);
+}
+
+struct find {
+    const char *rel;     /* the file looked for */
+    char *path;          /* where it is found */
+    size_t pathlen;
+    struct text where;   /* where it was looked for, for the message */
+};
+
+static int find_in(const char *dir, void *ctx)
+{
+    struct find *f = ctx;
+    int here = strcmp(dir, ".") == 0;
+    if (here)
+        snprintf(f->path, f->pathlen, "%s", f->rel);
+    else
+        snprintf(f->path, f->pathlen, "%s/%s", dir, f->rel);
+    if (is_file(f->path))
+        return 1;
+    append(f->where.buf, f->where.cap, &f->where.len, f->where.len ? ", %s" : "%s",
+           here ? "the current directory" : dir);
     return 0;
+}
+
+int lg_paths_find(const struct lg_paths *p, const char *rel, char *path, size_t pathlen,
+                  char *where, size_t wherelen)
+{
+    struct find f = { rel, path, pathlen, { where, wherelen, 0 } };
+    where[0] = '\0';
+    return lg_paths_each(p, find_in, &f) == 1 ? 0 : -1;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -128,26 +179,9 @@ int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_
         if (*c == '.')
             *c = '/';
     class_name(rel, name, namelen);
-    if (is_file(rel)) {
-        snprintf(path, pathlen, "%s", rel);
-        return 0;
-    }
     char where[4096];
-    int wl = snprintf(where, sizeof(where), "the current directory");
-    const char *lp = getenv("LOGEN_PATH");
-    char *copy = lg_strdup(lp ? lp : "");
-    for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(path, pathlen, "%s/%s", d, rel);
-        if (is_file(path)) {
-            free(copy);
-            return 0;
-        }
-        append(where, sizeof(where), &wl, ", %s", d);
-    }
-    free(copy);
-    snprintf(path, pathlen, "%s/%s", p->base_dir, rel);
-    if (is_file(path))
+    if (lg_paths_find(p, rel, path, pathlen, where, sizeof(where)) == 0)
         return 0;
-    snprintf(err, errlen, "unknown CUT %s: no %s in %s, %s", action, rel, where, p->base_dir);
+    snprintf(err, errlen, "unknown CUT %s: no %s in %s", action, rel, where);
     return -1;
 }

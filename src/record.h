@@ -39,6 +39,19 @@ enum lg_stop_reason {
 #define LG_NAME_MAX 255     /* longest interned name, in bytes */
 #define LG_TEXT_MAX 1023    /* longest error message kept, in bytes */
 
+/* The constants above that Lua reads, as (name in Lua, value): src/lrt.c
+ * builds the module logen.record from this list, so the runtime never
+ * repeats a number of this file (tests/e2e/ffi.t checks the list is whole). */
+#define LG_RECORD_LUA_CONSTANTS(X)                                            \
+    X(REQ, LG_REC_REQ) X(TRA, LG_REC_TRA) X(ERR, LG_REC_ERR)                 \
+    X(START, LG_REC_START) X(STOP, LG_REC_STOP) X(NAME, LG_REC_NAME)         \
+    X(TEXT, LG_REC_TEXT) X(JOB, LG_REC_JOB) X(DROP, LG_REC_DROP)             \
+    X(PHASE, LG_REC_PHASE)                                                   \
+    X(STOP_DONE, LG_STOP_DONE) X(STOP_SIGNAL, LG_STOP_SIGNAL)                \
+    X(STOP_FAILED, LG_STOP_FAILED) X(STOP_RETIRED, LG_STOP_RETIRED)          \
+    X(RC_OK, LG_RC_OK) X(RC_ERROR, LG_RC_ERROR)                              \
+    X(TEXT_CHUNK, LG_TEXT_CHUNK) X(NAME_MAX, LG_NAME_MAX) X(TEXT_MAX, LG_TEXT_MAX)
+
 struct lg_record {
     uint8_t type;    /* enum lg_rec_type */
     uint8_t rc;      /* request rc; stop reason for LG_REC_STOP */

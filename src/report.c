@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "outbuf.h"
 
 static const char digits2[] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -640,4 +641,50 @@ size_t lg_report_error(struct lg_report *r, const struct lg_event *ev, char *buf
     p = ev->error && *ev->error ? put_clean(p, ev->error) : PUT(p, "(no message)");
     *p++ = '\n';
     return (size_t)(p - buf);
+}
+
+/* ---- into an output buffer; jtl holding ------------------------------- */
+
+void lg_report_put_header(const struct lg_report *r, struct lg_outbuf *b)
+{
+    b->len += lg_report_header(r, lg_outbuf_room(b));
+}
+
+void lg_report_put_event(struct lg_report *r, struct lg_outbuf *b, const struct lg_event *ev)
+{
+    char *p = lg_outbuf_room(b);
+    b->len += lg_report_event(r, ev, p);
+}
+
+void lg_report_put_error(struct lg_report *r, struct lg_outbuf *b, const struct lg_event *ev)
+{
+    char *p = lg_outbuf_room(b);
+    b->len += lg_report_error(r, ev, p);
+}
+
+void lg_report_hold(struct lg_report_hold *h, const struct lg_record *rec, int name)
+{
+    h->held = 1;
+    h->rec = *rec;
+    h->name = name;
+    h->samples = h->failing = 0;
+    h->error[0] = '\0';
+}
+
+void lg_report_hold_count(struct lg_report_hold *h, const struct lg_record *rec, const char *err)
+{
+    h->samples++;
+    if (rec->rc == 0)
+        return;
+    h->failing++;
+    if (err && !h->error[0])
+        memcpy(h->error, err, strlen(err) + 1);
+}
+
+void lg_report_hold_release(struct lg_report_hold *h, struct lg_event *ev)
+{
+    h->held = 0;
+    ev->tra_samples = h->samples;
+    ev->tra_failing = h->failing;
+    ev->error = h->error[0] ? h->error : NULL;
 }

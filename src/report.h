@@ -10,7 +10,11 @@
  * event's intended time): short ` w S`, long ` w=S`, raw "intended", "wait"
  * and "response"; jtl has no column for it and stays JMeter's.
  * Strings longer than LG_REPORT_STR_MAX bytes are cut, so a line never
- * exceeds LG_REPORT_LINE_MAX. Nothing here allocates or knows of pipes. */
+ * exceeds LG_REPORT_LINE_MAX. Lines go into a caller buffer or, through
+ * the lg_report_put_* calls, into an output buffer (outbuf.h). jtl holds a
+ * transaction line until its requests are counted (lg_report_hold): the
+ * collector keeps one hold per worker and asks this file whether to hold.
+ * Nothing here allocates or knows of pipes. */
 #ifndef LG_REPORT_H
 #define LG_REPORT_H
 
@@ -71,6 +75,50 @@ size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf
 /* `HH:MM:SS.uuuuuu ERROR {fullId} rc=N: {message}` for a failed REQ or an
  * ERR record, control characters folded so it stays one line. */
 size_t lg_report_error(struct lg_report *r, const struct lg_event *ev, char *buf);
+
+/* The same three, appended to the output buffer b (outbuf.h). */
+struct lg_outbuf;
+void lg_report_put_header(const struct lg_report *r, struct lg_outbuf *b);
+void lg_report_put_event(struct lg_report *r, struct lg_outbuf *b, const struct lg_event *ev);
+void lg_report_put_error(struct lg_report *r, struct lg_outbuf *b, const struct lg_event *ev);
+
+/* jtl: JMeter wants a transaction's sample count in its line, so the line
+ * is held until the transaction's requests have come (they follow it). One
+ * hold per worker; `held` says a line is waiting. */
+struct lg_report_hold {
+    int held;
+    struct lg_record rec;        /* the TRA record */
+    int name;                    /* its run-wide name index */
+    uint64_t samples, failing;   /* its requests so far, failed ones */
+    char error[LG_TEXT_MAX + 1]; /* first failing request's message, "" none */
+};
+
+/* Whether r's format holds transaction lines (lg_report_hold). */
+static inline int lg_report_holds(const struct lg_report *r)
+{
+    return r->format == LG_OUT_JTL;
+}
+
+/* Holds the line of TRA record rec (name: its run-wide index). */
+void lg_report_hold(struct lg_report_hold *h, const struct lg_record *rec, int name);
+
+/* Whether rec belongs to the held transaction, or may come inside it (a
+ * NAME or TEXT chunk): if not, the held line is due before rec's. */
+static inline int lg_report_hold_continues(const struct lg_report_hold *h,
+                                           const struct lg_record *rec)
+{
+    if (rec->type == LG_REC_NAME || rec->type == LG_REC_TEXT)
+        return 1;
+    return rec->type == LG_REC_REQ && rec->u.ev.tra != 0 && rec->u.ev.tra == h->rec.u.ev.tra;
+}
+
+/* Counts a request of the held transaction; err is its message or NULL. */
+void lg_report_hold_count(struct lg_report_hold *h, const struct lg_record *rec, const char *err);
+
+/* Ends the hold: sets ev's transaction counts and error (pointing into h,
+ * valid until the next lg_report_hold). ev is the caller's event of
+ * h->rec, filled but for those. */
+void lg_report_hold_release(struct lg_report_hold *h, struct lg_event *ev);
 
 /* Number writers, shared with the collector; each returns the end. */
 char *lg_report_u64(char *p, uint64_t v);

@@ -41,8 +41,9 @@ void lg_statpipe_writer_init(struct lg_statpipe_writer *w, int fd, int worker, i
 
 /* Returns the next free slot of the batch, zeroed but for the header fields
  * (type, worker, pid, seq), flushing first if the batch is full. The caller
- * fills it and calls lg_statpipe_commit. Never fails: a broken pipe (the
- * collector died) ends the process. */
+ * fills it and calls lg_statpipe_commit. Never fails: the processes that
+ * write ignore SIGPIPE, so a broken pipe (the collector died) drops the
+ * pending records, and lg_statpipe_flush's -EPIPE tells the caller to stop. */
 struct lg_record *lg_statpipe_slot(struct lg_statpipe_writer *w, int type);
 
 /* Makes the slot part of the batch; flushes when it is full or when the

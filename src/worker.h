@@ -2,7 +2,7 @@
  *
  * After the fork the worker builds its own LuaJIT state, loads the CUT once,
  * and hands control to lua/logen/runner.lua, which runs the loops and sends
- * every record through the stats pipe via the lg_ffi_* functions (worker.c
+ * every record through the stats pipe via the lg_ffi_* functions (lg_ffi.c
  * implements them). It writes nothing to stdout: stdout is the collector's
  * data stream, so a CUT's print() goes to stderr. */
 #ifndef LG_WORKER_H

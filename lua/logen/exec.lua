@@ -1,6 +1,7 @@
--- logen.exec -- the equivalent of Pylogen's @Executor.exec decorator.
+-- logen.exec -- the equivalent of Pylogen's @Executor.exec decorator, and
+-- logen.sleep, which must tell it when the end of the run cut a sleep short.
 --
--- exec(fn) returns a function that times every call of fn: it finds the
+-- wrap(fn) returns a function that times every call of fn: it finds the
 -- request among the call's first two arguments (so it wraps methods and
 -- plain functions alike), stamps its begin, calls fn protected, stamps its
 -- end and sets rc 0. If fn raises, the request gets rc 16 and the error
@@ -8,18 +9,38 @@
 -- itself (an HTTP status, say) without raising. A request during which a
 -- logen.sleep was cut short by the end of the run gets rc 16 and says so.
 local ffi = require "logen.ffi"
+local record = require "logen.record"
 local Request = require("logen.request").Request
 
 local C = ffi.C
-local RC_ERROR = ffi.RC_ERROR
-local state = ffi.state
+local RC_ERROR = record.RC_ERROR
 local getmetatable, pcall, tostring, error = getmetatable, pcall, tostring, error
+
+-- A sleep of the current request was cut short because the run is
+-- stopping (the request did not complete). Set by sleep, read and reset
+-- by the wrapper.
+local cut_short = false
+
+local M = {}
+
+-- Sleeps s seconds; returns true when the run is stopping (the sleep may
+-- then end early).
+function M.sleep(s)
+    if s and s > 0 then
+        if C.lg_ffi_sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0 then
+            cut_short = true
+            return true
+        end
+        return false
+    end
+    return C.lg_ffi_stopping() ~= 0
+end
 
 local function finish(req, ok, ...)
     local t = C.lg_ffi_now() * 1e-9
     req["end"] = t
     req.duration = t - req.begin
-    if state.cut_short then
+    if cut_short then
         -- a logen.sleep inside was cut short by the end of the run: the
         -- request did not complete, its time must not pass for a real one
         req.rc = RC_ERROR
@@ -35,7 +56,7 @@ local function finish(req, ok, ...)
     return nil
 end
 
-return function(fn)
+function M.wrap(fn)
     if type(fn) ~= "function" then
         error("logen.exec: expected a function, got " .. type(fn), 2)
     end
@@ -48,8 +69,10 @@ return function(fn)
             end
         end
         req.rc, req.error, req.done = 0, nil, true
-        state.cut_short = false
+        cut_short = false
         req.begin = C.lg_ffi_now() * 1e-9
         return finish(req, pcall(fn, a, b, ...))
     end
 end
+
+return M

@@ -1,6 +1,8 @@
 -- logen.ffi -- the C functions of the worker, declared once for the FFI.
 -- These prototypes mirror src/lg_ffi.h (a test checks they agree). They
 -- never raise and never call back into Lua; times are ns on the run clock.
+-- The record types and rc codes they take come from src/record.h through
+-- logen.record (built by src/lrt.c), never written here.
 local ffi = require "ffi"
 
 ffi.cdef [[
@@ -18,12 +20,4 @@ int lg_ffi_job_take(double *job);
 void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped);
 ]]
 
-return {
-    C = ffi.C,
-    -- record types, as enum lg_rec_type in src/record.h
-    REQ = 1, TRA = 2, ERR = 3,
-    RC_ERROR = 16,
-    -- shared by logen.sleep and logen.exec: a sleep was cut short because
-    -- the run is stopping (the request around it did not complete)
-    state = { cut_short = false },
-}
+return { C = ffi.C }

@@ -13,9 +13,12 @@ local ClassUnderTest = require "logen.cut"
 local C = ffi.C
 local select, format = select, string.format
 
+local exec = require "logen.exec"
+
 local M = {
     ClassUnderTest = ClassUnderTest,
-    exec = require "logen.exec",
+    exec = exec.wrap,
+    sleep = exec.sleep,
     json = require "cjson",
 }
 
@@ -25,19 +28,6 @@ end
 
 function M.now()
     return C.lg_ffi_now() * 1e-9
-end
-
-local state = ffi.state
-
-function M.sleep(s)
-    if s and s > 0 then
-        if C.lg_ffi_sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0 then
-            state.cut_short = true
-            return true
-        end
-        return false
-    end
-    return C.lg_ffi_stopping() ~= 0
 end
 
 function M.stopping()

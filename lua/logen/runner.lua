@@ -11,10 +11,11 @@
 -- pause, and sleeps go to absolute deadlines on it, so oversleeping once is
 -- absorbed by the next pause instead of accumulating.
 local ffi = require "logen.ffi"
+local record = require "logen.record"
 local cjson = require "cjson"
 
 local C = ffi.C
-local REQ, TRA, ERR = ffi.REQ, ffi.TRA, ffi.ERR
+local REQ, TRA, ERR, RC_ERROR = record.REQ, record.TRA, record.ERR, record.RC_ERROR
 local pcall, tonumber, type = pcall, tonumber, type
 local huge = math.huge
 local ffi_new = require("ffi").new
@@ -131,7 +132,7 @@ local function record_error(rm, step, err)
     local msg = type(err) == "string" and err or tostring(err)
     local t = C.lg_ffi_now()
     C.lg_ffi_text(msg, #msg)
-    C.lg_ffi_record(ERR, ffi.RC_ERROR, rm:label("hooks"), step, 0, 0, t, t, 0, 0)
+    C.lg_ffi_record(ERR, RC_ERROR, rm:label("hooks"), step, 0, 0, t, t, 0, 0)
 end
 
 -- A pacer keeps the ideal timeline of pauses (see the head of this file).

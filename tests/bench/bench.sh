@@ -20,7 +20,7 @@ private_kib() { # sum of private memory of pid $1, in KiB
 # bench_run LABEL PROCS ARGS...: one run, one table row
 bench_run() {
     local label=$1 procs=$2; shift 2
-    "$LOGEN" cuts.Dummy --proc "$procs" --duration "$SECS" --steps 1 "$@" >/dev/null 2>"$T/err" &
+    "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc "$procs" --duration "$SECS" --steps 1 "$@" >/dev/null 2>"$T/err" &
     local main=$! peak=0
     while kill -0 "$main" 2>/dev/null; do
         for p in $(ps -o pid= --ppid "$main"); do
@@ -48,10 +48,10 @@ echo "logen closed-model benchmark: cuts.Dummy, sleep 0, no pauses, ${SECS}s, sh
 printf '%-34s %6s %14s %12s %8s %14s\n' "run" "procs" "events" "events/s" "lost" "peak private"
 bench_run "logen, 1 process" 1
 bench_run "logen, 2 processes" 2
-bench_run "logen, 2 processes, transactions" 2 --extra '{"transaction": true}'
+bench_run "logen, 2 processes, transactions" 2 --extra '{"sleep": 0, "transaction": true}'
 # pacing: 1000 loops with --pauseloop 0.01 must take 10 s within 1 %
 start=$(date +%s.%N)
-"$LOGEN" cuts.Dummy --loops 1000 --steps 1 --pauseloop 0.01 >/dev/null 2>&1
+"$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --loops 1000 --steps 1 --pauseloop 0.01 >/dev/null 2>&1
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 echo "pacing: 1000 loops with --pauseloop 0.01 took ${took} s" \
     "($(awk -v t="$took" 'BEGIN { printf "%+.2f%%", (t - 10) / 10 * 100 }'); target 10 s within 1 %)"
@@ -66,7 +66,7 @@ cat "$T/last-summary"
 # open_run RATE: 10 s at RATE events/s, Dummy sleep 0, enough prefork.
 open_run() {
     local rate=$1 secs=${BENCH_OPEN_SECONDS:-10}
-    "$LOGEN" cuts.Dummy --open --pre 4 --sche "$secs@$rate" --steps 1 >/dev/null 2>"$T/err"
+    "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 4 --sche "$secs@$rate" --steps 1 >/dev/null 2>"$T/err"
     local rc=$?
     local want gen achieved late
     want=$(awk -v r="$rate" -v s="$secs" 'BEGIN { printf "%d", r * s }')

@@ -6,14 +6,14 @@
 run 30 "$LOGEN" -e 'logen.sleep(0.01)' --proc 2 --loops 3 --steps 1
 is "$rc" 0 "-e runs without a file"
 is "$(wc -l < out)" 6 "2 processes x 3 loops of the code"
-is "$(awk '$9 ~ /\.adhoc\.0\.RMngr\.R-EVAL$/' out | wc -l)" 6 "its request is R-EVAL of CUT adhoc"
-between "$(awk '{ s += $18 } END { print s / NR }' out)" 0.0099 0.05 "the code is what is timed (10 ms sleeps)"
+is "$(ev 'fullId ~ /\.adhoc\.0\.RMngr\.R-EVAL$/' out | wc -l)" 6 "its request is R-EVAL of CUT adhoc"
+between "$(ev '{ s += duration } END { print s / NR }' out)" 0.0099 0.05 "the code is what is timed (10 ms sleeps)"
 
 run 30 "$LOGEN" -e 'assert(step == 42 and extra.k == "v" and type(ctx) == "table" and self.options.id == "x")' --loops 1 --steps 42 --extra '{"k": "v"}' --id x
-is "$(awk '{ print $15 }' out)" 0 "the code sees step, extra, ctx and self"
+is "$(ev '{ print rc }' out)" 0 "the code sees step, extra, ctx and self"
 
 run 30 "$LOGEN" -e 'if step == 2 then error("no two") end' --loops 1 --steps 1,2,3
-is "$(awk '$15 == 16' out | wc -l)" 1 "an error in the code is a failed request (rc 16)"
+is "$(ev 'rc == 16' out | wc -l)" 1 "an error in the code is a failed request (rc 16)"
 like "$(cat err)" "-e:1: no two" "with its message and line"
 
 run 30 "$LOGEN" -e 'x = = 1'
@@ -28,11 +28,15 @@ is "$rc" 2 "a CUT and -e together are refused"
 run 30 "$LOGEN" new Probe
 is "$rc" 0 "logen new Probe"
 ok "$([ -f cuts/Probe.lua ]; echo $?)" "writes cuts/Probe.lua"
+is "$(cat out)" "wrote cuts/Probe.lua; run it with: $LOGEN cuts.Probe" "and says how to run it, with the binary as invoked"
+ln -s "$LOGEN" logen-here
+PATH=$T:$PATH run 30 logen-here new Probe2
+is "$(cat out)" "wrote cuts/Probe2.lua; run it with: logen-here cuts.Probe2" "a binary found on \$PATH is named as typed"
 like "$(head -1 cuts/Probe.lua)" "^-- Probe -- " "with a head comment"
 run 30 "$LOGEN" cuts.Probe --proc 2 --loops 2 --steps 8,16
 is "$rc" 0 "the new CUT runs as written"
 is "$(wc -l < out)" 8 "2 x 2 x 2 request lines"
-is "$(awk '$15 != 0' out | wc -l)" 0 "all succeed"
+is "$(ev 'rc != 0' out | wc -l)" 0 "all succeed"
 cp cuts/Probe.lua before.lua
 run 30 "$LOGEN" new Probe
 is "$rc" 2 "new never overwrites"

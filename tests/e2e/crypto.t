@@ -381,9 +381,9 @@ CHECKS="digests hmac encodings crc32c keys gcm jwt keyfile noleak"
 run 120 "$LOGEN" CryptoT.lua --proc 1 --loops 1 --steps 1
 is "$rc" 0 "the crypto CUT runs"
 pids=$(worker_pids out)
-is "$(awk '$3 == "req"' out | wc -l)" 9 "9 requests, one per group of checks"
+is "$(ev 'type == "req"' out | wc -l)" 9 "9 requests, one per group of checks"
 for g in $CHECKS; do
-    is "$(awk -v g="$g" '$3 == "req" && $9 ~ ("\\.RMngr\\." g "$") { print $15 }' out)" 0 "$g: every check passes"
+    is "$(ev -v g="$g" 'type == "req" && fullId ~ ("\\.RMngr\\." g "$") { print rc }' out)" 0 "$g: every check passes"
 done
 grep ERROR err | head -5 | sed 's/^/# /'
 sed 's/^/# /' noleak.txt 2>/dev/null
@@ -417,9 +417,9 @@ ok $(( ! $? )) "and refuses a tampered JWT"
 
 # a failing check is seen: a sabotaged vector makes its request fail
 run 120 "$LOGEN" CryptoT.lua --proc 1 --loops 1 --steps 1 --extra '{"sabotage":true,"leak":10}'
-is "$(awk '$3 == "req" && $9 ~ /\.RMngr\.digests$/ { print $15 }' out)" 16 "a failed check fails its request (rc 16)"
+is "$(ev 'type == "req" && fullId ~ /\.RMngr\.digests$/ { print rc }' out)" 16 "a failed check fails its request (rc 16)"
 like "$(cat err)" "rc=16: failed: sha256\(abc\): got ba7816bf.*, want ca7816bf" "with the check's message"
-is "$(awk '$3 == "req" && $15 != 0' out | wc -l)" 1 "and only that one"
+is "$(ev 'type == "req" && rc != 0' out | wc -l)" 1 "and only that one"
 no_process_left $pids $(worker_pids out)
 
 done_testing

@@ -16,9 +16,9 @@ ACCESS=$NGINX_ACCESS_LOG
 : > "$ACCESS"
 run 60 "$LOGEN" cuts.Sbgc01 --proc 2 --loops 5 --steps 1 --extra '{"url":"'$BASE'/","sleep":0}'
 is "$rc" 0 "Sbgc01 exits 0"
-is "$(awk '$3 == "req" || $3 == "tra"' out | wc -l)" 10 "10 event lines"
-is "$(awk '$3 == "req" && $15 == 0' out | wc -l)" 10 "all with rc 0"
-is "$(awk '$9 !~ /\.Sbgc01\.0\.RMngr\.R-GET$/' out | wc -l)" 0 "the request is RMngr.R-GET"
+is "$(ev 'type == "req" || type == "tra"' out | wc -l)" 10 "10 event lines"
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 10 "all with rc 0"
+is "$(ev 'fullId !~ /\.Sbgc01\.0\.RMngr\.R-GET$/' out | wc -l)" 0 "the request is RMngr.R-GET"
 like "$(cat err)" "records: sent ([0-9]+), received \1 .*lost 0" "records sent = received"
 is "$(wc -l < "$ACCESS")" 10 "nginx saw exactly 10 requests"
 is "$(awk '$4 == 200 && $5 == "GET" && $6 == "/"' "$ACCESS" | wc -l)" 10 "10 x GET / -> 200"
@@ -30,12 +30,12 @@ no_process_left $pids
 # think time: extra.sleep happens after the request, outside its duration
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 3 --steps 1 --extra '{"url":"'$BASE'/","sleep":0.2}'
 is "$rc" 0 "Sbgc01 with sleep exits 0"
-is "$(awk '$3 == "req" && $15 == 0 && $18 < 0.15' out | wc -l)" 3 "the think time is not in the request's duration"
+is "$(ev 'type == "req" && rc == 0 && duration < 0.15' out | wc -l)" 3 "the think time is not in the request's duration"
 
 # an HTTP error status: recorded as rc 2 with the status in the message
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 2 --steps 1 --extra '{"url":"'$BASE'/missing"}'
 is "$rc" 0 "a 404 does not stop the run"
-is "$(awk '$3 == "req" && $15 == 2' out | wc -l)" 2 "a 404 gives rc 2"
+is "$(ev 'type == "req" && rc == 2' out | wc -l)" 2 "a 404 gives rc 2"
 like "$(cat err)" "HTTP 404 from $BASE/missing" "the error names the status and the URL"
 
 # a closed port: a transport error (rc 1, curl's message), promptly
@@ -45,32 +45,32 @@ start=$(date +%s.%N)
 run 60 "$LOGEN" cuts.Sbgc01 --proc 2 --loops 2 --steps 1 --extra '{"url":"http://127.0.0.1:'$closed'/"}'
 elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 is "$rc" 0 "a refused connection does not stop the run"
-is "$(awk '$3 == "req" && $15 == 1' out | wc -l)" 4 "each refused request is recorded with rc 1"
+is "$(ev 'type == "req" && rc == 1' out | wc -l)" 4 "each refused request is recorded with rc 1"
 like "$(cat err)" "rc=1: GET http://127.0.0.1:$closed/: .*(Couldn't connect|Connection refused)" "with curl's message"
 between "$elapsed" 0 10 "and the run does not hang"
 
 # a server too slow: the client's timeout ends the request
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 1 --steps 1 --extra '{"url":"'$BASE'/slow","timeout":0.5}'
-is "$(awk '$3 == "req" && $15 == 1' out | wc -l)" 1 "a timeout is a transport error"
+is "$(ev 'type == "req" && rc == 1' out | wc -l)" 1 "a timeout is a transport error"
 like "$(cat err)" "[Tt]imed? ?out" "named as a timeout"
-between "$(awk '$3 == "req" { print $18 }' out)" 0.4 3 "after about the timeout"
+between "$(ev 'type == "req" { print duration }' out)" 0.4 3 "after about the timeout"
 
 # HTTPS: verified against the test certificate, refused without it
 : > "$ACCESS"
 TLS=https://127.0.0.1:$NGINX_TLS_PORT
 run 60 "$LOGEN" cuts.Sbgc01 --proc 2 --loops 3 --steps 1 --extra '{"url":"'$TLS'/","cainfo":"'$NGINX_CERT'"}'
 is "$rc" 0 "HTTPS with cainfo exits 0"
-is "$(awk '$3 == "req" && $15 == 0' out | wc -l)" 6 "6 verified HTTPS requests, rc 0"
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 6 "6 verified HTTPS requests, rc 0"
 is "$(awk '$4 == 200' "$ACCESS" | wc -l)" 6 "nginx served them"
 is "$(awk '{ print $2 }' "$ACCESS" | sort -u | wc -l)" 2 "TLS connections are kept alive too"
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 2 --steps 1 --extra '{"url":"https://localhost:'$NGINX_TLS_PORT'/","cainfo":"'$NGINX_CERT'"}'
-is "$(awk '$3 == "req" && $15 == 0' out | wc -l)" 2 "the certificate also holds for localhost"
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 2 "the certificate also holds for localhost"
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 2 --steps 1 --extra '{"url":"'$TLS'/"}'
 is "$rc" 0 "an untrusted certificate does not stop the run"
-is "$(awk '$3 == "req" && $15 == 1' out | wc -l)" 2 "without cainfo, verification fails: rc 1"
+is "$(ev 'type == "req" && rc == 1' out | wc -l)" 2 "without cainfo, verification fails: rc 1"
 like "$(cat err)" "rc=1: GET $TLS/: SSL certificate problem" "with the TLS error"
 run 60 "$LOGEN" cuts.Sbgc01 --proc 1 --loops 1 --steps 1 --extra '{"url":"'$TLS'/","verify":false}'
-is "$(awk '$3 == "req" && $15 == 0' out | wc -l)" 1 "verify=false skips the check"
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 1 "verify=false skips the check"
 
 # logen.http from a CUT: methods, bodies, headers, sizes, expected statuses
 cat > HttpApi.lua <<'LUA'
@@ -139,8 +139,8 @@ LUA
 : > "$ACCESS"
 run 60 "$LOGEN" HttpApi.lua --proc 1 --loops 2 --steps 1 --extra '{"base":"'$BASE'"}'
 is "$rc" 0 "the HttpApi CUT runs"
-is "$(awk '$3 == "req"' out | wc -l)" 10 "10 requests"
-is "$(awk '$3 == "req" && $15 != 0' out | wc -l)" 0 "every check passes"
+is "$(ev 'type == "req"' out | wc -l)" 10 "10 requests"
+is "$(ev 'type == "req" && rc != 0' out | wc -l)" 0 "every check passes"
 grep ERROR err | head -5 | sed 's/^/# /'
 is "$(awk '$5 == "POST" && $6 == "/post"' "$ACCESS" | wc -l)" 2 "nginx saw the POSTs"
 is "$(awk '$5 == "HEAD" && $7 == 0' "$ACCESS" | wc -l)" 2 "and the HEADs, without a body"

@@ -14,10 +14,10 @@ CLIENT=$ROOT/tests/kms/test_standin.py
 EXTRA_SYM='{"file":"KmsDefault.json","key":"symmetric1"}'
 pids=
 
-lines() { awk '$3 == "req"' out | wc -l; }
-lines_rc() { awk -v r="$1" '$3 == "req" && $15 == r' out | wc -l; }
-lines_bad() { awk '$3 == "req" && $15 != 0' out | wc -l; }
-rcs() { awk '$3 == "req" { print $15 }' out | sort -u | tr '\n' ' '; }
+lines() { ev 'type == "req"' out | wc -l; }
+lines_rc() { ev -v r="$1" 'type == "req" && rc == r' out | wc -l; }
+lines_bad() { ev 'type == "req" && rc != 0' out | wc -l; }
+rcs() { ev 'type == "req" { print rc }' out | sort -u | tr '\n' ' '; }
 keep_pids() { pids="$pids $(worker_pids out)"; }
 
 # refused_or_recorded WHAT REGEX: the run either refuses the input before any
@@ -58,14 +58,14 @@ n=$(lines)
 between "$n" 30 100000000 "encrypt requests for 10 s ($n event lines)"
 is "$(lines_bad)" 0 "all with rc 0"
 [ "$(lines_bad)" -eq 0 ] || diag "$(grep -m3 . err)"
-s384=$(awk '$3 == "req" && $16 == 384' out | wc -l)
-s512=$(awk '$3 == "req" && $16 == 512' out | wc -l)
-s1024=$(awk '$3 == "req" && $16 == 1024' out | wc -l)
+s384=$(ev 'type == "req" && step == 384' out | wc -l)
+s512=$(ev 'type == "req" && step == 512' out | wc -l)
+s1024=$(ev 'type == "req" && step == 1024' out | wc -l)
 ok "$([ "$s384" -gt 0 ] && [ "$s512" -gt 0 ] && [ "$s1024" -gt 0 ]; echo $?)" \
     "the three steps are there (384: $s384, 512: $s512, 1024: $s1024)"
 between "$((s384 - s1024))" 0 1 "whole loops: each step as often as the others (± the last loop)"
-is "$(awk '$3 == "req" && $9 !~ /^kmsprofile\..*\.ENCRYPT$/' out | wc -l)" 0 "fullIds: the profile's id, request ENCRYPT"
-first=$(awk '$3 == "req" { print $2; exit }' out); last=$(awk '$3 == "req" { t = $2 } END { print t }' out)
+is "$(ev 'type == "req" && fullId !~ /^kmsprofile\..*\.ENCRYPT$/' out | wc -l)" 0 "fullIds: the profile's id, request ENCRYPT"
+first=$(ev 'type == "req" { print epoch; exit }' out); last=$(ev 'type == "req" { t = epoch } END { print t }' out)
 between "$(awk -v a="$first" -v b="$last" 'BEGIN { print b - a }')" 9 10.5 "the load lasts 10 s"
 like "$(cat err)" "records: sent ([0-9]+), received \1 .*lost 0" "records sent = received"
 is "$(kms_stat methods.encrypt.total)" "$n" "the stand-in answered exactly as many encrypts as event lines"
@@ -136,7 +136,7 @@ run 60 "$LOGEN" cuts.KmsSignature --proc 2 --loops 5 --steps 384,1024 --pauseloo
 is "$rc" 0 "KmsSignature asymmetric1 (EC P-256) exits 0"
 is "$(lines_rc 0)" 20 "20 signatures, rc 0"
 [ "$(lines_bad)" -eq 0 ] || diag "$(grep -m3 . err)"
-is "$(awk '$3 == "req" && $9 !~ /\.SIGN$/' out | wc -l)" 0 "the request is SIGN"
+is "$(ev 'type == "req" && fullId !~ /\.SIGN$/' out | wc -l)" 0 "the request is SIGN"
 is "$(kms_stat methods.asymmetricSign.200)" 20 "the stand-in signed 20 digests"
 is "$(kms_stat crcVerified)" 20 "each with its digest CRC32C verified"
 echo "#   getPublicKey calls by the CUT: $(kms_stat methods.getPublicKey.total)"
@@ -207,7 +207,8 @@ start=$(date +%s.%N)
 timeout -k 5 60 "$LOGEN" cuts.KmsEncrytSymmetric --proc 1 --duration 6 --steps 384 --pauseloop 0.02 \
     --extra "$EXTRA_SYM" >out 2>err &
 lp=$!
-sleep 2
+served() { [ "$(lines_rc 0)" -gt 0 ]; }
+wait_for 20 served # requests answered before the stand-in goes away
 kms_stop
 wait "$lp"
 rc=$?
@@ -216,7 +217,7 @@ is "$rc" 0 "a run whose service goes away exits 0"
 between "$elapsed" 5 15 "and ends on time (${elapsed} s)"
 ok "$([ "$(lines_rc 0)" -gt 0 ] && [ "$(lines_rc 1)" -gt 0 ]; echo $?)" \
     "rc 0 before the stop ($(lines_rc 0)), rc 1 after it ($(lines_rc 1))"
-is "$(awk '$3 == "req" && $15 != 0 && $15 != 1' out | wc -l)" 0 "nothing else"
+is "$(ev 'type == "req" && rc != 0 && rc != 1' out | wc -l)" 0 "nothing else"
 like "$(cat err)" "rc=1: .*(refused|connect|Connection|reset|Empty reply|Recv failure)" "with the transport error"
 keep_pids
 

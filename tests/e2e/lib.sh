@@ -1,7 +1,8 @@
 # lib.sh -- TAP helpers for the end-to-end tests (sourced by tests/e2e/*.t).
 #
 # Each test runs the real binary ($LOGEN, default build/logen) in its own
-# temporary directory, with a timeout (scaled by LOGEN_TEST_TIMEOUT_MULTIPLIER);
+# temporary directory, with a timeout (scaled by LOGEN_TEST_TIMEOUT_MULTIPLIER),
+# and waits for states (wait_for), never for a fixed time;
 # the tests that stop runs (lifecycle, open, http) check with
 # no_process_left that none of the processes they saw is left.
 set -u
@@ -51,10 +52,47 @@ run() {
     rc=$?
 }
 
-# The pids of workers named in event lines (field 9 of short lines is fullId).
-worker_pids() {
-    awk '$3 == "req" || $3 == "tra" { split($9, f, "."); print f[2] }' "$1" | sort -u
+# The columns of a short event line, by name: README ("short") and
+# report_short in src/report.c. lit_* are the literal RC, t and w; an
+# open-model line adds w and the wait.
+SHORT_FIELDS="time epoch type globalOps globalThru started ended active fullId nature
+transactionId localOpcount localThru lit_rc rc step lit_t duration lit_w wait"
+
+# ev [-v VAR=VALUE]... AWK-PROGRAM [FILE...]: awk over short event lines,
+# with every field in a variable named after its column, so tests read
+# fields by name, never by position:
+#   ev 'type == "req" && rc != 0' out | wc -l      ev '{ print duration }' out
+ev() {
+    local opts=() pre= i=0 f
+    while [ "$1" = -v ]; do opts+=(-v "$2"); shift 2; done
+    for f in $SHORT_FIELDS; do i=$((i + 1)); pre="$pre $f = \$$i;"; done
+    awk "${opts[@]}" "{ $pre } $1" "${@:2}"
 }
+
+# The pids of workers named in event lines (the second part of fullId).
+worker_pids() {
+    ev 'type == "req" || type == "tra" { split(fullId, f, "."); print f[2] }' "$1" | sort -u
+}
+
+# wait_for SECONDS CMD...: waits for a state, never for a time: polls CMD
+# every 50 ms until it succeeds (returns 0), or until SECONDS, scaled by
+# LOGEN_TEST_TIMEOUT_MULTIPLIER, have passed (returns 1, with a diagnostic).
+wait_for() {
+    local deadline
+    deadline=$(awk -v s="$1" -v m="$MULT" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.6f", now + s * m }')
+    shift
+    until "$@"; do
+        if awk -v d="$deadline" -v now="$EPOCHREALTIME" 'BEGIN { exit !(now > d) }'; then
+            diag "  gave up waiting for: $*"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# workers_seen N FILE: the event lines of FILE come from N workers (each has
+# sent its first record): with --summary 0.1 they reach FILE within 0.1 s.
+workers_seen() { [ "$(worker_pids "$2" | wc -l)" -ge "$1" ]; }
 
 no_process_left() { # no_process_left PID... : none of them is alive
     local alive=

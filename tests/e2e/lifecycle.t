@@ -6,6 +6,7 @@
 children() { # the worker pids of logen process $1
     ps -o pid= --ppid "$1" | tr -d ' '
 }
+nchildren() { [ "$(children "$1" | wc -w)" -eq "$2" ]; } # nchildren PID N
 
 # the end is noticed at once: 2 loops of 0.2 s end well before 1 s
 start=$(date +%s.%N)
@@ -14,10 +15,10 @@ took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 is "$rc" 0 "short run exits 0"
 between "$took" 0.35 1.2 "the run ends as soon as its last worker ends (${took}s)"
 
-# SIGINT mid-run
-"$LOGEN" cuts.Dummy --proc 3 --duration 30 --steps 1 --extra '{"sleep": 0.01}' >out 2>err &
+# SIGINT mid-run, once every worker has sent its first record
+"$LOGEN" cuts.Dummy --proc 3 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >out 2>err &
 main=$!
-sleep 1
+wait_for 20 workers_seen 3 out
 pids=$(children "$main")
 is "$(echo "$pids" | wc -w)" 3 "three workers are running"
 t0=$(date +%s.%N)
@@ -34,9 +35,9 @@ between "$gt" 1 100000 "the records before the interrupt were written ($gt lines
 like "$(cat err)" "records: sent ([0-9]+), received \1 .*lost 0" "SIGINT: records sent = received, none lost"
 
 # SIGTERM behaves the same
-"$LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --extra '{"sleep": 0.01}' >out 2>err &
+"$LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >out 2>err &
 main=$!
-sleep 1
+wait_for 20 workers_seen 2 out
 pids=$(children "$main")
 kill -TERM "$main"
 wait "$main"
@@ -44,9 +45,9 @@ is "$?" 143 "SIGTERM: exit status 143"
 no_process_left $pids
 
 # a worker killed with SIGKILL is reported, the others finish
-"$LOGEN" cuts.Dummy --proc 3 --duration 2 --steps 1 --extra '{"sleep": 0.01}' >out 2>err &
+"$LOGEN" cuts.Dummy --proc 3 --duration 2 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >out 2>err &
 main=$!
-sleep 0.7
+wait_for 20 workers_seen 3 out
 pids=$(children "$main")
 victim=$(echo "$pids" | head -1)
 kill -KILL "$victim"
@@ -54,13 +55,13 @@ wait "$main"
 rc=$?
 is "$rc" 1 "a killed worker makes the run exit 1"
 like "$(cat err)" "pid $victim.*signal 9|signal 9.*pid $victim" "the summary names the killed worker's pid and signal"
-survivors=$(awk '$3 == "req" { split($9, f, "."); print f[2] }' out | sort -u | grep -vc "^$victim$")
+survivors=$(ev 'type == "req" { split(fullId, f, "."); print f[2] }' out | sort -u | grep -vc "^$victim$")
 is "$survivors" 2 "the two other workers ran on"
 no_process_left $pids
 
 # a closed output (logen ... | head) stops the run, with its summary
 start=$(date +%s.%N)
-( "$LOGEN" cuts.Dummy --proc 2 --duration 20 --steps 1 2>err; echo $? > status ) | head -2 > out
+( "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc 2 --duration 20 --steps 1 2>err; echo $? > status ) | head -2 > out
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 is "$(cat status)" 1 "a closed output ends the run with status 1"
 between "$took" 0 3 "at once, not after its 20 s (${took}s)"

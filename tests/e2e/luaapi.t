@@ -8,7 +8,7 @@ run 30 "$LOGEN" "$CUTS/Hooks.lua" --proc 2 --loops 2 --steps 3,A --extra '{"log"
 is "$rc" 0 "the Hooks CUT runs"
 is "$(grep -c '^init Hooks 7$' objects.log)" 2 "one CUT object per worker, built with options and extra"
 is "$(wc -l < out)" 8 "one request per step: 2 x 2 x 2 lines"
-is "$(awk '$16 == 3 && $9 ~ /RMngr\.plain$/' out | wc -l)" 4 "exec wraps a plain function (request as first argument)"
+is "$(ev 'step == 3 && fullId ~ /RMngr\.plain$/' out | wc -l)" 4 "exec wraps a plain function (request as first argument)"
 
 run 30 "$LOGEN" "$CUTS/Hooks.lua" --proc 1 --loops 2 --steps 3,A --extra '{"log": "hooks.log"}'
 expected='resetBeforeSteps
@@ -33,8 +33,8 @@ like "$(cat err)" "already exists" "a duplicate request name in one step is an e
 is "$(wc -l < out)" 1 "the request made before the error is still reported"
 
 run 30 "$LOGEN" "$CUTS/Hooks.lua" --loops 1 --steps 1 --extra '{"log": "man.log", "manual": true}'
-is "$(awk '$3 == "tra"' out | wc -l)" 1 "two requests in a step make a transaction"
-is "$(awk '$3 == "tra" { print $15 }' out)" 3 "the transaction's rc is the highest of its requests'"
+is "$(ev 'type == "tra"' out | wc -l)" 1 "two requests in a step make a transaction"
+is "$(ev 'type == "tra" { print rc }' out)" 3 "the transaction's rc is the highest of its requests'"
 like "$(cat err)" "manual failure" "a request's own error text is reported"
 
 # -v levels reach the CUT's logger; stdout stays clean

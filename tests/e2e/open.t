@@ -5,20 +5,20 @@
 . "$(dirname "$0")/lib.sh"
 
 # events: the request lines of a one-step Dummy run, one request per event
-events() { awk '$3 == "req"' out | wc -l | tr -d ' '; }
+events() { ev 'type == "req"' out | wc -l | tr -d ' '; }
 # distinct intended times in raw output: one per burst
 bursts() { grep -o '"intended_ns":[0-9]*' out | sort -u | wc -l | tr -d ' '; }
 
 open_run() { # open_run SCHEDULE [ARGS...]
     local sched=$1; shift
-    run 60 "$LOGEN" cuts.Dummy --open --pre 2 --sche "$sched" --steps 1 --contr 0.2 "$@"
+    run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --sche "$sched" --steps 1 --contr 0.2 "$@"
 }
 
 open_run "1@20"
 is "$rc" 0 "flat phase: exit 0"
 is "$(events)" 20 "1@20 yields 20 events"
 like "$(cat err)" "20 events generated" "the summary counts 20 events generated"
-is "$(awk '$19 != "w"' out | wc -l)" 0 "open-model lines show the wait (w)"
+is "$(ev 'lit_w != "w"' out | wc -l)" 0 "open-model lines show the wait (w)"
 
 open_run "1@0-40"
 is "$(events)" 20 "ramp 1@0-40 yields 20 events"
@@ -77,9 +77,10 @@ retired=$(sed -n 's/.*started, \([0-9]*\) retired.*/\1/p' err)
 between "${retired:-0}" 1 3 "idle workers are retired ($retired)"
 
 # SIGINT mid-phase: everything stops, nothing is left
-"$LOGEN" cuts.Dummy --open --pre 3 --sche 30@10 --steps 1 >out 2>err &
+"$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 3 --sche 30@10 --steps 1 --summary 0.1 >out 2>err &
 main=$!
-sleep 1.5
+running() { [ "$(ps -o pid= --ppid "$main" | wc -l)" -ge 4 ] && [ -s out ]; }
+wait_for 20 running # the workers and the generator up, and events flowing
 pids=$(ps -o pid= --ppid "$main" | tr -d ' ')
 is "$(echo "$pids" | wc -w)" 4 "3 workers and the generator run"
 kill -INT "$main"

@@ -20,17 +20,17 @@ clean() { # clean DESCRIPTION: the last run exited as expected with no report
     fi
 }
 
-run 60 "$ASAN_LOGEN" cuts.Dummy --proc 2 --loops 200 --steps 1,2,3 --extra '{"transaction": true, "error": 7}'
+run 60 "$ASAN_LOGEN" cuts.Dummy --proc 2 --loops 200 --steps 1,2,3 --extra '{"sleep": 0, "transaction": true, "error": 7}'
 is "$rc" 0 "closed run with transactions and errors"
-is "$(awk '$3 == "tra"' out | wc -l)" 1200 "  every transaction reported"
+is "$(ev 'type == "tra"' out | wc -l)" 1200 "  every transaction reported"
 clean "closed run"
 
-run 60 "$ASAN_LOGEN" cuts.Dummy --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
+run 60 "$ASAN_LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
 is "$rc" 0 "open run with ramps and bursts, raw lines"
 is "$(wc -l < out)" 200 "  every event reported"
 clean "open run"
 
-printf 'cuts.Dummy --id a --loops 50 --steps 1\n-e "logen.sleep(0.001)" --id b --loops 20 --steps 1\n' > s.txt
+printf 'cuts.Dummy --id a --loops 50 --steps 1 --extra "{\\"sleep\\": 0}"\n-e "logen.sleep(0.001)" --id b --loops 20 --steps 1\n' > s.txt
 run 60 "$ASAN_LOGEN" scenario --file s.txt --outformat jtl
 is "$rc" 0 "a scenario with -e, JTL lines"
 is "$(wc -l < out)" 71 "  header and 70 samples"
@@ -40,12 +40,12 @@ clean "scenario"
 nginx_start
 run 60 "$ASAN_LOGEN" cuts.Sbgc01 --proc 2 --loops 50 --steps 1 --extra "{\"url\": \"https://127.0.0.1:$NGINX_TLS_PORT/\", \"cainfo\": \"$NGINX_CERT\"}"
 is "$rc" 0 "HTTPS GETs through libcurl"
-is "$(awk '$15 == 0' out | wc -l)" 100 "  all succeed"
+is "$(ev 'rc == 0' out | wc -l)" 100 "  all succeed"
 clean "HTTPS run"
 
-"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --extra '{"sleep": 0.001}' >out 2>err &
+"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.001}' >out 2>err &
 main=$!
-sleep 1.5
+wait_for 30 workers_seen 2 out
 kill -INT "$main"
 wait "$main"
 is "$?" 130 "SIGINT mid-run"

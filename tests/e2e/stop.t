@@ -4,16 +4,6 @@
 # end, SIGINT, and kill -9 of logen itself). Nothing of the run outlives it.
 . "$(dirname "$0")/lib.sh"
 
-# wait_for DEADLINE-SECONDS CMD...: polls CMD until it succeeds; 1 on timeout
-wait_for() {
-    local end
-    end=$(awk -v s="$1" -v m="$MULT" -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + s * m }')
-    shift
-    until "$@"; do
-        awk -v e="$end" -v t="$(date +%s.%N)" 'BEGIN { exit !(t > e) }' && return 1
-        sleep 0.02
-    done
-}
 count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -46,7 +36,7 @@ wait "$main"
 is "$?" 129 "SIGHUP: exit status 129"
 like "$(cat err)" "[Ii]nterrupted" "SIGHUP: the summary says the run was interrupted"
 reqs=$(sed -n 's/^totals: \([0-9]*\) requests.*/\1/p' err)
-is "$(awk '$3 == "req"' out | wc -l)" "${reqs:-none}" "SIGHUP: every request has its event line"
+is "$(ev 'type == "req"' out | wc -l)" "${reqs:-none}" "SIGHUP: every request has its event line"
 
 # 3. A CUT whose init starts a process of its own that outlives it.
 cat > Leaver.lua <<'LUA'

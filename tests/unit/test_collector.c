@@ -1,12 +1,14 @@
 /* test_collector.c -- synthetic record streams from a few workers through
  * the collector: event lines, grouping, errors, intervals, high-water marks,
- * losses and the verdict of lg_collector_finish. */
+ * losses, and the end summary and verdict rendered from the collector's
+ * view (summary.c). */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "collector.h"
+#include "summary.h"
 #include "tap.h"
 
 #define MS (1000 * 1000LL)
@@ -52,6 +54,13 @@ static char *slurp(FILE *f)
     text[n] = '\0';
     fseek(f, pos, SEEK_SET);
     return text;
+}
+
+/* The end of a run as the controller ends it: close, then the summary. */
+static int finish(int interrupted, lg_ns_t now)
+{
+    lg_collector_close(coll, now);
+    return lg_summary_end(coll, interrupted, err);
 }
 
 static void end_run(void)
@@ -221,7 +230,7 @@ static void test_two_workers(void)
     is_int(t.started, 2, "totals: 2 started");
     is_int(t.ended, 2, "totals: 2 ended");
     is_int(t.active, 0, "totals: 0 active");
-    is_int(lg_collector_finish(coll, 0, 3 * S), 0, "finish: a clean run returns 0");
+    is_int(finish(0, 3 * S), 0, "finish: a clean run returns 0");
     const char *e = slurp(err);
     is_int(count_of(e, "RMngr.R-EXEC"), 1, "one stats row for the name of both workers");
     like(e, "  req  RMngr.R-EXEC                  8        0", "the row counts both workers");
@@ -278,7 +287,7 @@ static void test_transaction(void)
     is_int(t.errors, 2, "errors: the failed transaction and its failed request");
     send_stop(&w, LG_STOP_DONE, 2, 0, 300 * MS, 0);
     lg_collector_worker_exit(coll, 0, 0, 300 * MS);
-    is_int(lg_collector_finish(coll, 0, 300 * MS), 0, "finish 0");
+    is_int(finish(0, 300 * MS), 0, "finish 0");
     e = slurp(err);
     like(e, "  tra  RMngr                         1        1", "the transaction has its own row");
     like(e, "  req  RMngr.R1-EXEC                 1        1", "request row with its error");
@@ -363,7 +372,7 @@ static void test_intervals(void)
     like(line_at(e, 3), "[   4.0s] reqs 71 tra 0 err 0 | 1.0/s |", "a late request: next one");
     send_stop(&w, LG_STOP_DONE, op, 500 * MS, 4 * S + 500 * MS, 0);
     lg_collector_worker_exit(coll, 0, 0, 4 * S + 500 * MS);
-    is_int(lg_collector_finish(coll, 0, 4 * S + 600 * MS), 0, "finish 0");
+    is_int(finish(0, 4 * S + 600 * MS), 0, "finish 0");
     e = slurp(err);
     like(e, "throughput high-water mark: 40.00 req/s in the interval ending at 3.0 s",
          "throughput high-water mark and when");
@@ -389,7 +398,7 @@ static void test_gap(void)
     is_int(t.lost, 2, "the gap counts 2 lost records");
     is_int(t.sent, 7, "the worker said 7");
     is_int(t.received, 5, "5 arrived");
-    is_int(lg_collector_finish(coll, 0, 5 * MS), 1, "finish: a loss returns 1");
+    is_int(finish(0, 5 * MS), 1, "finish: a loss returns 1");
     const char *e = slurp(err);
     like(e, "ERROR worker 0 (pid 31): 2 records lost (records 3 to 4)", "the gap, when seen");
     like(e, "*** RECORDS LOST", "a loud line at the end");
@@ -419,7 +428,7 @@ static void test_bad_workers(void)
     struct lg_collector_totals t = totals();
     is_int(t.started, 2, "the failed worker never started");
     is_int(t.ended, 2, "the killed worker counts as ended");
-    is_int(lg_collector_finish(coll, 0, 3 * MS), 1, "finish: bad workers return 1");
+    is_int(finish(0, 3 * MS), 1, "finish: bad workers return 1");
     const char *e = slurp(err);
     like(e, "worker 0 (pid 2001) killed by signal 9 after 3 records", "killed worker");
     like(e, "worker 1 (pid 2002) exited with code 2", "non-zero exit");
@@ -427,7 +436,7 @@ static void test_bad_workers(void)
     end_run();
 }
 
-/* One worker, one way to end: what lg_collector_finish returns. */
+/* One worker, one way to end: what the end summary's verdict is. */
 enum ending { END_CLEAN, END_EXIT2, END_FAILED, END_KILLED, END_TAIL_LOST, END_DUPLICATE };
 
 static int verdict(enum ending how)
@@ -448,7 +457,8 @@ static int verdict(enum ending how)
         send_stop(&w, how == END_FAILED ? LG_STOP_FAILED : LG_STOP_DONE, 1, 0, 3 * MS, 0);
     int status = how == END_EXIT2 ? 2 << 8 : how == END_KILLED ? SIGKILL : 0;
     lg_collector_worker_exit(coll, 0, status, 3 * MS);
-    int rc = lg_collector_finish(coll, 0, 3 * MS);
+    int rc = finish(0, 3 * MS);
+    is_int(lg_summary_verdict(coll, 0), rc, "verdict %d: the verdict alone agrees", (int)how);
     end_run();
     return rc;
 }
@@ -472,7 +482,7 @@ static void test_interrupted(void)
     send_start(&w, 0);
     send_stop(&w, LG_STOP_SIGNAL, 0, 0, MS, 0);
     lg_collector_worker_exit(coll, 0, 0, MS);
-    is_int(lg_collector_finish(coll, 1, MS), 0, "interrupted, all accounted: 0");
+    is_int(finish(1, MS), 0, "interrupted, all accounted: 0");
     like(slurp(err), "run interrupted by a signal", "the interruption is said");
     end_run();
 
@@ -481,7 +491,7 @@ static void test_interrupted(void)
     lg_collector_add_worker(coll, 0, 0, 44, 0);
     send_start(&w, 0);
     lg_collector_worker_exit(coll, 0, 0, MS);
-    is_int(lg_collector_finish(coll, 0, MS), 1, "exit 0 without a STOP record: 1");
+    is_int(finish(0, MS), 1, "exit 0 without a STOP record: 1");
     like(slurp(err), "worker 0 (pid 44) sent no STOP record (1 records received)",
          "missing STOP reported");
     end_run();
@@ -519,7 +529,7 @@ static void test_jtl(void)
     o = slurp(out);
     like(line_at(o, 7), "Number of samples in transaction : 1, number of failing samples : 0",
          "a dead worker's held transaction is written at its exit");
-    lg_collector_finish(coll, 0, 70 * MS);
+    finish(0, 70 * MS);
     end_run();
 }
 
@@ -553,12 +563,49 @@ static void test_lines_and_growth(void)
     lg_collector_worker_exit(coll, 0, 0, 10 * MS);
     lg_collector_worker_exit(coll, 40, 0, 10 * MS);
     lg_collector_worker_exit(coll, 70, 0, 10 * MS);
-    is_int(lg_collector_finish(coll, 0, 10 * MS), 0, "finish 0");
+    is_int(finish(0, 10 * MS), 0, "finish 0");
     const char *e = slurp(err);
     is_int(count_of(e, longname), 2, "the name has a row in each line");
     like(e, "line 1: id myid, cut Dummy, 2 workers started", "line 1 table");
     like(e, "line 2: id two, cut Other, 1 workers started", "line 2 table");
     like(e, "all lines:", "run totals over the lines");
+    end_run();
+}
+
+/* Each line's throughput is over its own span (its first load start to its
+ * last end), the all-lines figure over the run's: a line that ran 0.5 s of
+ * a 4 s run shows its own rate, not an eighth of it. */
+static void test_line_spans(void)
+{
+    struct fw a = { 0, 20, 0 }, b = { 1, 21, 0 };
+    start(LG_OUT_SHORT, 2);
+    lg_collector_add_worker(coll, 0, 0, 20, 0);
+    lg_collector_add_worker(coll, 1, 1, 21, 0);
+    send_start(&a, 0);
+    send_name(&a, 0, "n");
+    for (int i = 0; i < 40; i++) /* line 1: 40 over [0, 4 s) */
+        send_req(&a, 0, 0, (uint64_t)i + 1, i * 100 * MS, i * 100 * MS + 50 * MS);
+    send_start(&b, 3 * S);
+    send_name(&b, 0, "n");
+    for (int i = 0; i < 10; i++) /* line 2: 10 over [3 s, 3.5 s) */
+        send_req(&b, 0, 0, (uint64_t)i + 1, 3 * S + i * 50 * MS, 3 * S + i * 50 * MS + 10 * MS);
+    send_stop(&b, LG_STOP_DONE, 10, 3 * S, 3500 * MS, 0);
+    send_stop(&a, LG_STOP_DONE, 40, 0, 4 * S, 0);
+    lg_collector_worker_exit(coll, 0, 0, 4 * S);
+    lg_collector_worker_exit(coll, 1, 0, 4 * S);
+    is_int(finish(0, 4 * S), 0, "line spans: finish 0");
+    const char *e = slurp(err);
+    const char *l2 = strstr(e, "line 2:"), *all = strstr(e, "all lines:");
+    ok(l2 && all && l2 < all, "line spans: line 2's table, then the totals");
+    like(l2 ? l2 : "", "  req  n                            10        0      20.00 ",
+         "line spans: line 2's row over its 0.5 s, not the run's 4 s");
+    like(l2 ? l2 : "", "  req  (all requests)               10        0      20.00 ",
+         "line spans: line 2's total over its 0.5 s");
+    like(e, "  req  n                            40        0      10.00 ",
+         "line spans: line 1 over its 4 s");
+    like(all ? all : "", "  req  (all requests)               50        0      12.50 ",
+         "line spans: all lines over the run's 4 s");
+    like(e, "throughput: global 12.50 req/s", "line spans: the global figure over the run's span");
     end_run();
 }
 
@@ -744,7 +791,7 @@ static void test_open_model(void)
     is_int(t.active, 0, "open: 0 active");
     is_int(t.lost, 0, "open: no record lost");
 
-    is_int(lg_collector_finish(coll, 0, 6 * S), 0, "open: a complete run returns 0");
+    is_int(finish(0, 6 * S), 0, "open: a complete run returns 0");
     e = slurp(err);
     like(e, "==== summary: 5.500 s of load, 3 workers started, 3 ended", "open: summary head");
     like(e, "line 1: id op, cut Dummy, 3 workers started", "open: line head");
@@ -789,7 +836,7 @@ static void test_open_verdicts(void)
     open_run(OPEN_EVENT_LOST);
     struct lg_line_state st = state(0);
     is_int(st.processed + st.dropped, 11, "lost event: 11 accounted for");
-    is_int(lg_collector_finish(coll, 0, 6 * S), 1, "lost event: finish returns 1");
+    is_int(finish(0, 6 * S), 1, "lost event: finish returns 1");
     const char *e = slurp(err);
     like(e, "*** line 1: 1 events LOST: generated 12, processed 10, dropped 1 ***",
          "lost event: said with the counts");
@@ -799,12 +846,12 @@ static void test_open_verdicts(void)
 
     open_run(OPEN_INTERRUPTED);
     is_int(state(0).processed + state(0).dropped, 11, "interrupted: one event never ran");
-    is_int(lg_collector_finish(coll, 1, 6 * S), 0, "interrupted: events not checked, returns 0");
+    is_int(finish(1, 6 * S), 0, "interrupted: events not checked, returns 0");
     ok(!strstr(slurp(err), "LOST"), "interrupted: no loss claimed");
     end_run();
 
     open_run(OPEN_PHASE_MISSING);
-    is_int(lg_collector_finish(coll, 0, 6 * S), 1, "phase missing: finish returns 1");
+    is_int(finish(0, 6 * S), 1, "phase missing: finish returns 1");
     e = slurp(err);
     like(e, "*** line 1: the generator reported 1 of 2 phases ***", "phase missing: said");
     like(e, "  2@2-4                      2->4           -          -          6          0"
@@ -815,7 +862,7 @@ static void test_open_verdicts(void)
     open_run(OPEN_GEN_GAP);
     struct lg_collector_totals t = totals();
     is_int(t.lost, 1, "generator gap: its seq is checked");
-    is_int(lg_collector_finish(coll, 0, 6 * S), 1, "generator gap: finish returns 1");
+    is_int(finish(0, 6 * S), 1, "generator gap: finish returns 1");
     like(slurp(err), "ERROR worker 0 (pid 900): 1 records lost", "generator gap: reported");
     end_run();
 }
@@ -858,6 +905,7 @@ int main(void)
     test_interrupted();
     test_jtl();
     test_lines_and_growth();
+    test_line_spans();
     test_open_model();
     test_open_verdicts();
     test_open_two_lines();

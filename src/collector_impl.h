@@ -1,0 +1,82 @@
+/* collector_impl.h -- the collector's state, shared by collector.c (which
+ * writes it, record by record) and collector_view.c (which exposes it read
+ * only). Nothing else includes this file: the rest of the program sees the
+ * collector through collector.h. */
+#ifndef LG_COLLECTOR_IMPL_H
+#define LG_COLLECTOR_IMPL_H
+
+#include "collector.h"
+#include "hist.h"
+#include "names.h"
+#include "openstats.h"
+#include "outbuf.h"
+#include "report.h"
+
+#define LG_COLLECTOR_RING 1024   /* open intervals tracked; later ends go to the last */
+
+struct lg_cstat {                /* one (line, name, kind) row */
+    struct lg_hist h;            /* durations, ns */
+    uint64_t errors;             /* records with rc != 0 */
+};
+
+struct lg_cline {
+    const struct lg_line_info *info;
+    int started, ended;          /* workers of the line */
+    struct lg_cstat **rows;      /* [name * LG_NKINDS + kind], NULL until used */
+    size_t nrows;
+    uint64_t hook_errors;        /* ERR records */
+    int retired;                 /* workers that stopped with LG_STOP_RETIRED */
+    struct lg_openstats *open;   /* open model: its events; NULL when closed */
+    int have_begin;
+    lg_ns_t first_begin;         /* earliest load start of its workers */
+    lg_ns_t last_end;            /* latest end of anything on it */
+};
+
+struct lg_cworker {
+    int line, pid;
+    int generator;               /* an open line's generator: not a worker */
+    uint32_t next_seq;           /* seq expected next */
+    uint64_t received;           /* records received, all types */
+    uint64_t lost;               /* records missing in seq gaps */
+    uint64_t disorder;           /* records with a seq already passed */
+    int started, stopped, reaped, counted_end;
+    int status;                  /* waitpid status once reaped */
+    lg_ns_t start_ns;            /* START begin_ns: its load start */
+    struct lg_record stop;       /* its STOP record once stopped */
+    char *fail_msg;              /* message of a LG_STOP_FAILED, owned */
+    struct lg_namemap names;     /* its name ids -> run-wide indices */
+    char name_buf[LG_NAME_MAX + 1]; /* NAME chunks so far */
+    size_t name_len;
+    char text[LG_TEXT_MAX + 1];  /* TEXT chunks: the next REQ/ERR's message */
+    size_t text_len;
+    int text_done;               /* the last chunk came: text is whole */
+    struct lg_report_hold hold;  /* jtl: a transaction line held */
+};
+
+struct lg_collector {
+    struct lg_line_info fallback_line; /* when the caller gives no line */
+    struct lg_report rep;
+    struct lg_outbuf out, err;
+    struct lg_cline *lines;
+    int nlines;
+    struct lg_cworker **workers; /* by run-wide index, NULL: never seen */
+    int nworkers;
+    struct lg_names names;
+    struct lg_collector_totals t;
+    uint64_t bad_records;        /* records of an unknown type */
+    /* intervals */
+    lg_ns_t summary_ns;
+    int64_t first_open;          /* index of the oldest open interval */
+    uint64_t ring[LG_COLLECTOR_RING]; /* requests ended, per open interval */
+    double last_thru;            /* req/s of the last full interval in the load */
+    int thru_valid;
+    double hwm_thru;
+    lg_ns_t hwm_thru_at;         /* end of that interval */
+    /* pipe and run span (its end: the latest of the lines' ends) */
+    long backlog, hwm_backlog;   /* records */
+    lg_ns_t hwm_backlog_at;
+    int have_begin;
+    lg_ns_t first_begin;         /* earliest load start */
+};
+
+#endif

@@ -1,0 +1,415 @@
+/* summary.c -- the periodic lines and the end summary, as text (see
+ * summary.h).
+ *
+ * Everything comes from the collector's view. Throughputs are counts over
+ * spans: a line's rows over that line's own span (from its first worker's
+ * load start to its last end, collector.h), the run's rows and the global
+ * figure over the run's span, so a line that ran 1 s of a 6 s run shows
+ * its own rate, not a sixth of it. The `(all ...)` rows merge histograms,
+ * never average percentiles. Lines are printf-formatted into an output
+ * buffer: this runs once a second and once at the end, not per record. */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "mem.h"
+#include "openstats.h"
+
+#define END_BUF_BYTES (256 << 10)
+#define NAME_COL_MIN 20
+#define NAME_COL_MAX 60
+
+/* What the end summary renders, and where. */
+struct sum {
+    struct lg_outbuf *b;
+    const struct lg_collector *c;
+    struct lg_collector_view v;
+    int namecol;                 /* width of the name column */
+};
+
+static double ns_to_ms(uint64_t ns)
+{
+    return (double)ns / 1e6;
+}
+
+static double per_s(uint64_t n, lg_ns_t span_ns)
+{
+    return span_ns > 0 ? (double)n * 1e9 / (double)span_ns : 0.0;
+}
+
+static lg_ns_t span_of(lg_ns_t begin, lg_ns_t end)
+{
+    return end > begin ? end - begin : 0;
+}
+
+const char *lg_summary_pctl(char *buf, const struct lg_hist *h)
+{
+    snprintf(buf, LG_SUMMARY_PCTL_BYTES, " %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f",
+             ns_to_ms(lg_hist_min(h)), lg_hist_mean(h) / 1e6, ns_to_ms(lg_hist_percentile(h, 50)),
+             ns_to_ms(lg_hist_percentile(h, 90)), ns_to_ms(lg_hist_percentile(h, 99)),
+             ns_to_ms(lg_hist_max(h)));
+    return buf;
+}
+
+/* ==== the periodic line ================================================== */
+
+/* Its open-model part: queue depth, events processed and dropped; each
+ * line prefixed with its number when there are several. */
+static void interval_open_lines(struct lg_outbuf *b, const struct lg_collector *c, int nlines)
+{
+    struct lg_collector_line lv;
+    int nopen = 0;
+    for (int l = 0; l < nlines; l++) {
+        lg_collector_line(c, l, &lv);
+        nopen += lv.open != NULL;
+    }
+    for (int l = 0; l < nlines; l++) {
+        struct lg_openstats_counts k;
+        lg_collector_line(c, l, &lv);
+        if (!lv.open)
+            continue;
+        lg_openstats_counts(lv.open, &k);
+        if (nopen > 1)
+            lg_outbuf_printf(b, " | L%d queue %ld done %llu drop %llu", l + 1, k.depth,
+                             (unsigned long long)k.processed, (unsigned long long)k.dropped);
+        else
+            lg_outbuf_printf(b, " | queue %ld done %llu drop %llu", k.depth,
+                             (unsigned long long)k.processed, (unsigned long long)k.dropped);
+    }
+}
+
+void lg_summary_interval(struct lg_outbuf *b, const struct lg_collector *c, lg_ns_t end,
+                         double thru)
+{
+    struct lg_collector_view v;
+    lg_collector_view(c, &v);
+    lg_outbuf_printf(b,
+                     "[%6.1fs] reqs %llu tra %llu err %llu | %.1f/s | workers %d started %d "
+                     "ended %d active | backlog %ld",
+                     (double)end / 1e9, (unsigned long long)v.t.requests,
+                     (unsigned long long)v.t.transactions, (unsigned long long)v.t.errors, thru,
+                     v.t.started, v.t.ended, v.t.active, v.backlog);
+    interval_open_lines(b, c, v.nlines);
+    lg_outbuf_printf(b, "\n");
+}
+
+/* ==== the statistics tables ============================================== */
+
+/* Width of the name column: the longest name, within bounds. */
+static int name_col(const struct lg_names *names)
+{
+    size_t w = NAME_COL_MIN;
+    for (size_t i = 0; i < lg_names_count(names); i++)
+        if (lg_names_len(names, (int)i) > w)
+            w = lg_names_len(names, (int)i);
+    return (int)(w > NAME_COL_MAX ? NAME_COL_MAX : w);
+}
+
+static void table_row(struct sum *s, const char *kind, const char *name, const struct lg_hist *h,
+                      uint64_t errors, lg_ns_t span)
+{
+    char pctl[LG_SUMMARY_PCTL_BYTES];
+    lg_outbuf_printf(s->b, "  %-4s %-*s %10llu %8llu %10.2f%s\n", kind, s->namecol, name,
+                     (unsigned long long)lg_hist_count(h), (unsigned long long)errors,
+                     per_s(lg_hist_count(h), span), lg_summary_pctl(pctl, h));
+}
+
+static void table_head(struct sum *s)
+{
+    lg_outbuf_printf(s->b, "  %-4s %-*s %10s %8s %10s" LG_SUMMARY_PCTL_HEAD "\n", "kind",
+                     s->namecol, "name", "count", "errors", "thru/s");
+}
+
+/* Adds the rows of line l into tot[kind] (and the errors into errs[kind]). */
+static void line_merge(const struct lg_collector *c, int l, struct lg_hist *tot, uint64_t *errs)
+{
+    struct lg_collector_row r;
+    size_t pos = 0;
+    while (lg_collector_row_next(c, l, &pos, &r)) {
+        lg_hist_merge(&tot[r.kind], r.h);
+        errs[r.kind] += r.errors;
+    }
+}
+
+static void table_totals(struct sum *s, const struct lg_hist *tot, const uint64_t *errs,
+                         uint64_t hook_errors, lg_ns_t span)
+{
+    table_row(s, "req", "(all requests)", &tot[LG_KIND_REQ], errs[LG_KIND_REQ], span);
+    if (lg_hist_count(&tot[LG_KIND_TRA]))
+        table_row(s, "tra", "(all transactions)", &tot[LG_KIND_TRA], errs[LG_KIND_TRA], span);
+    if (hook_errors)
+        lg_outbuf_printf(s->b, "  %-4s %-*s %10s %8llu\n", "err", s->namecol,
+                         "(outside requests)", "", (unsigned long long)hook_errors);
+}
+
+static void emit_cb(void *ctx, const char *line)
+{
+    lg_outbuf_printf(ctx, "%s", line);
+}
+
+/* Line l's table, its rows over its own span; `tot` is LG_NKINDS
+ * histograms of scratch space. */
+static void table_line(struct sum *s, int l, struct lg_hist *tot)
+{
+    static const char *const kinds[LG_NKINDS] = { "req", "tra" };
+    struct lg_collector_line lv;
+    struct lg_collector_row r;
+    uint64_t errs[LG_NKINDS] = { 0 };
+    size_t pos = 0;
+    lg_collector_line(s->c, l, &lv);
+    lg_ns_t span = span_of(lv.begin_ns, lv.end_ns);
+    lg_outbuf_printf(s->b, "line %d: id %s, cut %s, %d workers started\n", l + 1,
+                     lv.info->id ? lv.info->id : "", lv.info->cut ? lv.info->cut : "",
+                     lv.started);
+    table_head(s);
+    while (lg_collector_row_next(s->c, l, &pos, &r))
+        table_row(s, kinds[r.kind], lg_names_str(s->v.names, r.name), r.h, r.errors, span);
+    lg_hist_init(&tot[LG_KIND_REQ]);
+    lg_hist_init(&tot[LG_KIND_TRA]);
+    line_merge(s->c, l, tot, errs);
+    table_totals(s, tot, errs, lv.hook_errors, span);
+    if (lv.open)
+        lg_openstats_summary(lv.open, "  ", emit_cb, s->b);
+}
+
+/* One table per line, then the run's totals over the run's span when
+ * there are several lines. */
+static void tables(struct sum *s, lg_ns_t span)
+{
+    struct lg_hist *all = lg_malloc(2 * LG_NKINDS * sizeof *all), *tot = all + LG_NKINDS;
+    uint64_t all_errs[LG_NKINDS] = { 0 }, all_hook = 0;
+    lg_hist_init(&all[LG_KIND_REQ]);
+    lg_hist_init(&all[LG_KIND_TRA]);
+    for (int l = 0; l < s->v.nlines; l++) {
+        struct lg_collector_line lv;
+        table_line(s, l, tot);
+        lg_collector_line(s->c, l, &lv);
+        line_merge(s->c, l, all, all_errs);
+        all_hook += lv.hook_errors;
+    }
+    if (s->v.nlines > 1) {
+        lg_outbuf_printf(s->b, "all lines:\n");
+        table_head(s);
+        table_totals(s, all, all_errs, all_hook, span);
+    }
+    free(all);
+}
+
+/* ==== the run's figures ================================================== */
+
+/* Sum of the workers' own throughputs, and their time blocked on the pipe. */
+static void workers_thru(struct sum *s, lg_ns_t span)
+{
+    double local = 0;
+    int64_t blocked = 0, max_blocked = 0;
+    int max_worker = -1;
+    struct lg_collector_worker w;
+    for (int i = 0; i < s->v.nworkers; i++) {
+        if (!lg_collector_worker(s->c, i, &w) || !w.stop || w.generator)
+            continue;
+        local += per_s(w.stop->u.stop.opcount, w.stop->u.stop.end_ns - w.stop->u.stop.start_ns);
+        blocked += w.stop->u.stop.wait_ns;
+        if (max_worker < 0 || w.stop->u.stop.wait_ns > max_blocked) {
+            max_blocked = w.stop->u.stop.wait_ns;
+            max_worker = i;
+        }
+    }
+    lg_outbuf_printf(s->b,
+                     "throughput: global %.2f req/s (requests / run span), sum of local %.2f "
+                     "ops/s\n",
+                     per_s(s->v.t.requests, span), local);
+    if (s->v.hwm_thru_at >= 0)
+        lg_outbuf_printf(s->b,
+                         "throughput high-water mark: %.2f req/s in the interval ending at "
+                         "%.1f s\n",
+                         s->v.hwm_thru, (double)s->v.hwm_thru_at / 1e9);
+    else
+        lg_outbuf_printf(s->b,
+                         "throughput high-water mark: none (no request in a closed interval)\n");
+    if (max_worker >= 0)
+        lg_outbuf_printf(s->b, "blocked on the pipe: %.3f s in total, at most %.3f s (worker %d)\n",
+                         (double)blocked / 1e9, (double)max_blocked / 1e9, max_worker);
+}
+
+static void pipe_figures(struct sum *s)
+{
+    const struct lg_collector_view *v = &s->v;
+    if (v->hwm_backlog_at >= 0)
+        lg_outbuf_printf(s->b, "pipe backlog high-water mark: %ld records at %.3f s\n",
+                         v->hwm_backlog, (double)v->hwm_backlog_at / 1e9);
+    else
+        lg_outbuf_printf(s->b, "pipe backlog high-water mark: 0 records\n");
+    uint64_t recv_stopped = 0, missing = 0;
+    struct lg_collector_worker w;
+    for (int i = 0; i < v->nworkers; i++) {
+        if (!lg_collector_worker(s->c, i, &w) || !w.stop)
+            continue;
+        recv_stopped += w.received;
+        if (w.stop->u.stop.sent > w.received)
+            missing += w.stop->u.stop.sent - w.received;
+    }
+    lg_outbuf_printf(s->b,
+                     "records: sent %llu, received %llu from the workers that stopped (%llu in "
+                     "all), lost %llu\n",
+                     (unsigned long long)v->t.sent, (unsigned long long)recv_stopped,
+                     (unsigned long long)v->t.received, (unsigned long long)v->t.lost);
+    if (v->t.lost || missing)
+        lg_outbuf_printf(s->b,
+                         "*** RECORDS LOST: %llu missing in sequence gaps, %llu fewer received "
+                         "than sent: the figures above are incomplete ***\n",
+                         (unsigned long long)v->t.lost, (unsigned long long)missing);
+    if (v->bad_records)
+        lg_outbuf_printf(s->b, "*** %llu records of an unknown type ignored ***\n",
+                         (unsigned long long)v->bad_records);
+}
+
+/* ==== the verdict ======================================================== */
+
+unsigned lg_summary_worker_faults(const struct lg_collector_worker *w)
+{
+    unsigned f = 0;
+    if (w->reaped && WIFSIGNALED(w->status))
+        f |= LG_FAULT_SIGNAL;
+    else if (w->reaped && WIFEXITED(w->status) && WEXITSTATUS(w->status) != 0)
+        f |= LG_FAULT_EXIT;
+    if (!w->stop && w->generator) /* it need not say goodbye */
+        return f | (w->disorder ? LG_FAULT_RECORDS : 0);
+    if (!w->stop)
+        return f | LG_FAULT_NO_STOP;
+    if (w->stop->rc == LG_STOP_FAILED)
+        f |= LG_FAULT_FAILED;
+    if (w->stop->u.stop.sent != w->received || w->lost || w->disorder)
+        f |= LG_FAULT_RECORDS;
+    return f;
+}
+
+unsigned lg_summary_line_faults(const struct lg_collector_line *lv, int interrupted)
+{
+    struct lg_openstats_counts k;
+    unsigned f = 0;
+    if (!lv->open || interrupted)
+        return 0;
+    lg_openstats_counts(lv->open, &k);
+    if (k.generated != k.processed + k.dropped)
+        f |= LG_FAULT_EVENTS;
+    if (k.phases_done < k.phases)
+        f |= LG_FAULT_PHASES;
+    return f;
+}
+
+int lg_summary_verdict(const struct lg_collector *c, int interrupted)
+{
+    struct lg_collector_view v;
+    struct lg_collector_line lv;
+    struct lg_collector_worker w;
+    lg_collector_view(c, &v);
+    int bad = v.t.lost || v.bad_records || v.out_failed;
+    for (int l = 0; l < v.nlines && !bad; l++) {
+        lg_collector_line(c, l, &lv);
+        bad = lg_summary_line_faults(&lv, interrupted) != 0;
+    }
+    for (int i = 0; i < v.nworkers && !bad; i++)
+        bad = lg_collector_worker(c, i, &w) && lg_summary_worker_faults(&w);
+    return bad;
+}
+
+/* Says why worker i did not end normally (faults f, not 0). */
+static void say_worker(struct sum *s, int i, const struct lg_collector_worker *w, unsigned f)
+{
+    unsigned long long got = (unsigned long long)w->received;
+    if (f & LG_FAULT_SIGNAL)
+        lg_outbuf_printf(s->b, "worker %d (pid %d) killed by signal %d after %llu records\n", i,
+                         w->pid, WTERMSIG(w->status), got);
+    else if (f & LG_FAULT_EXIT)
+        lg_outbuf_printf(s->b, "worker %d (pid %d) exited with code %d after %llu records\n", i,
+                         w->pid, WEXITSTATUS(w->status), got);
+    if (!w->stop && w->generator) {
+        if (f & LG_FAULT_RECORDS)
+            lg_outbuf_printf(s->b, "generator %d (pid %d): %llu records out of order\n", i,
+                             w->pid, (unsigned long long)w->disorder);
+    } else if (!w->stop) {
+        if (!(f & (LG_FAULT_SIGNAL | LG_FAULT_EXIT)))
+            lg_outbuf_printf(s->b,
+                             "worker %d (pid %d) sent no STOP record (%llu records received)\n",
+                             i, w->pid, got);
+    } else {
+        if (f & LG_FAULT_FAILED)
+            lg_outbuf_printf(s->b, "worker %d (pid %d) failed: %s\n", i, w->pid,
+                             w->fail_msg ? w->fail_msg : "(no message)");
+        if (f & LG_FAULT_RECORDS)
+            lg_outbuf_printf(s->b,
+                             "worker %d (pid %d) sent %llu records, %llu received, %llu lost, "
+                             "%llu out of order\n",
+                             i, w->pid, (unsigned long long)w->stop->u.stop.sent, got,
+                             (unsigned long long)w->lost, (unsigned long long)w->disorder);
+    }
+}
+
+/* Says why open line l is not accounted for (faults f, not 0). */
+static void say_line(struct sum *s, int l, const struct lg_collector_line *lv, unsigned f)
+{
+    struct lg_openstats_counts k;
+    lg_openstats_counts(lv->open, &k);
+    uint64_t done = k.processed + k.dropped;
+    if (f & LG_FAULT_EVENTS)
+        lg_outbuf_printf(s->b,
+                         "*** line %d: %llu events %s: generated %llu, processed %llu, dropped "
+                         "%llu ***\n",
+                         l + 1,
+                         (unsigned long long)(k.generated > done ? k.generated - done
+                                                                 : done - k.generated),
+                         k.generated > done ? "LOST" : "more accounted for than generated",
+                         (unsigned long long)k.generated, (unsigned long long)k.processed,
+                         (unsigned long long)k.dropped);
+    if (f & LG_FAULT_PHASES)
+        lg_outbuf_printf(s->b, "*** line %d: the generator reported %d of %d phases ***\n",
+                         l + 1, k.phases_done, k.phases);
+}
+
+/* The reasons, then the verdict line; returns lg_summary_verdict's. */
+static int health(struct sum *s, int interrupted)
+{
+    struct lg_collector_line lv;
+    struct lg_collector_worker w;
+    unsigned f;
+    for (int l = 0; l < s->v.nlines; l++) {
+        lg_collector_line(s->c, l, &lv);
+        if ((f = lg_summary_line_faults(&lv, interrupted)))
+            say_line(s, l, &lv, f);
+    }
+    for (int i = 0; i < s->v.nworkers; i++)
+        if (lg_collector_worker(s->c, i, &w) && (f = lg_summary_worker_faults(&w)))
+            say_worker(s, i, &w, f);
+    if (interrupted)
+        lg_outbuf_printf(s->b, "run interrupted by a signal: the figures cover the run until "
+                               "then\n");
+    if (s->v.out_failed)
+        lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
+                               "***\n");
+    int bad = lg_summary_verdict(s->c, interrupted);
+    lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
+    return bad;
+}
+
+int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f)
+{
+    struct lg_outbuf b;
+    struct sum s = { .b = &b, .c = c };
+    lg_outbuf_init(&b, f, END_BUF_BYTES);
+    lg_collector_view(c, &s.v);
+    lg_ns_t span = span_of(s.v.begin_ns, s.v.end_ns);
+    lg_outbuf_printf(&b, "==== summary: %.3f s of load, %d workers started, %d ended ====\n",
+                     (double)span / 1e9, s.v.t.started, s.v.t.ended);
+    s.namecol = name_col(s.v.names);
+    tables(&s, span);
+    lg_outbuf_printf(&b, "totals: %llu requests, %llu transactions, %llu errors\n",
+                     (unsigned long long)s.v.t.requests, (unsigned long long)s.v.t.transactions,
+                     (unsigned long long)s.v.t.errors);
+    workers_thru(&s, span);
+    pipe_figures(&s);
+    int rc = health(&s, interrupted);
+    lg_outbuf_sync(&b);
+    lg_outbuf_free(&b);
+    return rc;
+}
