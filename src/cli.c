@@ -8,19 +8,16 @@
  * value) pairs, which finds --defaults wherever it stands; the file is
  * applied, then the pairs in order, so the command line wins over the file.
  * Schedule and burst syntax belongs to schedule.c, which checks it here,
- * before any run; --extra is kept as text, for lua-cjson to check in the
- * parent (lrt.c) before any worker starts. The help text is cli_help.c. */
+ * before any run; --extra is kept as text, for lua-cjson to check (lrt.c,
+ * in a child) before any worker starts. Numbers and their bounds are
+ * cli_bounds.c; the help text is cli_help.c. */
 #include "cli.h"
 #include "cli_opt.h"
 #include "mem.h"
 #include "schedule.h"
-#include "units.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdint.h>
-#include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +27,8 @@
 
 /* The table order is the order of the names in an ambiguity message. */
 const struct lg_opt lg_cli_opts[] = {
-    { {"process"}, LG_OPT_INT, LG_MIN_1, F(process), 1, LG_GROUP_CLOSED, "N", "1",
-      "number of workers" },
+    { {"process"}, LG_OPT_INT, LG_MIN_WORKERS1, F(process), 1, LG_GROUP_CLOSED, "N", "1",
+      "number of workers (at most 65535, and what the machine allows)" },
     { {"postpone"}, LG_OPT_SECS, LG_MIN_0, F(postpone), 1, LG_GROUP_GENERAL, "S", "0",
       "seconds before the first worker (or the open-model controller) starts" },
     { {"rampup"}, LG_OPT_SECS, LG_MIN_0, F(rampup), 1, LG_GROUP_CLOSED, "S", "0",
@@ -49,19 +46,20 @@ const struct lg_opt lg_cli_opts[] = {
     { {"pausestep", "pauselen"}, LG_OPT_SECS, LG_MIN_0, F(pausestep), 1, LG_GROUP_GENERAL,
       "S", "0",
       "seconds of pause after each step" },
-    { {"summary"}, LG_OPT_SECS, LG_MIN_POS, F(summary), 1, LG_GROUP_OUTPUT, "S", "1",
-      "seconds over which throughputs are computed" },
+    { {"summary"}, LG_OPT_SECS, LG_MIN_PERIOD, F(summary), 1, LG_GROUP_OUTPUT, "S", "1",
+      "seconds over which throughputs are computed (at least 10ms)" },
     { {"outformat"}, LG_OPT_OUTFORMAT, LG_MIN_0, 0, 1, LG_GROUP_OUTPUT, "F", "short",
       "short, long, raw or jtl; anything else means long" },
     { {"extra"}, LG_OPT_EXTRA, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "JSON", "{}",
       "JSON object handed to the CUT" },
     { {"defaults"}, LG_OPT_DEFAULTS, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "FILE", NULL,
-      "JSON object of option defaults, itself overridden by the command line "
-      "(default: ./defaults.json when it exists)" },
-    { {"id"}, LG_OPT_STR, LG_MIN_0, F(id), 1, LG_GROUP_GENERAL, "ID", "customId",
+      "JSON object of option defaults (a regular file, at most 1 MiB), itself "
+      "overridden by the command line (default: ./defaults.json when it exists)" },
+    { {"id"}, LG_OPT_LABEL, LG_MIN_0, F(id), 1, LG_GROUP_GENERAL, "ID", "customId",
       "label that prefixes every id of the run" },
     { {"file"}, LG_OPT_STR, LG_MIN_0, F(file), 1, LG_GROUP_GENERAL, "FILE", NULL,
-      "scenario file, with ACTION scenario: one command line per line" },
+      "scenario file, with ACTION scenario: one command line per line (a regular "
+      "file, at most 1 MiB)" },
     { {"output"}, LG_OPT_STR, LG_MIN_0, F(output), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the event lines to FILE instead of stdout" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
@@ -70,19 +68,19 @@ const struct lg_opt lg_cli_opts[] = {
       "30@10,30@20,30@30",
       "phases run in turn: D@R is D seconds (or a duration: 500ms, 2m) at R "
       "events/s, D@R1-R2 ramps from R1 to R2 events/s" },
-    { {"prefork"}, LG_OPT_INT, LG_MIN_0, F(prefork), 1, LG_GROUP_OPEN, "N", "10",
-      "workers started, and ready, before the first event" },
+    { {"prefork"}, LG_OPT_INT, LG_MIN_WORKERS0, F(prefork), 1, LG_GROUP_OPEN, "N", "10",
+      "workers started, and ready, before the first event (at least 1)" },
     { {"trigger"}, LG_OPT_INT, LG_MIN_1, F(trigger), 1, LG_GROUP_OPEN, "N", "3",
       "start one more worker when more than N events wait" },
-    { {"controllerDelay"}, LG_OPT_SECS, LG_MIN_POS, F(controller_delay), 1, LG_GROUP_OPEN,
+    { {"controllerDelay"}, LG_OPT_SECS, LG_MIN_PERIOD, F(controller_delay), 1, LG_GROUP_OPEN,
       "S", "1",
-      "controller period, seconds" },
+      "controller period, seconds (at least 10ms)" },
     { {"decrease"}, LG_OPT_INT, LG_MIN_0, F(decrease), 1, LG_GROUP_OPEN, "N", "10",
       "retire one worker after N controller periods with no backlog" },
     { {"burst"}, LG_OPT_STR, LG_MIN_0, F(burst), 1, LG_GROUP_OPEN, "B", "1",
       "fN: bursts of exactly N events; N: random size 1..N; 0: random size "
       "up to |R2-R1|/2" },
-    { {"maxproc"}, LG_OPT_INT, LG_MIN_0, F(maxproc), 0, LG_GROUP_OPEN, "N", "0",
+    { {"maxproc"}, LG_OPT_INT, LG_MIN_WORKERS0, F(maxproc), 0, LG_GROUP_OPEN, "N", "0",
       "cap on live workers; 0: none" },
     { {"maxwait"}, LG_OPT_SECS, LG_MIN_0, F(maxwait), 0, LG_GROUP_OPEN, "S", "0",
       "seconds an event may wait before it is dropped; 0: forever" },
@@ -175,79 +173,6 @@ static void *field(struct lg_config *cfg, const struct lg_opt *o)
     return (char *)cfg + o->off;
 }
 
-/* --- numbers */
-
-#define NOT_INTEGER (-10) /* beside the LG_UNITS_* codes */
-
-/* As lg_units_number, plus NOT_INTEGER. An integral value written as a
- * real (2.0, 1e3: JSON writers produce them) is accepted. */
-static int long_parse(const char *s, long *v)
-{
-    char *end;
-    double d;
-    int rc;
-
-    if (*s && strspn(s, "0123456789+-") == strlen(s)) {
-        errno = 0;
-        *v = strtol(s, &end, 10);
-        if (!*end)
-            return errno == ERANGE ? LG_UNITS_RANGE : 0;
-    }
-    if ((rc = lg_units_number(s, strlen(s), &d)) < 0)
-        return rc;
-    if (d != floor(d))
-        return NOT_INTEGER;
-    if (d < (double)LONG_MIN || d >= -(double)LONG_MIN)
-        return LG_UNITS_RANGE;
-    *v = (long)d;
-    return 0;
-}
-
-/* Reports a parse failure, or checks v against the option's minimum. */
-static int number_check(struct lg_cli *c, const struct lg_opt *o, int rc, double v,
-                        const char *text, const char *label)
-{
-    if (o->kind == LG_OPT_SECS && (rc == LG_UNITS_NAN || rc == LG_UNITS_UNIT))
-        return lg_cli_err(c, "%s: '%s' is not a duration (%s)", label, text,
-                          LG_UNITS_SECONDS_HINT);
-    if (rc == LG_UNITS_NAN)
-        return lg_cli_err(c, "%s: '%s' is not a number", label, text);
-    if (rc == LG_UNITS_RANGE)
-        return lg_cli_err(c, "%s: '%s' is out of range", label, text);
-    if (rc == NOT_INTEGER)
-        return lg_cli_err(c, "%s: '%s' is not an integer", label, text);
-    if (v < 0)
-        return lg_cli_err(c, "%s: %s must not be negative", label, text);
-    if (o->min == LG_MIN_1 && v < 1)
-        return lg_cli_err(c, "%s: %s must be at least 1", label, text);
-    if (o->min == LG_MIN_POS && v <= 0)
-        return lg_cli_err(c, "%s: %s must be greater than 0", label, text);
-    return 0;
-}
-
-static int set_long(struct lg_cli *c, const struct lg_opt *o, const char *text, const char *label)
-{
-    long v = 0;
-    int rc = long_parse(text, &v);
-
-    if (number_check(c, o, rc, (double)v, text, label) < 0)
-        return -1;
-    *(long *)field(c->cfg, o) = v;
-    return 0;
-}
-
-static int set_seconds(struct lg_cli *c, const struct lg_opt *o, const char *text,
-                       const char *label)
-{
-    double v = 0;
-    int rc = lg_units_seconds(text, strlen(text), &v);
-
-    if (number_check(c, o, rc, v, text, label) < 0)
-        return -1;
-    *(double *)field(c->cfg, o) = v;
-    return 0;
-}
-
 /* --- steps, extra, enumerations */
 
 void lg_cli_steps_free(char **list, int n)
@@ -279,6 +204,8 @@ static int set_steps(struct lg_cli *c, const char *text, const char *label)
         return lg_cli_err(c, "%s: empty step in '%s'", label, text);
     if (n > LG_STEPS_MAX)
         return lg_cli_err(c, "%s: more than %d steps", label, LG_STEPS_MAX);
+    if (lg_cli_text_check(c, text, label) < 0)
+        return -1;
     list = lg_malloc(n * sizeof *list);
     for (k = 0, p = text; k < n; k++) {
         size_t w = strcspn(p, ",");
@@ -289,9 +216,8 @@ static int set_steps(struct lg_cli *c, const char *text, const char *label)
     return 0;
 }
 
-/* Keeps the text as given once it is known to be one JSON object. */
 /* Keeps the text as given, and where it came from: lua-cjson checks it
- * later, in the parent (lrt.c), and names that origin when it refuses it. */
+ * later (lrt.c), and names that origin when it refuses it. */
 static void set_extra(struct lg_cli *c, const char *text, const char *label)
 {
     string_set(&c->cfg->extra, text);
@@ -325,12 +251,17 @@ static int set_arrival(struct lg_cli *c, const char *text, const char *label)
 int lg_cli_opt_set(struct lg_cli *c, const struct lg_opt *o, const char *text, const char *label)
 {
     switch (o->kind) {
-    case LG_OPT_INT:       return set_long(c, o, text, label);
-    case LG_OPT_SECS:       return set_seconds(c, o, text, label);
+    case LG_OPT_INT:
+    case LG_OPT_SECS:      return lg_cli_set_number(c, o, text, label);
     case LG_OPT_STEPS:     return set_steps(c, text, label);
     case LG_OPT_EXTRA:     set_extra(c, text, label); return 0;
     case LG_OPT_ARRIVAL:   return set_arrival(c, text, label);
     case LG_OPT_STR:       string_set(field(c->cfg, o), text); return 0;
+    case LG_OPT_LABEL:
+        if (lg_cli_text_check(c, text, label) < 0)
+            return -1;
+        string_set(field(c->cfg, o), text);
+        return 0;
     case LG_OPT_OUTFORMAT: c->cfg->outformat = outformat_parse(text); return 0;
     case LG_OPT_FLAG:
     case LG_OPT_EXIT:      *(int *)field(c->cfg, o) = 1; return 0;
@@ -636,25 +567,6 @@ int lg_cli_given(const struct lg_config *cfg, const char *name)
     return o && (cfg->given >> (o - lg_cli_opts) & 1);
 }
 
-/* Checks what no single option can: the open-model syntax (schedule.c
- * owns it) and options that bound each other. */
-static int config_check(struct lg_cli *c)
-{
-    const struct lg_config *cfg = c->cfg;
-    struct lg_schedule sched;
-    struct lg_burst burst;
-    char msg[512];
-
-    if (lg_schedule_parse(cfg->schedule, &sched, msg, sizeof msg) < 0)
-        return lg_cli_err(c, "%s", msg);
-    lg_schedule_free(&sched);
-    if (lg_schedule_burst_parse(cfg->burst, &burst, msg, sizeof msg) < 0)
-        return lg_cli_err(c, "%s", msg);
-    if (cfg->maxproc > 0 && cfg->prefork > cfg->maxproc)
-        return lg_cli_err(c, "--prefork %ld is above --maxproc %ld", cfg->prefork, cfg->maxproc);
-    return 0;
-}
-
 int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
     struct lg_cli c = { cfg, err, errlen };
@@ -673,7 +585,7 @@ int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t
     if (cut.stop)
         goto out; /* --help, --version: no value is checked, no file read */
     if (lg_cli_defaults_read(&c, cut.defaults) < 0 || pairs_apply(&c, &cut) < 0 ||
-        config_check(&c) < 0)
+        lg_cli_config_check(&c) < 0)
         rc = -1;
 out:
     free(cut.pairs);

@@ -19,6 +19,13 @@ enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
 
 #define LG_STEPS_MAX 1024
 
+/* Bounds every option is held to (cli_bounds.c). */
+#define LG_CLI_SECONDS_MAX (30 * 86400.0) /* longest duration of any option: 30 days */
+#define LG_CLI_SECONDS_MAX_TEXT "30 days (2592000 s)"
+#define LG_CLI_PERIOD_MIN 0.01            /* --summary, --controllerDelay: at least 10 ms */
+#define LG_CLI_PERIOD_MIN_TEXT "10ms"
+#define LG_CLI_WORKERS_MAX 65535          /* a record's worker index is 16 bits (record.h) */
+
 /* One run (or one scenario line). Every string is owned by the config and
  * released by lg_cli_free. Durations are in seconds (500ms is 0.5). */
 struct lg_config {
@@ -35,7 +42,7 @@ struct lg_config {
     double pausestep;      /* s after each step */
     double summary;        /* s between two periodic summaries */
     enum lg_outformat outformat;
-    char *extra;           /* --extra as JSON text; lg_lrt_check_cut checks it */
+    char *extra;           /* --extra as JSON text; lg_lrt_check_cuts checks it */
     char *extra_from;      /* where extra was set, for messages: "--extra", "FILE: extra" */
     char *defaults;        /* the defaults file read, NULL if none */
     char *id;              /* prefixes every id of the run */

@@ -7,9 +7,11 @@
  * (lg_cli_opt_set), as text: a string as it is, a number in the fewest
  * digits that give it back, so "2.5", 2.5 and "2500ms" all work. Steps may
  * also be an array; "extra" may be an object, which is re-encoded as JSON
- * text. This file does not check extra's content: lua-cjson does, in the
- * parent, as for --extra (lrt.c). */
+ * text. This file does not check extra's content: lua-cjson does, as for
+ * --extra (lrt.c). The file is read by infile.c: a regular
+ * file of at most 1 MiB. */
 #include "cli_opt.h"
+#include "infile.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@ static const struct {
     [LG_OPT_INT]       = { K_NUMBER | K(JSON_STRING), "a number" },
     [LG_OPT_SECS]      = { K_NUMBER | K(JSON_STRING), "a number" },
     [LG_OPT_STR]       = { K_NUMBER | K(JSON_STRING), "a string" },
+    [LG_OPT_LABEL]     = { K_NUMBER | K(JSON_STRING), "a string" },
     [LG_OPT_FLAG]      = { K(JSON_TRUE) | K(JSON_FALSE), "true or false" },
     [LG_OPT_STEPS]     = { K_NUMBER | K(JSON_STRING) | K(JSON_ARRAY), "a string or an array" },
     [LG_OPT_EXTRA]     = { K(JSON_OBJECT) | K(JSON_STRING), "an object or a string" },
@@ -121,6 +124,8 @@ static int steps_from_array(struct lg_cli *c, const json_t *arr, const char *lab
             rc = -1;
         else if (!*text)
             rc = lg_cli_err(c, "%s: empty step", label);
+        else if (lg_cli_text_check(c, text, label) < 0)
+            rc = -1;
         else
             list[k] = lg_cli_strndup(text, strlen(text));
     }
@@ -187,57 +192,19 @@ static int defaults_apply(struct lg_cli *c, const char *path, const char *text, 
     return rc;
 }
 
-#define DEFAULTS_MAX_BYTES (1 << 20) /* a profile is a few lines; refuse a stray big file */
-
-/* Reads the whole file at path into a heap buffer (free it). Returns 0, or
- * -1 with errno set (EFBIG past DEFAULTS_MAX_BYTES). */
-static int file_slurp(const char *path, char **text, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 4096, n = 0;
-    char *buf;
-    int saved = 0;
-
-    if (!f)
-        return -1;
-    buf = lg_malloc(cap);
-    errno = 0;
-    for (;;) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break; /* end of file, or an error ferror() tells */
-        if (cap >= DEFAULTS_MAX_BYTES) {
-            saved = EFBIG;
-            break;
-        }
-        buf = lg_realloc(buf, cap *= 2);
-    }
-    if (!saved && ferror(f))
-        saved = errno ? errno : EIO;
-    fclose(f);
-    if (saved) {
-        free(buf);
-        errno = saved;
-        return -1;
-    }
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 /* See cli_opt.h. */
 int lg_cli_defaults_read(struct lg_cli *c, const char *explicit_path)
 {
     const char *path = explicit_path ? explicit_path : "defaults.json";
-    char *text = NULL;
+    char *text = NULL, why[256];
     size_t len = 0;
     int rc;
 
-    if (file_slurp(path, &text, &len) < 0) {
+    if (lg_infile_read(path, &text, &len, why, sizeof why) < 0) {
         if (!explicit_path && errno == ENOENT)
             return 0;
-        return lg_cli_err(c, "%scannot open %s: %s", explicit_path ? "--defaults: " : "", path,
-                          strerror(errno));
+        return lg_cli_err(c, "%scannot read %s: %s", explicit_path ? "--defaults: " : "", path,
+                          why);
     }
     rc = defaults_apply(c, path, text, len);
     free(text);

@@ -96,7 +96,10 @@ void lg_cli_usage(FILE *out)
           "unambiguous in Pylogen keeps its Pylogen meaning (--out is --outformat).\n"
           "The command line wins over the --defaults file, which wins over the\n"
           "defaults shown. S is a duration: seconds (1.5), or a number with a\n"
-          "unit, us, ms, s, m or h (250us, 500ms, 2m, 1h).\n", out);
+          "unit, us, ms, s, m or h (250us, 500ms, 2m, 1h), at most 30 days;\n"
+          "--summary and --controllerDelay are at least 10ms. --process, --prefork\n"
+          "and --maxproc are at most 65535, and together no more than the machine\n"
+          "can start (RLIMIT_NPROC, pid limits, memory at 512 KiB a worker).\n", out);
     for (int g = 0; g < LG_GROUP_COUNT; g++) {
         fprintf(out, "\n%s:\n", titles[g]);
         if (g == LG_GROUP_GENERAL)

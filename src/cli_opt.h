@@ -15,6 +15,7 @@ enum lg_opt_kind {
     LG_OPT_INT,       /* long field, integral value */
     LG_OPT_SECS,      /* double field, seconds: a number or a duration (units.h) */
     LG_OPT_STR,       /* char * field, any text */
+    LG_OPT_LABEL,     /* char * field, text without control characters (event lines) */
     LG_OPT_FLAG,      /* int field, set by the bare option */
     LG_OPT_STEPS,     /* cfg->steps, a comma list */
     LG_OPT_EXTRA,     /* cfg->extra, JSON text checked later by lua-cjson */
@@ -25,7 +26,11 @@ enum lg_opt_kind {
     LG_OPT_IGNORED    /* Pylogen parsed it and never used it */
 };
 
-enum lg_opt_min { LG_MIN_0, LG_MIN_1, LG_MIN_POS }; /* numbers: >= 0, >= 1, > 0 */
+/* The range of a number: >= 0, >= 1, > 0; a period, at least
+ * LG_CLI_PERIOD_MIN; a count of workers, 0 or 1 to LG_CLI_WORKERS_MAX. Any
+ * duration is also at most LG_CLI_SECONDS_MAX (cli_bounds.c). */
+enum lg_opt_min { LG_MIN_0, LG_MIN_1, LG_MIN_POS, LG_MIN_PERIOD, LG_MIN_WORKERS0,
+                  LG_MIN_WORKERS1 };
 enum lg_opt_group { LG_GROUP_GENERAL, LG_GROUP_CLOSED, LG_GROUP_OPEN, LG_GROUP_OUTPUT,
                     LG_GROUP_COUNT };
 
@@ -69,6 +74,21 @@ int lg_cli_err(struct lg_cli *c, const char *fmt, ...) __attribute__((format(pri
  * messages ("--process", "myprofile.json: process"). Returns 0 or -1. */
 int lg_cli_opt_set(struct lg_cli *c, const struct lg_opt *o, const char *text,
                    const char *label);
+
+/* --- values and their bounds (cli_bounds.c) */
+
+/* Sets the LG_OPT_INT or LG_OPT_SECS field of o from text, checked against
+ * the option's range. Returns 0 or -1 with the message set. */
+int lg_cli_set_number(struct lg_cli *c, const struct lg_opt *o, const char *text,
+                      const char *label);
+
+/* Refuses text holding a control character (a newline would split an
+ * event line). Returns 0 or -1 with the message set. */
+int lg_cli_text_check(struct lg_cli *c, const char *text, const char *label);
+
+/* Checks what no single option can: the open-model syntax (schedule.c
+ * owns it) and options that bound each other. Returns 0 or -1. */
+int lg_cli_config_check(struct lg_cli *c);
 
 /* A heap copy of s[0..len), NUL-terminated (free it). */
 char *lg_cli_strndup(const char *s, size_t len);

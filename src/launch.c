@@ -1,4 +1,8 @@
-/* launch.c -- see launch.h. */
+/* launch.c -- see launch.h. The order of the checks: every line is parsed
+ * and its CUT found; --output may name none of the run's input files; the
+ * processes the lines start are held to the record format and the machine
+ * (proclimits.c); then every CUT is loaded, all of them in one child process
+ * (lrt.c). No worker has started yet. */
 #include "launch.h"
 
 #include <errno.h>
@@ -7,8 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "infile.h"
 #include "lrt.h"
 #include "mem.h"
+#include "proclimits.h"
 
 #define ADHOC_NAME "adhoc" /* class name of a -e run */
 
@@ -20,7 +26,7 @@ static void launch_grow(struct lg_launch *l)
     l->cut_names = lg_realloc(l->cut_names, n * sizeof(char *));
 }
 
-/* Resolves and checks the CUT of cfg, then appends the line. */
+/* Resolves the CUT of cfg, then appends the line. */
 static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const struct lg_paths *p,
                       char *err, size_t errlen)
 {
@@ -38,9 +44,6 @@ static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const st
         snprintf(name, sizeof(name), ADHOC_NAME);
     else if (lg_paths_cut(p, cfg->action, path, sizeof(path), name, sizeof(name), err, errlen) < 0)
         return -1;
-    if (lg_lrt_check_cut(p->lua_path, code ? NULL : path, name, code, cfg->extra, cfg->extra_from,
-                         err, errlen) < 0)
-        return -1;
     launch_grow(l);
     l->cut_paths[l->n] = code ? NULL : lg_strdup(path);
     l->cut_names[l->n] = lg_strdup(name);
@@ -48,6 +51,117 @@ static int launch_add(struct lg_launch *l, const struct lg_config *cfg, const st
                                            .cut_name = l->cut_names[l->n] };
     l->n++;
     return 0;
+}
+
+/* "logen: MSG", or "logen: F:LINE: MSG" for line i of scenario file. */
+static void launch_err(const struct lg_launch *l, const char *file, int i, const char *msg,
+                       char *err, size_t errlen)
+{
+    if (file)
+        snprintf(err, errlen, "logen: %s:%d: %s", file, l->sc.lines[i].lineno, msg);
+    else
+        snprintf(err, errlen, "logen: %s", msg);
+}
+
+/* The processes line c starts, its workers (as many as --maxproc allows
+ * in the open model) and its generator, named in what for messages. */
+static long line_procs(const struct lg_config *c, char *what, size_t len)
+{
+    if (!c->openedmodel) {
+        snprintf(what, len, "--process %ld", c->process);
+        return c->process;
+    }
+    int capped = c->maxproc > c->prefork;
+    long n = capped ? c->maxproc : c->prefork;
+    snprintf(what, len, "--%s %ld and the generator", capped ? "maxproc" : "prefork", n);
+    return n + 1;
+}
+
+/* The lines' processes against the record format and what the machine
+ * allows now (proclimits.c): their sum first when the format cannot hold it
+ * (whatever the machine), then each line, then the sum. */
+static int launch_limits(const struct lg_launch *l, const char *file, char *err, size_t errlen)
+{
+    struct lg_proclimits m;
+    char what[512], msg[1024];
+    long sum = 0;
+
+    lg_proclimits_read(&m);
+    for (int i = 0; i < l->n; i++)
+        sum += line_procs(l->lines[i].cfg, what, sizeof(what));
+    int format_fails = file && sum > LG_CLI_WORKERS_MAX; /* whatever the machine */
+    for (int i = 0; !format_fails && i < l->n; i++) {
+        long n = line_procs(l->lines[i].cfg, what, sizeof(what));
+        if (lg_proclimits_check(&m, n, what, msg, sizeof(msg)) < 0) {
+            launch_err(l, file, i, msg, err, errlen);
+            return -1;
+        }
+    }
+    if (!file || l->n < 2)
+        return 0;
+    snprintf(what, sizeof(what), "the %d lines of %s start %ld processes", l->n, file, sum);
+    if (lg_proclimits_check(&m, sum, what, msg, sizeof(msg)) < 0) {
+        snprintf(err, errlen, "logen: %s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The input of the run that path is (the same file, whatever its name),
+ * described in kind, or NULL: the scenario file, a CUT, a --defaults file. */
+static const char *launch_input(const struct lg_launch *l, const struct lg_config *run,
+                                const char *file, const char *path, const char **kind)
+{
+    *kind = "the scenario file";
+    if (file && lg_infile_same(path, file))
+        return file;
+    *kind = "the --defaults file";
+    if (run->defaults && lg_infile_same(path, run->defaults))
+        return run->defaults;
+    for (int i = 0; i < l->n; i++) {
+        const struct lg_config *c = l->lines[i].cfg;
+        *kind = "the CUT file";
+        if (l->cut_paths[i] && lg_infile_same(path, l->cut_paths[i]))
+            return l->cut_paths[i];
+        *kind = "the --defaults file";
+        if (c->defaults && lg_infile_same(path, c->defaults))
+            return c->defaults;
+    }
+    return NULL;
+}
+
+/* Refuses an --output naming an input of the run: opening it for writing
+ * would truncate it before the first worker starts. */
+static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
+                               const char *file, char *err, size_t errlen)
+{
+    const char *kind, *input = run->output ? launch_input(l, run, file, run->output, &kind) : NULL;
+
+    if (!input)
+        return 0;
+    snprintf(err, errlen, "logen: --output %s is %s %s: refusing to overwrite an input of the run",
+             run->output, kind, input);
+    return -1;
+}
+
+/* Loads every CUT, with its --extra, in one child process (lrt.c). */
+static int launch_check_cuts(const struct lg_launch *l, const struct lg_paths *p, const char *file,
+                             char *err, size_t errlen)
+{
+    struct lg_lrt_cut *cuts = lg_calloc((size_t)l->n, sizeof(*cuts));
+    char msg[2048];
+    int bad = 0;
+
+    for (int i = 0; i < l->n; i++) {
+        const struct lg_config *c = l->lines[i].cfg;
+        cuts[i] = (struct lg_lrt_cut){ l->cut_paths[i], l->cut_names[i], c->eval, c->extra,
+                                       c->extra_from };
+    }
+    int rc = lg_lrt_check_cuts(p->lua_path, cuts, l->n, &bad, msg, sizeof(msg));
+    free(cuts);
+    if (rc < 0)
+        launch_err(l, file, bad, msg, err, errlen);
+    return rc;
 }
 
 int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const struct lg_paths *p,
@@ -59,7 +173,10 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
         snprintf(err, errlen, "logen: %s", msg);
         return -1;
     }
-    return 0;
+    if (launch_output_check(l, cfg, NULL, err, errlen) < 0 ||
+        launch_limits(l, NULL, err, errlen) < 0)
+        return -1;
+    return launch_check_cuts(l, p, NULL, err, errlen);
 }
 
 /* The options that belong to the whole run, refused on a scenario line. */
@@ -175,11 +292,14 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
     for (int i = 0; i < l->sc.nlines; i++) {
         if (line_parse(l, i, run, msg, sizeof(msg)) < 0 ||
             launch_add(l, &l->cfgs[i], p, msg, sizeof(msg)) < 0) {
-            snprintf(err, errlen, "logen: %s:%d: %s", file, l->sc.lines[i].lineno, msg);
+            launch_err(l, file, i, msg, err, errlen);
             return -1;
         }
     }
-    return 0;
+    if (launch_output_check(l, run, file, err, errlen) < 0 ||
+        launch_limits(l, file, err, errlen) < 0)
+        return -1;
+    return launch_check_cuts(l, p, file, err, errlen);
 }
 
 void lg_launch_free(struct lg_launch *l)

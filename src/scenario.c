@@ -1,12 +1,15 @@
-/* scenario.c -- see scenario.h. The splitter is a small state machine over
- * the characters of one line; a word is built in a growable buffer. */
+/* scenario.c -- see scenario.h. The file is read whole (infile.c: a
+ * regular file, at most 1 MiB); a line holding a NUL byte is refused, as C
+ * strings would silently lose its tail. The splitter is a small state
+ * machine over the characters of one line; a word is built in a growable
+ * buffer. */
 #include "scenario.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "mem.h"
 
 #define SCENARIO_LINE_MAX 65536
@@ -124,47 +127,60 @@ static void scenario_add(struct lg_scenario *s, int lineno, char **words, int n)
     s->lines[s->nlines++] = (struct lg_scenario_line){ lineno, n + 1, argv };
 }
 
+/* Splits line `lineno`, buf[0..len) with its newline cut off, and adds it
+ * unless it holds no word. Returns 0, or -1 with "F:LINE: message". */
+static int scenario_line(struct lg_scenario *s, int lineno, char *buf, size_t len, char *err,
+                         size_t errlen)
+{
+    const char *nul = memchr(buf, '\0', len);
+    char msg[256], **words;
+    int n;
+
+    if (nul) {
+        snprintf(err, errlen, "%s:%d: a NUL byte at column %d", s->path, lineno,
+                 (int)(nul - buf) + 1);
+        return -1;
+    }
+    if (len > SCENARIO_LINE_MAX - 2) {
+        snprintf(err, errlen, "%s:%d: line longer than %d bytes", s->path, lineno,
+                 SCENARIO_LINE_MAX - 2);
+        return -1;
+    }
+    buf[len] = '\0';
+    if ((n = lg_scenario_split(buf, &words, msg, sizeof(msg))) < 0) {
+        snprintf(err, errlen, "%s:%d: %s", s->path, lineno, msg);
+        return -1;
+    }
+    if (n == 0)
+        argv_free(words, 0);
+    else
+        scenario_add(s, lineno, words, n);
+    return 0;
+}
+
 int lg_scenario_load(const char *path, struct lg_scenario *s, char *err, size_t errlen)
 {
+    char *text, why[256];
+    size_t len;
+    int lineno = 0, rc = 0;
+
     memset(s, 0, sizeof(*s));
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    if (lg_infile_read(path, &text, &len, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
         return -1;
     }
     s->path = lg_strdup(path);
-    char *buf = lg_malloc(SCENARIO_LINE_MAX);
-    char msg[256];
-    int lineno = 0, rc = 0;
-    while (rc == 0 && fgets(buf, SCENARIO_LINE_MAX, f)) {
-        lineno++;
-        size_t len = strlen(buf);
-        if (len == SCENARIO_LINE_MAX - 1 && buf[len - 1] != '\n') {
-            snprintf(err, errlen, "%s:%d: line longer than %d bytes", path, lineno, SCENARIO_LINE_MAX - 2);
-            rc = -1;
-            break;
-        }
-        char **words;
-        int n = lg_scenario_split(buf, &words, msg, sizeof(msg));
-        if (n < 0) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
-            rc = -1;
-        } else if (n == 0) {
-            argv_free(words, 0);
-        } else {
-            scenario_add(s, lineno, words, n);
-        }
-    }
-    if (rc == 0 && ferror(f)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        rc = -1;
+    for (size_t at = 0; rc == 0 && at < len; ) {
+        char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        rc = scenario_line(s, ++lineno, text + at, end - at, err, errlen);
+        at = end + 1;
     }
     if (rc == 0 && s->nlines == 0) {
         snprintf(err, errlen, "%s: empty scenario: no command line in it", path);
         rc = -1;
     }
-    free(buf);
-    fclose(f);
+    free(text);
     if (rc < 0)
         lg_scenario_free(s);
     return rc;

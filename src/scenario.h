@@ -30,9 +30,10 @@ struct lg_scenario {
  * unterminated quote, naming the column). */
 int lg_scenario_split(const char *text, char ***argv, char *err, size_t errlen);
 
-/* Reads and splits a scenario file. Returns 0, or -1 with "F:LINE: message"
- * (or "F: message" for the file itself) in err. An empty scenario (no
- * command line) is an error. */
+/* Reads and splits a scenario file: a regular file of at most 1 MiB
+ * (infile.h), no line holding a NUL byte. Returns 0, or -1 with
+ * "F:LINE: message" (or "F: message" for the file itself) in err. An empty
+ * scenario (no command line) is an error. */
 int lg_scenario_load(const char *path, struct lg_scenario *s, char *err, size_t errlen);
 
 void lg_scenario_free(struct lg_scenario *s);

@@ -71,12 +71,24 @@ function Manager:getRequests()
     return t
 end
 
+-- A control character would split an event line: each becomes \xHH
+-- (a newline "\x0a"), once, where a name is interned, never per request.
+local function hex(c)
+    return ("\\x%02x"):format(c:byte())
+end
+
+local function intern(s)
+    if s:find("%c") then
+        s = s:gsub("%c", hex)
+    end
+    return C.lg_ffi_name(s, #s)
+end
+
 -- Interned id of "manager.request" (or of the manager alone).
 function Manager:label(name)
     local id = self.ids[name]
     if not id then
-        local s = self.name .. "." .. name
-        id = C.lg_ffi_name(s, #s)
+        id = intern(self.name .. "." .. name)
         self.ids[name] = id
     end
     return id
@@ -85,7 +97,7 @@ end
 function Manager:tralabel()
     local id = self.id
     if not id then
-        id = C.lg_ffi_name(self.name, #self.name)
+        id = intern(self.name)
         self.id = id
     end
     return id

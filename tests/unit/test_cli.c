@@ -329,8 +329,8 @@ static void test_numbers(void)
     FAILS("logen: --prefork: -2 must not be negative", "--pre", "-2");
     FAILS("logen: --process: 0 must be at least 1", "--process", "0");
     FAILS("logen: --trigger: 0 must be at least 1", "--trigger", "0");
-    FAILS("logen: --summary: 0 must be greater than 0", "--sum", "0");
-    FAILS("logen: --controllerDelay: 0 must be greater than 0", "--contr", "0");
+    FAILS("logen: --summary: 0 is below the shortest period, 10ms", "--sum", "0");
+    FAILS("logen: --controllerDelay: 0 is below the shortest period, 10ms", "--contr", "0");
     FAILS("logen: --controllerDelay: -0.5 must not be negative", "--contr", "-0.5");
     FAILS("logen: --process: '2.5' is not an integer", "--proc", "2.5");
     FAILS("logen: --duration: 'inf' is not a duration " HINT, "--duration", "inf");
@@ -399,12 +399,85 @@ static void test_durations(void)
     is_double(cfg.maxwait, 1.5, 0, "  a plain number stays seconds");
     FAILS("logen: --duration: '5x' is not a duration " HINT, "--duration", "5x");
     FAILS("logen: --pauselen: '1 s' is not a duration " HINT, "--pauselen", "1 s");
-    FAILS("logen: --summary: 0ms must be greater than 0", "--summary", "0ms");
+    FAILS("logen: --summary: 0ms is below the shortest period, 10ms", "--summary", "0ms");
     FAILS("logen: --rampup: -1s must not be negative", "--rampup", "-1s");
     FAILS("logen: --schedule: phase 1 '5x@3' duration '5x' is not a duration " HINT,
           "--schedule", "5x@3");
     PARSES("--schedule", "500ms@10,2m@1");
     is_str(cfg.schedule, "500ms@10,2m@1", "  a schedule with units is kept as given");
+}
+
+/* Issue 8, defect 9: values that broke the clock or the loop. */
+static void test_bounds(void)
+{
+    static const char *const durations[] = { "postpone", "rampup", "duration", "pauseloop",
+                                              "pausestep", "summary", "controllerDelay",
+                                              "maxwait" };
+    char want[256];
+
+    FAILS("logen: --summary: 1e-9 is below the shortest period, 10ms", "--summary", "1e-9");
+    FAILS("logen: --summary: 9ms is below the shortest period, 10ms", "--summary", "9ms");
+    PARSES("--summary", "10ms", "--contr", "10ms");
+    is_double(cfg.summary, 0.01, 0, "  --summary 10ms is the shortest period");
+    FAILS("logen: --controllerDelay: 1us is below the shortest period, 10ms", "--contr", "1us");
+    FAILS("logen: --postpone: 1e10 is above the longest duration, 30 days (2592000 s)",
+          "--postpone", "1e10");
+    FAILS("logen: --rampup: 1e12 is above the longest duration, 30 days (2592000 s)",
+          "--rampup", "1e12");
+    FAILS("logen: --pausestep: 1e12 is above the longest duration, 30 days (2592000 s)",
+          "--pausestep", "1e12");
+    for (size_t k = 0; k < sizeof durations / sizeof durations[0]; k++) {
+        char arg[64];
+        snprintf(arg, sizeof arg, "--%s=721h", durations[k]);
+        snprintf(want, sizeof want, "logen: --%s: 721h is above the longest duration, "
+                 "30 days (2592000 s)", durations[k]);
+        FAILS(want, arg);
+        snprintf(arg, sizeof arg, "--%s=720h", durations[k]);
+        PARSES(arg);
+    }
+    FAILS("logen: --rampup 3600 s with --process 1000: the last worker would start 3.5964e+06 s "
+          "in, past the longest duration, 30 days (2592000 s)", "--process", "1000", "--rampup",
+          "1h");
+    PARSES("--process", "1000", "--rampup", "1h", "--openedmodel");
+    PARSES("--process", "720", "--rampup", "1h");
+}
+
+/* Issue 8, defect 2: worker counts within what a record can tell apart. */
+static void test_worker_counts(void)
+{
+    FAILS("logen: --process: 1000000000 is above 65535, the most workers a run can have (a "
+          "record tells workers apart in 16 bits)", "--process", "1000000000");
+    FAILS("logen: --prefork: 65536 is above 65535, the most workers a run can have (a "
+          "record tells workers apart in 16 bits)", "--prefork", "65536");
+    FAILS("logen: --maxproc: 1e6 is above 65535, the most workers a run can have (a "
+          "record tells workers apart in 16 bits)", "--maxproc", "1e6");
+    PARSES("--process", "65535", "--maxproc", "65535");
+    is_int(cfg.process, 65535, "  --process 65535 is the most");
+    FAILS("logen: --prefork 0: the open model needs at least 1 worker ready before the first "
+          "event", "--openedmodel", "--prefork", "0");
+    PARSES("--prefork", "0");
+    is_int(cfg.prefork, 0, "  --prefork 0 is harmless in the closed model");
+    PARSES("--openedmodel", "--prefork", "1");
+}
+
+/* Issue 8, defect 11: text that lands on event lines has no control
+ * character, so a newline cannot split a line. */
+static void test_control_characters(void)
+{
+    const char *bad = write_tmp("{\"id\": \"a\\u0007b\"}");
+    char want[256];
+
+    FAILS("logen: --id: control character 0x0a at byte 4 is not allowed (the value appears on "
+          "event lines)", "--id", "run\nx");
+    FAILS("logen: --id: control character 0x7f at byte 1 is not allowed (the value appears on "
+          "event lines)", "--id", "\x7f");
+    FAILS("logen: --steps: control character 0x09 at byte 3 is not allowed (the value appears "
+          "on event lines)", "--steps", "1,\t2");
+    snprintf(want, sizeof want, "logen: %s: id: control character 0x07 at byte 2 is not "
+             "allowed (the value appears on event lines)", bad);
+    FAILS(want, "--defaults", bad);
+    PARSES("--id", "caf\xc3\xa9 run #1");
+    is_str(cfg.id, "caf\xc3\xa9 run #1", "  UTF-8 and blanks are fine in --id");
 }
 
 static void test_did_you_mean(void)
@@ -540,9 +613,11 @@ static void test_defaults_errors(void)
     is_double(cfg.rampup, 0.25, 0, "  file: a number stays seconds");
     defaults_fails("{\"duration\": \"5x\"}", ": duration: '5x' is not a duration " HINT);
     defaults_fails("{\"loops\": 0}", ": loops: 0 must be at least 1");
-    FAILS("logen: --defaults: cannot open nothere.json: No such file or directory",
+    FAILS("logen: --defaults: cannot read nothere.json: No such file or directory",
           "--defaults", "nothere.json");
-    FAILS("logen: --defaults: cannot open /tmp: Is a directory", "--def", "/tmp");
+    FAILS("logen: --defaults: cannot read /tmp: Is a directory", "--def", "/tmp");
+    FAILS("logen: --defaults: cannot read /dev/zero: not a regular file (a character device)",
+          "--def", "/dev/zero");
     defaults_fails("{\n  \"process\": 2,\n  \"loops\" 3\n}",
                    ":3:11: ':' expected near '3'");
     defaults_fails("", ":1:0: unexpected token near end of file");
@@ -738,6 +813,9 @@ int main(void)
     test_syntax_errors();
     test_numbers();
     test_durations();
+    test_bounds();
+    test_worker_counts();
+    test_control_characters();
     test_did_you_mean();
     test_steps_and_extra();
     test_help_version();

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -97,9 +98,48 @@ static void test_load(void)
     is_str(err, "/nonexistent/scen.txt: No such file or directory", "  naming the file");
 }
 
+/* Loading path fails, and err is path then tail. */
+static void load_fails(const char *path, const char *tail, const char *what)
+{
+    struct lg_scenario s;
+    char want[256];
+
+    is_int(lg_scenario_load(path, &s, err, sizeof(err)), -1, "%s fails", what);
+    snprintf(want, sizeof(want), "%s%s", path, tail);
+    is_str(err, want, "  saying FILE%s", tail);
+}
+
+/* Issue 8, defect 11: a NUL byte cut a line short; an endless or
+ * non-regular file never returned. */
+static void test_load_refusals(void)
+{
+    char path[] = "/tmp/lg_test_scen_XXXXXX";
+    static const char nul[] = "cuts.Dummy --proc 2\ncuts.Dummy --id a\0 --process 9\n";
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, nul, sizeof(nul) - 1) != (ssize_t)sizeof(nul) - 1)
+        abort();
+    close(fd);
+    load_fails(path, ":2: a NUL byte at column 18", "a line holding a NUL byte");
+
+    FILE *f = fopen(path, "w");
+    for (int i = 0; f && i < (1 << 20) / 16 + 1; i++)
+        fputs("# a long comment\n", f);
+    if (!f || fclose(f) != 0)
+        abort();
+    load_fails(path, ": larger than 1 MiB", "a file past 1 MiB");
+    unlink(path);
+
+    load_fails("/dev/zero", ": not a regular file (a character device)", "/dev/zero");
+    if (mkfifo(path, 0600) == 0) {
+        load_fails(path, ": not a regular file (a FIFO)", "a FIFO with no writer");
+        unlink(path);
+    }
+}
+
 int main(void)
 {
     test_split();
     test_load();
+    test_load_refusals();
     return done_testing();
 }
