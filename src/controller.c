@@ -71,7 +71,7 @@ struct ctl {
     int pipe_w;
     int sfd;
     int interrupted;        /* the signal that stopped the run, 0 if none */
-    int failed;             /* the controller itself gave up (fork failed...) */
+    const char *failed;     /* why the controller itself gave up (fork failed...), NULL */
     lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
 };
 
@@ -176,9 +176,12 @@ static void ctl_feed_cb(const struct lg_record *rec, void *p)
     lg_collector_feed(ctl->coll, rec, lg_clock_now());
 }
 
-/* Reads what the pipe holds, at most `rounds` reads. Returns -1 at EOF. */
+/* Reads what the pipe holds, at most `rounds` reads. Returns -1 at EOF.
+ * The backlog is sampled before reading: what waited for the collector,
+ * not what is left once it has read. */
 static int ctl_read(struct ctl *ctl, int rounds)
 {
+    lg_collector_backlog(ctl->coll, lg_statpipe_backlog(ctl->reader), lg_clock_now());
     while (rounds-- > 0) {
         long n = lg_statpipe_read(ctl->reader, ctl_feed_cb, ctl);
         if (n == 0)
@@ -186,7 +189,6 @@ static int ctl_read(struct ctl *ctl, int rounds)
         if (n < 0)
             return -1;
     }
-    lg_collector_backlog(ctl->coll, lg_statpipe_backlog(ctl->reader), lg_clock_now());
     return 0;
 }
 
@@ -233,11 +235,12 @@ static void ctl_interrupt(struct ctl *ctl, int sig)
     ctl_stop_all(ctl);
 }
 
-/* The controller cannot go on (the reason was logged): end the run, exit 1. */
-static void ctl_fail(struct ctl *ctl)
+/* The controller cannot go on (the reason was logged; `why` says it in
+ * short, static): end the run, exit 1. */
+static void ctl_fail(struct ctl *ctl, const char *why)
 {
     if (!ctl->failed && !ctl->interrupted) {
-        ctl->failed = 1;
+        ctl->failed = why;
         ctl_stop_all(ctl);
     }
 }
@@ -285,9 +288,9 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
             return NEVER;
         if (ln->live < c->prefork) {
             lg_log(LG_LOG_ERROR, "line %d: a preforked worker ended before the first event", l + 1);
-            ctl_fail(ctl);
+            ctl_fail(ctl, "a preforked worker ended before the first event");
         } else if (st.ready >= c->prefork && ctl_spawn_generator(ctl, l) < 0) {
-            ctl_fail(ctl);
+            ctl_fail(ctl, "the generator could not start");
         }
         return ln->gen_worker < 0 ? NEVER : ln->next_check;
     }
@@ -302,7 +305,7 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
             lg_log(LG_LOG_INFO, "line %d: %ld events wait, starting worker %ld", l + 1, depth,
                    ln->spawned);
             if (ctl_spawn_worker(ctl, l, ln->spawned, 0) < 0)
-                ctl_fail(ctl);
+                ctl_fail(ctl, "a worker could not start");
         }
         period /= 10;
     } else if (depth == 0 && ++ln->quiet >= c->decrease && ln->live > 1) {
@@ -330,7 +333,7 @@ static void ctl_loop(struct ctl *ctl)
     while (spawning || lg_pool_alive(ctl->pool) > 0) {
         if (spawning && (spawning = ctl_spawn_initial(ctl)) < 0) {
             spawning = 0;
-            ctl_fail(ctl);
+            ctl_fail(ctl, "a worker could not start");
         }
         lg_ns_t now = lg_clock_now();
         if (now >= next_tick)
@@ -342,7 +345,7 @@ static void ctl_loop(struct ctl *ctl)
         if (!ctl->failed && ferror(ctl->run->out)) {
             lg_log(LG_LOG_ERROR, "the event lines cannot be written (a closed pipe, a full disk?): "
                    "stopping the run");
-            ctl_fail(ctl);
+            ctl_fail(ctl, "the event lines cannot be written");
         }
         lg_ns_t until = next_tick;
         for (int l = 0; l < ctl->run->nlines; l++) {
@@ -458,11 +461,7 @@ int lg_controller_run(const struct lg_run *run)
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
     lg_collector_close(ctl.coll, lg_clock_now());
-    status = lg_summary_end(ctl.coll, ctl.interrupted != 0, stderr);
-    if (ctl.interrupted)
-        status = 128 + ctl.interrupted;
-    else if (ctl.failed)
-        status = 1;
+    status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, stderr);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

@@ -367,32 +367,46 @@ static void say_line(struct sum *s, int l, const struct lg_collector_line *lv, u
                          l + 1, k.phases_done, k.phases);
 }
 
-/* The reasons, then the verdict line; returns lg_summary_verdict's. */
-static int health(struct sum *s, int interrupted)
+/* The result line: what the exit status will be, and why. */
+static int result_line(struct sum *s, int bad, int signal, const char *failure)
+{
+    if (signal) {
+        lg_outbuf_printf(s->b, "result: INTERRUPTED by signal %d (exit %d)%s\n", signal,
+                         128 + signal, bad || failure ? "; FAILED as well (see above)" : "");
+        return 128 + signal;
+    }
+    if (failure) {
+        lg_outbuf_printf(s->b, "result: FAILED: %s (exit 1)\n", failure);
+        return 1;
+    }
+    lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
+    return bad;
+}
+
+/* The reasons, then the result line; returns the exit status. */
+static int health(struct sum *s, int signal, const char *failure)
 {
     struct lg_collector_line lv;
     struct lg_collector_worker w;
     unsigned f;
     for (int l = 0; l < s->v.nlines; l++) {
         lg_collector_line(s->c, l, &lv);
-        if ((f = lg_summary_line_faults(&lv, interrupted)))
+        if ((f = lg_summary_line_faults(&lv, signal != 0)))
             say_line(s, l, &lv, f);
     }
     for (int i = 0; i < s->v.nworkers; i++)
         if (lg_collector_worker(s->c, i, &w) && (f = lg_summary_worker_faults(&w)))
             say_worker(s, i, &w, f);
-    if (interrupted)
+    if (signal)
         lg_outbuf_printf(s->b, "run interrupted by a signal: the figures cover the run until "
                                "then\n");
     if (s->v.out_failed)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
                                "***\n");
-    int bad = lg_summary_verdict(s->c, interrupted);
-    lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
-    return bad;
+    return result_line(s, lg_summary_verdict(s->c, signal != 0), signal, failure);
 }
 
-int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f)
+int lg_summary_end(const struct lg_collector *c, int signal, const char *failure, FILE *f)
 {
     struct lg_outbuf b;
     struct sum s = { .b = &b, .c = c };
@@ -408,7 +422,7 @@ int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f)
                      (unsigned long long)s.v.t.errors);
     workers_thru(&s, span);
     pipe_figures(&s);
-    int rc = health(&s, interrupted);
+    int rc = health(&s, signal, failure);
     lg_outbuf_sync(&b);
     lg_outbuf_free(&b);
     return rc;

@@ -56,6 +56,17 @@ worker_pids() {
     awk '$3 == "req" || $3 == "tra" { split($9, f, "."); print f[2] }' "$1" | sort -u
 }
 
+# wait_for DEADLINE-SECONDS CMD...: polls CMD until it succeeds; 1 on timeout
+wait_for() {
+    local end
+    end=$(awk -v s="$1" -v m="$MULT" -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + s * m }')
+    shift
+    until "$@"; do
+        awk -v e="$end" -v t="$(date +%s.%N)" 'BEGIN { exit !(t > e) }' && return 1
+        sleep 0.02
+    done
+}
+
 no_process_left() { # no_process_left PID... : none of them is alive
     local alive=
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done

@@ -4,16 +4,6 @@
 # end, SIGINT, and kill -9 of logen itself). Nothing of the run outlives it.
 . "$(dirname "$0")/lib.sh"
 
-# wait_for DEADLINE-SECONDS CMD...: polls CMD until it succeeds; 1 on timeout
-wait_for() {
-    local end
-    end=$(awk -v s="$1" -v m="$MULT" -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + s * m }')
-    shift
-    until "$@"; do
-        awk -v e="$end" -v t="$(date +%s.%N)" 'BEGIN { exit !(t > e) }' && return 1
-        sleep 0.02
-    done
-}
 count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }

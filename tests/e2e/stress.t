@@ -1,0 +1,66 @@
+#!/bin/bash
+# The collector under stress, and the figures it reports: the pipe backlog
+# high-water mark of a parent that could not read, a result line that says
+# what the exit status says, more request names than a run may have, and a
+# stop request while nobody reads the event lines.
+. "$(dirname "$0")/lib.sh"
+
+# pipe_records PID: the most records waiting in any pipe PID holds open
+# (FIONREAD through /proc: the stats pipe is the only full one).
+pipe_records() {
+    perl -MFcntl -e 'my $m = 0;
+        for my $f (glob "/proc/$ARGV[0]/fd/*") {
+            my $l = readlink($f) // next;
+            next unless $l =~ /^pipe:/;
+            sysopen(my $h, $f, O_RDONLY | O_NONBLOCK) or next;
+            my $b = pack("i", 0);
+            ioctl($h, 0x541B, $b) or next; # FIONREAD
+            my $n = unpack("i", $b);
+            $m = $n if $n > $m;
+        }
+        print int($m / 64), "\n";' "$1"
+}
+count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
+backlog_at_least() { [ "$(pipe_records "$1")" -ge "$2" ]; }
+
+# 1. The parent stopped while its workers go on: the records queue in the
+# pipe. The high-water mark is what waited when the parent read again, not
+# what was left once it had read. The same run, stopped by SIGTERM, says
+# so in its result line, with the exit status.
+"$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0.001}' >/dev/null 2>err &
+main=$!
+wait_for 30 count_children "$main" 2
+ok $? "the workers run"
+kill -STOP "$main"
+wait_for 30 backlog_at_least "$main" 2000
+ok $? "with the parent stopped, records queue in the pipe ($(pipe_records "$main"))"
+kill -CONT "$main"
+kill -TERM "$main"
+wait "$main"
+is "$?" 143 "SIGTERM: exit status 143"
+hwm=$(sed -n 's/^pipe backlog high-water mark: \([0-9]*\) records.*/\1/p' err)
+between "${hwm:-0}" 2000 1000000 "the backlog high-water mark counts what queued (${hwm:-none})"
+like "$(tail -1 err)" "^result: INTERRUPTED by signal 15 \\(exit 143\\)$" \
+    "the result line says the run was interrupted, and the exit status"
+
+# 2. The controller gives up (a preforked worker of an open line ends
+# before the first event): the result line gives that reason and exit 1.
+cat > Quitter.lua <<'LUA'
+local logen = require "logen"
+local Quitter = logen.cut "Quitter"
+function Quitter:init(options)
+    if options.index == 0 then
+        os.execute("kill -USR1 " .. options.pid) -- retired before its first event
+    else
+        logen.sleep(30)
+    end
+end
+function Quitter:func() end
+return Quitter
+LUA
+run 30 "$LOGEN" Quitter.lua --openedmodel --prefork 2 --schedule 2@10 --steps 1
+is "$rc" 1 "a controller failure: exit status 1"
+like "$(tail -1 "$T/err")" "^result: FAILED: a preforked worker ended before the first event \\(exit 1\\)$" \
+    "the result line gives the controller's reason and the exit status"
+
+done_testing
