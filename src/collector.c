@@ -485,8 +485,11 @@ void lg_collector_free(struct lg_collector *c)
         }
     }
     for (int l = 0; l < c->nlines; l++) {
-        for (size_t i = 0; i < c->lines[l].nrows; i++)
+        for (size_t i = 0; i < c->lines[l].nrows; i++) {
+            if (c->lines[l].rows[i])
+                lg_hist_fini(&c->lines[l].rows[i]->h);
             free(c->lines[l].rows[i]);
+        }
         free(c->lines[l].rows);
         lg_openstats_free(c->lines[l].open);
     }

@@ -165,8 +165,8 @@ static void table_line(struct sum *s, int l, struct lg_hist *tot)
     table_head(s);
     while (lg_collector_row_next(s->c, l, &pos, &r))
         table_row(s, kinds[r.kind], lg_names_str(s->v.names, r.name), r.h, r.errors, span);
-    lg_hist_init(&tot[LG_KIND_REQ]);
-    lg_hist_init(&tot[LG_KIND_TRA]);
+    lg_hist_fini(&tot[LG_KIND_REQ]);
+    lg_hist_fini(&tot[LG_KIND_TRA]);
     line_merge(s->c, l, tot, errs);
     table_totals(s, tot, errs, lv.hook_errors, span);
     if (lv.open)
@@ -177,10 +177,8 @@ static void table_line(struct sum *s, int l, struct lg_hist *tot)
  * there are several lines. */
 static void tables(struct sum *s, lg_ns_t span)
 {
-    struct lg_hist *all = lg_malloc(2 * LG_NKINDS * sizeof *all), *tot = all + LG_NKINDS;
-    uint64_t all_errs[LG_NKINDS] = { 0 }, all_hook = 0;
-    lg_hist_init(&all[LG_KIND_REQ]);
-    lg_hist_init(&all[LG_KIND_TRA]);
+    struct lg_hist *all = lg_calloc(2 * LG_NKINDS, sizeof *all), *tot = all + LG_NKINDS;
+    uint64_t all_errs[LG_NKINDS] = { 0 }, all_hook = 0; /* zeroed: empty histograms */
     for (int l = 0; l < s->v.nlines; l++) {
         struct lg_collector_line lv;
         table_line(s, l, tot);
@@ -193,6 +191,8 @@ static void tables(struct sum *s, lg_ns_t span)
         table_head(s);
         table_totals(s, all, all_errs, all_hook, span);
     }
+    for (int k = 0; k < 2 * LG_NKINDS; k++)
+        lg_hist_fini(&all[k]);
     free(all);
 }
 

@@ -14,7 +14,7 @@
 
 #define MS (1000 * 1000LL)
 
-static struct lg_hist h; /* static: about 39 KB */
+static struct lg_hist h; /* emptied by lg_hist_fini before each use */
 
 static char *slurp(FILE *f)
 {
@@ -29,7 +29,7 @@ static char *slurp(FILE *f)
 static void test_pctl(void)
 {
     char buf[LG_SUMMARY_PCTL_BYTES], want[LG_SUMMARY_PCTL_BYTES];
-    lg_hist_init(&h);
+    lg_hist_fini(&h);
     is_str(lg_summary_pctl(buf, &h), "     0.000     0.000     0.000     0.000     0.000     0.000",
            "pctl: an empty histogram prints zeros");
     is_int(strlen(buf), strlen(LG_SUMMARY_PCTL_HEAD), "pctl: columns as wide as their headings");
@@ -68,7 +68,7 @@ static void test_openstats_columns(void)
     r.u.job.requests = 1;
     lg_openstats_job(o, &r);
     lg_openstats_summary(o, "", collect, &got);
-    lg_hist_init(&h);
+    lg_hist_fini(&h);
     lg_hist_record(&h, 2 * MS);
     snprintf(want, sizeof want, "\nwait                      1%s\n", lg_summary_pctl(buf, &h));
     like(got.text, want, "openstats: the wait row ends in the shared columns");
