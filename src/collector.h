@@ -120,6 +120,8 @@ enum { LG_KIND_REQ, LG_KIND_TRA, LG_NKINDS }; /* statistics row kinds */
 struct lg_collector_view {
     struct lg_collector_totals t;
     uint64_t bad_records;        /* records of an unknown type, ignored */
+    uint64_t names_refused;      /* names past the run's cap (LG_NAMES_MAX), refused */
+    uint64_t unnamed;            /* REQ, TRA, ERR records named past the cap: in no figure */
     lg_ns_t begin_ns, end_ns;    /* run span: earliest load start, latest end of anything */
     double hwm_thru;             /* best closed interval's requests/s */
     lg_ns_t hwm_thru_at;         /* its end; -1: no request in a closed interval */

@@ -36,6 +36,8 @@ void lg_collector_view(const struct lg_collector *c, struct lg_collector_view *v
     memset(v, 0, sizeof *v);
     lg_collector_totals(c, &v->t);
     v->bad_records = c->bad_records;
+    v->names_refused = c->names_refused;
+    v->unnamed = c->unnamed;
     for (int l = 0; l < c->nlines; l++)
         if (c->lines[l].last_end > v->end_ns)
             v->end_ns = c->lines[l].last_end;

@@ -262,6 +262,12 @@ static void pipe_figures(struct sum *s)
     if (v->bad_records)
         lg_outbuf_printf(s->b, "*** %llu records of an unknown type ignored ***\n",
                          (unsigned long long)v->bad_records);
+    if (v->names_refused || v->unnamed)
+        lg_outbuf_printf(s->b,
+                         "*** NAMES OVER THE CAP: a run may have %d request names; %llu more "
+                         "refused, %llu records named past the cap are in no figure above ***\n",
+                         LG_NAMES_MAX, (unsigned long long)v->names_refused,
+                         (unsigned long long)v->unnamed);
 }
 
 /* ==== the verdict ======================================================== */
@@ -304,7 +310,7 @@ int lg_summary_verdict(const struct lg_collector *c, int interrupted)
     struct lg_collector_line lv;
     struct lg_collector_worker w;
     lg_collector_view(c, &v);
-    int bad = v.t.lost || v.bad_records || v.out_failed;
+    int bad = v.t.lost || v.bad_records || v.out_failed || v.names_refused || v.unnamed;
     for (int l = 0; l < v.nlines && !bad; l++) {
         lg_collector_line(c, l, &lv);
         bad = lg_summary_line_faults(&lv, interrupted) != 0;

@@ -62,8 +62,9 @@ unsigned lg_summary_worker_faults(const struct lg_collector_worker *w);
 /* The faults of an open line; 0 for a closed line or an interrupted run. */
 unsigned lg_summary_line_faults(const struct lg_collector_line *lv, int interrupted);
 /* The verdict of the records alone, writing nothing: 1 if a record
- * was lost or of an unknown type, the event lines could not be written,
- * or any worker or line has a fault; else 0. */
+ * was lost or of an unknown type, a name was over the run's cap, the
+ * event lines could not be written, or any worker or line has a fault;
+ * else 0. */
 int lg_summary_verdict(const struct lg_collector *c, int interrupted);
 
 #endif

@@ -63,4 +63,28 @@ is "$rc" 1 "a controller failure: exit status 1"
 like "$(tail -1 "$T/err")" "^result: FAILED: a preforked worker ended before the first event \\(exit 1\\)$" \
     "the result line gives the controller's reason and the exit status"
 
+# 3. More request names than a run may have (65,535): a CUT naming one
+# request per loop. The names past the cap are refused and counted, never
+# added to another name's row, and the run fails.
+cat > Names.lua <<'LUA'
+local logen = require "logen"
+local Names = logen.cut "Names"
+function Names:init() self.i = 0 end
+Names.work = logen.exec(function(self, request) end)
+function Names:func()
+    self.i = self.i + 1
+    self:work(self:newRequest("n" .. self.i))
+end
+return Names
+LUA
+run 60 "$LOGEN" Names.lua --proc 1 --loops 65600 --steps 1 --output /dev/null
+is "$rc" 1 "65,600 names: exit status 1"
+like "$(cat "$T/err")" "ERROR worker 0 \\(pid [0-9]+\\): more than 65535 request names in the run" \
+    "the first name past the cap is an error line"
+like "$(cat "$T/err")" "NAMES OVER THE CAP: a run may have 65535 request names; 0 more refused, 65 records named past the cap" \
+    "the end summary counts the 65 requests past the cap"
+is "$(awk '$1 == "req" && $2 != "(all" && $3 != 1' "$T/err" | head -3)" "" \
+    "no name's row absorbs another's requests"
+is "$(grep -c '^  req  RMngr\.n' "$T/err")" 65535 "each name under the cap has its row"
+
 done_testing
