@@ -34,6 +34,7 @@
 #include "summary.h"
 
 #define OUT_BUF_BYTES (1 << 20)  /* event lines written in chunks of about this */
+#define OUT_MAX_BYTES (64 << 20) /* event lines held while a non-blocking output takes none */
 #define ERR_BUF_BYTES (256 << 10)
 
 /* "HH:MM:SS.uuuuuu " of run time t, before a rare error line (event and
@@ -508,6 +509,8 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
     }
     lg_report_init(&c->rep, opts->format);
     lg_outbuf_init(&c->out, opts->out, OUT_BUF_BYTES);
+    if (opts->out_nonblock)
+        lg_outbuf_nonblock(&c->out, OUT_MAX_BYTES);
     lg_outbuf_init(&c->err, opts->err, ERR_BUF_BYTES);
     lg_names_init(&c->names);
     c->hwm_thru_at = -1;
@@ -573,6 +576,16 @@ void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now)
         c->hwm_backlog = c->backlog;
         c->hwm_backlog_at = now;
     }
+}
+
+void lg_collector_output_write(struct lg_collector *c)
+{
+    lg_outbuf_flush(&c->out);
+}
+
+void lg_collector_output_abandon(struct lg_collector *c)
+{
+    lg_outbuf_abandon(&c->out);
 }
 
 void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg_ns_t now)

@@ -406,7 +406,10 @@ static int health(struct sum *s, int signal, const char *failure)
     if (signal)
         lg_outbuf_printf(s->b, "run interrupted by a signal: the figures cover the run until "
                                "then\n");
-    if (s->v.out_failed)
+    if (s->v.out_lost)
+        lg_outbuf_printf(s->b, "*** writing the event lines failed: %llu lines not written, the "
+                               "output is incomplete ***\n", (unsigned long long)s->v.out_lost);
+    else if (s->v.out_failed)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
                                "***\n");
     return result_line(s, lg_summary_verdict(s->c, signal != 0), signal, failure);

@@ -87,4 +87,36 @@ is "$(awk '$1 == "req" && $2 != "(all" && $3 != 1' "$T/err" | head -3)" "" \
     "no name's row absorbs another's requests"
 is "$(grep -c '^  req  RMngr\.n' "$T/err")" 65535 "each name under the cap has its row"
 
+# 4. A stop request while nobody reads the event lines: stdout is a FIFO
+# whose only reader (this shell, fd 3) never reads. The collector never
+# blocks in a write, so SIGTERM ends the run within the grace period; the
+# lines the reader did not take are counted in the summary, exit 143.
+fifo_bytes() { perl -e '$b = pack("i", 0); ioctl(STDIN, 0x541B, $b); print unpack("i", $b), "\n"' <&3; }
+fifo_full() { [ "$(fifo_bytes)" -ge 60000 ]; }
+mkfifo out.fifo
+exec 3<>out.fifo
+"$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0}' >out.fifo 2>err 3<&- &
+main=$!
+wait_for 30 fifo_full
+ok $? "the event lines fill the FIFO nobody reads ($(fifo_bytes) bytes)"
+t0=$(date +%s.%N)
+kill -TERM "$main"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+wait_for 5 gone "$main"
+ended=$?
+took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+exec 3<&- # a run still blocked in a write gets EPIPE now, and ends
+wait "$main"
+rc=$?
+ok "$ended" "SIGTERM with stdout blocked: the run ends"
+between "$took" 0 "$(awk -v m="$MULT" 'BEGIN { print 2 * m }')" "it ends within 2 s (${took}s)"
+is "$rc" 143 "exit status 143"
+like "$(cat err)" "\\*\\*\\* writing the event lines failed: [1-9][0-9]* lines not written, the output is incomplete \\*\\*\\*" \
+    "the summary counts the event lines not written"
+like "$(tail -1 err)" "^result: INTERRUPTED by signal 15 \\(exit 143\\); FAILED as well" \
+    "the result line says both"
+lines=$(sed -n 's/.*failed: \([0-9]*\) lines not written.*/\1/p' err)
+reqs=$(sed -n 's/^totals: \([0-9]*\) requests.*/\1/p' err)
+between "$lines" 1 "${reqs:-0}" "no more lines lost ($lines) than requests made (${reqs:-none})"
+
 done_testing
