@@ -20,6 +20,7 @@ pipe_records() {
         }
         print int($m / 64), "\n";' "$1"
 }
+gone() { ! kill -0 "$1" 2>/dev/null; }
 count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
 backlog_at_least() { [ "$(pipe_records "$1")" -ge "$2" ]; }
 
@@ -63,7 +64,17 @@ is "$rc" 1 "a controller failure: exit status 1"
 like "$(tail -1 "$T/err")" "^result: FAILED: a preforked worker ended before the first event \\(exit 1\\)$" \
     "the result line gives the controller's reason and the exit status"
 
-# 3. More request names than a run may have (65,535): a CUT naming one
+# 3. A closed output (logen | head -1): exit 1, and the result line says
+# why, with the lines not written counted.
+timeout 60 "$LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --extra '{"sleep": 0}' 2>err |
+    head -1 >/dev/null
+is "${PIPESTATUS[0]}" 1 "a closed output: exit status 1"
+like "$(tail -1 err)" "^result: FAILED: the event lines cannot be written \\(exit 1\\)$" \
+    "a closed output: the result line gives the reason and the exit status"
+like "$(cat err)" "writing the event lines failed: [0-9]+ lines not written" \
+    "a closed output: the lines not written are counted"
+
+# 4. More request names than a run may have (65,535): a CUT naming one
 # request per loop. The names past the cap are refused and counted, never
 # added to another name's row, and the run fails.
 cat > Names.lua <<'LUA'
@@ -87,12 +98,17 @@ is "$(awk '$1 == "req" && $2 != "(all" && $3 != 1' "$T/err" | head -3)" "" \
     "no name's row absorbs another's requests"
 is "$(grep -c '^  req  RMngr\.n' "$T/err")" 65535 "each name under the cap has its row"
 
-# 4. A stop request while nobody reads the event lines: stdout is a FIFO
+# 5. A stop request while nobody reads the event lines: stdout is a FIFO
 # whose only reader (this shell, fd 3) never reads. The collector never
 # blocks in a write, so SIGTERM ends the run within the grace period; the
 # lines the reader did not take are counted in the summary, exit 143.
 fifo_bytes() { perl -e '$b = pack("i", 0); ioctl(STDIN, 0x541B, $b); print unpack("i", $b), "\n"' <&3; }
-fifo_full() { [ "$(fifo_bytes)" -ge 60000 ]; }
+# full: it holds 32 KB or more and no longer grows
+fifo_full() {
+    local a b
+    a=$(fifo_bytes); sleep 0.05; b=$(fifo_bytes)
+    [ "$a" -ge 32768 ] && [ "$a" = "$b" ]
+}
 mkfifo out.fifo
 exec 3<>out.fifo
 "$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0}' >out.fifo 2>err 3<&- &
@@ -101,7 +117,6 @@ wait_for 30 fifo_full
 ok $? "the event lines fill the FIFO nobody reads ($(fifo_bytes) bytes)"
 t0=$(date +%s.%N)
 kill -TERM "$main"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 wait_for 5 gone "$main"
 ended=$?
 took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
