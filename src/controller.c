@@ -5,6 +5,13 @@
  * polling on a delay. After the last process is reaped the pipe is
  * drained: every writer is gone, so what is left in it is all there will be.
  *
+ * The event lines never block the loop: while some wait for a slow reader
+ * of stdout, the same poll(2) waits for it to take them (POLLOUT); past
+ * OUT_HIGH_BYTES waiting, the pipe is left unread, so the workers wait as
+ * they would behind a blocking write, yet a signal is served at once. A
+ * stop request gives the reader the grace period, then the lines it did
+ * not take are dropped and counted (ctl_output, ctl_drain_output).
+ *
  * Workers are forked from the loop, a slice at a time (SPAWN_SLICE_NS), so
  * that a start-up of thousands of workers still reads the pipe, reaps and
  * answers a stop request between slices.
