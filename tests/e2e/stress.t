@@ -1,8 +1,9 @@
 #!/bin/bash
 # The collector under stress, and the figures it reports: the pipe backlog
 # high-water mark of a parent that could not read, a result line that says
-# what the exit status says, more request names than a run may have, and a
-# stop request while nobody reads the event lines.
+# what the exit status says (interrupted, a controller failure, a closed
+# output), more request names than a run may have, and a stop request
+# while nobody reads the event lines.
 . "$(dirname "$0")/lib.sh"
 
 # pipe_records PID: the most records waiting in any pipe PID holds open
