@@ -34,6 +34,7 @@
 #include "summary.h"
 
 #define OUT_BUF_BYTES (1 << 20)  /* event lines written in chunks of about this */
+#define OUT_MAX_BYTES (64 << 20) /* event lines held while a non-blocking output takes none */
 #define ERR_BUF_BYTES (256 << 10)
 
 /* "HH:MM:SS.uuuuuu " of run time t, before a rare error line (event and
@@ -57,19 +58,36 @@ static void flush_all(struct lg_collector *c)
 
 /* ==== names ============================================================== */
 
-/* The run-wide index of worker name id `id`; an id never defined (its NAME
- * records were lost) gets a visible placeholder. */
+/* A name the run-wide table refused (it is full), or a record that has
+ * none (LG_NAME_NONE: its worker's ids were used up): said once a run,
+ * counted always. */
+static void name_over(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec,
+                      lg_ns_t t)
+{
+    if (c->names_refused + c->unnamed > 0)
+        return;
+    err_stamp(c, t);
+    lg_outbuf_printf(&c->err,
+                     "ERROR worker %d (pid %d): more than %d request names in the run: the "
+                     "names past the cap are refused, their records counted, never named\n",
+                     rec->worker, w->pid, LG_NAMES_MAX);
+}
+
+/* The run-wide index of worker name id `id`, or -1 when it has none (over
+ * the cap); an id never defined (its NAME records were lost) gets a
+ * visible placeholder. */
 static int worker_name(struct lg_collector *c, struct lg_cworker *w, unsigned id)
 {
-    int index = lg_namemap_get(&w->names, id);
-    if (index >= 0)
-        return index;
+    int index = id == LG_NAME_NONE ? LG_NAMEMAP_REFUSED : lg_namemap_get(&w->names, id);
+    if (index >= 0 || index == LG_NAMEMAP_REFUSED)
+        return index >= 0 ? index : -1;
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "?name%u", id);
     index = lg_names_intern(&c->names, tmp, (size_t)n);
-    lg_namemap_set(&w->names, id, index);
+    lg_namemap_set(&w->names, id, index >= 0 ? index : LG_NAMEMAP_REFUSED);
     return index;
 }
+
 
 /* ==== workers and lines ================================================== */
 
@@ -234,6 +252,14 @@ static const char *text_take(struct lg_cworker *w)
     return w->text;
 }
 
+/* A REQ, TRA or ERR record with no name: counted apart, in no figure. */
+static void on_unnamed(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
+{
+    name_over(c, w, rec, rec->u.ev.end_ns);
+    c->unnamed++;
+    text_take(w);
+}
+
 static void count_interval(struct lg_collector *c, lg_ns_t end_ns)
 {
     int64_t k = end_ns > 0 ? end_ns / c->summary_ns : 0;
@@ -248,6 +274,10 @@ static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg
 {
     struct lg_cline *l = &c->lines[w->line];
     int name = worker_name(c, w, rec->name);
+    if (name < 0) {
+        on_unnamed(c, w, rec);
+        return;
+    }
     struct lg_cstat *s = stat_row(c, w->line, name, LG_KIND_REQ);
     const char *err = text_take(w);
     lg_hist_record(&s->h, rec->u.ev.end_ns - rec->u.ev.begin_ns);
@@ -277,6 +307,10 @@ static void on_tra(struct lg_collector *c, struct lg_cworker *w, const struct lg
 {
     struct lg_cline *l = &c->lines[w->line];
     int name = worker_name(c, w, rec->name);
+    if (name < 0) {
+        on_unnamed(c, w, rec);
+        return;
+    }
     struct lg_cstat *s = stat_row(c, w->line, name, LG_KIND_TRA);
     lg_hist_record(&s->h, rec->u.ev.end_ns - rec->u.ev.begin_ns);
     c->t.transactions++;
@@ -300,6 +334,10 @@ static void on_err(struct lg_collector *c, struct lg_cworker *w, const struct lg
 {
     int name = worker_name(c, w, rec->name);
     struct lg_event ev;
+    if (name < 0) {
+        on_unnamed(c, w, rec);
+        return;
+    }
     c->t.errors++;
     c->lines[w->line].hook_errors++;
     event_fill(c, w, rec, name, &ev);
@@ -354,7 +392,8 @@ static void on_event(struct lg_collector *c, struct lg_cworker *w, const struct 
 }
 
 /* NAME and TEXT chunks; text beyond the kept maximum is cut. */
-static void on_name(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
+static void on_name(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec,
+                    lg_ns_t now)
 {
     size_t n = rec->u.text.len < LG_TEXT_CHUNK ? rec->u.text.len : LG_TEXT_CHUNK;
     if (n > LG_NAME_MAX - w->name_len)
@@ -363,7 +402,13 @@ static void on_name(struct lg_collector *c, struct lg_cworker *w, const struct l
     w->name_len += n;
     if (rec->u.text.more)
         return;
-    lg_namemap_set(&w->names, rec->name, lg_names_intern(&c->names, w->name_buf, w->name_len));
+    int index = lg_names_intern(&c->names, w->name_buf, w->name_len);
+    if (index < 0) {
+        name_over(c, w, rec, now);
+        c->names_refused++;
+        index = LG_NAMEMAP_REFUSED;
+    }
+    lg_namemap_set(&w->names, rec->name, index);
     w->name_len = 0;
 }
 
@@ -432,7 +477,7 @@ void lg_collector_feed(struct lg_collector *c, const struct lg_record *rec, lg_n
         on_stop(c, w, rec);
         break;
     case LG_REC_NAME:
-        on_name(c, w, rec);
+        on_name(c, w, rec, now);
         break;
     case LG_REC_TEXT:
         on_text(w, rec);
@@ -464,6 +509,8 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
     }
     lg_report_init(&c->rep, opts->format);
     lg_outbuf_init(&c->out, opts->out, OUT_BUF_BYTES);
+    if (opts->out_nonblock)
+        lg_outbuf_nonblock(&c->out, OUT_MAX_BYTES);
     lg_outbuf_init(&c->err, opts->err, ERR_BUF_BYTES);
     lg_names_init(&c->names);
     c->hwm_thru_at = -1;
@@ -485,8 +532,11 @@ void lg_collector_free(struct lg_collector *c)
         }
     }
     for (int l = 0; l < c->nlines; l++) {
-        for (size_t i = 0; i < c->lines[l].nrows; i++)
+        for (size_t i = 0; i < c->lines[l].nrows; i++) {
+            if (c->lines[l].rows[i])
+                lg_hist_fini(&c->lines[l].rows[i]->h);
             free(c->lines[l].rows[i]);
+        }
         free(c->lines[l].rows);
         lg_openstats_free(c->lines[l].open);
     }
@@ -526,6 +576,16 @@ void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now)
         c->hwm_backlog = c->backlog;
         c->hwm_backlog_at = now;
     }
+}
+
+void lg_collector_output_write(struct lg_collector *c)
+{
+    lg_outbuf_flush(&c->out);
+}
+
+void lg_collector_output_abandon(struct lg_collector *c)
+{
+    lg_outbuf_abandon(&c->out);
 }
 
 void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg_ns_t now)

@@ -39,6 +39,7 @@ struct lg_line_info {
 
 struct lg_collector_opts {
     FILE *out;                 /* event lines */
+    int out_nonblock;          /* out a pipe, socket or tty: never block on it (outbuf.h) */
     FILE *err;                 /* error lines and summaries */
     enum lg_outformat format;
     lg_ns_t summary_ns;        /* period of throughput and periodic summaries */
@@ -77,6 +78,21 @@ void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg
  * and flushes both streams. The view below is then final; render the end
  * summary from it (lg_summary_end in summary.h). */
 void lg_collector_close(struct lg_collector *c, lg_ns_t now);
+
+/* The event-line output, for a caller that must never block on it (with
+ * opts.out_nonblock): event lines the output does not take at once are
+ * held, up to a bound, until the caller sees POLLOUT on `fd`. */
+struct lg_collector_output {
+    int fd;                    /* poll it for POLLOUT while pending; -1: writes block */
+    size_t pending;            /* bytes of event lines held, not yet written */
+    int failed;                /* writing failed, or lines were dropped */
+};
+void lg_collector_output(const struct lg_collector *c, struct lg_collector_output *o);
+/* Writes what the output takes now. */
+void lg_collector_output_write(struct lg_collector *c);
+/* Gives up on the output: the lines held and every later one are dropped,
+ * and counted (the view's out_lost). */
+void lg_collector_output_abandon(struct lg_collector *c);
 
 /* Open model: the generator process of line `line` writes to the pipe as
  * `worker` (LG_REC_PHASE records); it is not a worker in any count. */
@@ -120,12 +136,15 @@ enum { LG_KIND_REQ, LG_KIND_TRA, LG_NKINDS }; /* statistics row kinds */
 struct lg_collector_view {
     struct lg_collector_totals t;
     uint64_t bad_records;        /* records of an unknown type, ignored */
+    uint64_t names_refused;      /* names past the run's cap (LG_NAMES_MAX), refused */
+    uint64_t unnamed;            /* REQ, TRA, ERR records named past the cap: in no figure */
     lg_ns_t begin_ns, end_ns;    /* run span: earliest load start, latest end of anything */
     double hwm_thru;             /* best closed interval's requests/s */
     lg_ns_t hwm_thru_at;         /* its end; -1: no request in a closed interval */
     long backlog, hwm_backlog;   /* pipe backlog now and at most, records */
     lg_ns_t hwm_backlog_at;      /* when at most; -1: never above 0 */
     int out_failed;              /* writing the event lines failed */
+    uint64_t out_lost;           /* event lines dropped, never written */
     int nlines;                  /* lines, 0..nlines-1 */
     int nworkers;                /* worker slots, 0..nworkers-1 (some empty) */
     const struct lg_names *names; /* every name seen, run-wide */

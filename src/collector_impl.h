@@ -64,6 +64,8 @@ struct lg_collector {
     struct lg_names names;
     struct lg_collector_totals t;
     uint64_t bad_records;        /* records of an unknown type */
+    uint64_t names_refused;      /* NAME definitions past the cap (names.h) */
+    uint64_t unnamed;            /* REQ, TRA, ERR records with no name: over the cap */
     /* intervals */
     lg_ns_t summary_ns;
     int64_t first_open;          /* index of the oldest open interval */

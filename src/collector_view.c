@@ -36,6 +36,8 @@ void lg_collector_view(const struct lg_collector *c, struct lg_collector_view *v
     memset(v, 0, sizeof *v);
     lg_collector_totals(c, &v->t);
     v->bad_records = c->bad_records;
+    v->names_refused = c->names_refused;
+    v->unnamed = c->unnamed;
     for (int l = 0; l < c->nlines; l++)
         if (c->lines[l].last_end > v->end_ns)
             v->end_ns = c->lines[l].last_end;
@@ -46,6 +48,7 @@ void lg_collector_view(const struct lg_collector *c, struct lg_collector_view *v
     v->hwm_backlog = c->hwm_backlog;
     v->hwm_backlog_at = c->hwm_backlog_at;
     v->out_failed = c->out.failed;
+    v->out_lost = c->out.lost_lines;
     v->nlines = c->nlines;
     v->nworkers = c->nworkers;
     v->names = &c->names;
@@ -80,6 +83,13 @@ int lg_collector_row_next(const struct lg_collector *c, int l, size_t *pos,
         return 1;
     }
     return 0;
+}
+
+void lg_collector_output(const struct lg_collector *c, struct lg_collector_output *o)
+{
+    o->fd = c->out.fd;
+    o->pending = lg_outbuf_pending(&c->out);
+    o->failed = c->out.failed;
 }
 
 int lg_collector_worker(const struct lg_collector *c, int i, struct lg_collector_worker *wv)

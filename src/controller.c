@@ -5,6 +5,13 @@
  * polling on a delay. After the last process is reaped the pipe is
  * drained: every writer is gone, so what is left in it is all there will be.
  *
+ * The event lines never block the loop: while some wait for a slow reader
+ * of stdout, the same poll(2) waits for it to take them (POLLOUT); past
+ * OUT_HIGH_BYTES waiting, the pipe is left unread, so the workers wait as
+ * they would behind a blocking write, yet a signal is served at once. A
+ * stop request gives the reader the grace period, then the lines it did
+ * not take are dropped and counted (ctl_output, ctl_drain_output).
+ *
  * Workers are forked from the loop, a slice at a time (SPAWN_SLICE_NS), so
  * that a start-up of thousands of workers still reads the pipe, reaps and
  * answers a stop request between slices.
@@ -43,6 +50,7 @@
 #define PIPE_BYTES (1 << 20)            /* room for bursts before workers wait */
 #define NEVER INT64_MAX
 #define SPAWN_SLICE_NS (20 * 1000 * 1000LL) /* forking, between two turns of the loop */
+#define OUT_HIGH_BYTES (1 << 20)        /* event lines held: stop reading the pipe until written */
 
 /* The state of one line of the run. */
 struct ctl_line {
@@ -71,8 +79,9 @@ struct ctl {
     int pipe_w;
     int sfd;
     int interrupted;        /* the signal that stopped the run, 0 if none */
-    int failed;             /* the controller itself gave up (fork failed...) */
+    const char *failed;     /* why the controller itself gave up (fork failed...), NULL */
     lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
+    lg_ns_t stop_ns;        /* when the first stop request came, 0: none */
 };
 
 /* What a child needs: a copy lives in the child after the fork, so one on
@@ -176,9 +185,12 @@ static void ctl_feed_cb(const struct lg_record *rec, void *p)
     lg_collector_feed(ctl->coll, rec, lg_clock_now());
 }
 
-/* Reads what the pipe holds, at most `rounds` reads. Returns -1 at EOF. */
+/* Reads what the pipe holds, at most `rounds` reads. Returns -1 at EOF.
+ * The backlog is sampled before reading: what waited for the collector,
+ * not what is left once it has read. */
 static int ctl_read(struct ctl *ctl, int rounds)
 {
+    lg_collector_backlog(ctl->coll, lg_statpipe_backlog(ctl->reader), lg_clock_now());
     while (rounds-- > 0) {
         long n = lg_statpipe_read(ctl->reader, ctl_feed_cb, ctl);
         if (n == 0)
@@ -186,7 +198,6 @@ static int ctl_read(struct ctl *ctl, int rounds)
         if (n < 0)
             return -1;
     }
-    lg_collector_backlog(ctl->coll, lg_statpipe_backlog(ctl->reader), lg_clock_now());
     return 0;
 }
 
@@ -218,6 +229,8 @@ static int ctl_spawn_initial(struct ctl *ctl)
  * once when asked a second time. */
 static void ctl_stop_all(struct ctl *ctl)
 {
+    if (!ctl->pool) /* the run is over: nothing left to stop */
+        return;
     if (!ctl->kill_at) {
         lg_pool_signal(ctl->pool, SIGTERM);
         ctl->kill_at = lg_clock_now() + GRACE_NS;
@@ -228,16 +241,19 @@ static void ctl_stop_all(struct ctl *ctl)
 
 static void ctl_interrupt(struct ctl *ctl, int sig)
 {
-    if (!ctl->interrupted)
+    if (!ctl->interrupted) {
         ctl->interrupted = sig;
+        ctl->stop_ns = lg_clock_now();
+    }
     ctl_stop_all(ctl);
 }
 
-/* The controller cannot go on (the reason was logged): end the run, exit 1. */
-static void ctl_fail(struct ctl *ctl)
+/* The controller cannot go on (the reason was logged; `why` says it in
+ * short, static): end the run, exit 1. */
+static void ctl_fail(struct ctl *ctl, const char *why)
 {
     if (!ctl->failed && !ctl->interrupted) {
-        ctl->failed = 1;
+        ctl->failed = why;
         ctl_stop_all(ctl);
     }
 }
@@ -285,9 +301,9 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
             return NEVER;
         if (ln->live < c->prefork) {
             lg_log(LG_LOG_ERROR, "line %d: a preforked worker ended before the first event", l + 1);
-            ctl_fail(ctl);
+            ctl_fail(ctl, "a preforked worker ended before the first event");
         } else if (st.ready >= c->prefork && ctl_spawn_generator(ctl, l) < 0) {
-            ctl_fail(ctl);
+            ctl_fail(ctl, "the generator could not start");
         }
         return ln->gen_worker < 0 ? NEVER : ln->next_check;
     }
@@ -302,7 +318,7 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
             lg_log(LG_LOG_INFO, "line %d: %ld events wait, starting worker %ld", l + 1, depth,
                    ln->spawned);
             if (ctl_spawn_worker(ctl, l, ln->spawned, 0) < 0)
-                ctl_fail(ctl);
+                ctl_fail(ctl, "a worker could not start");
         }
         period /= 10;
     } else if (depth == 0 && ++ln->quiet >= c->decrease && ln->live > 1) {
@@ -321,16 +337,74 @@ static int ctl_timeout_ms(lg_ns_t now, lg_ns_t until)
     return ms > 1000 ? 1000 : (int)ms;
 }
 
+/* The event-line output, before each poll: stops the run when it cannot
+ * be written; past the grace period of a stop request, gives up on the
+ * lines a reader does not take (they are counted). Sets what to poll: the
+ * output for POLLOUT while lines wait, and the stats pipe unless too many
+ * lines wait (the workers then wait on the pipe, as they would on a
+ * blocking write, but a signal is still served). Returns when to look
+ * again. */
+static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *out, lg_ns_t now)
+{
+    struct lg_collector_output o;
+    lg_collector_output(ctl->coll, &o);
+    lg_ns_t give_up = ctl->stop_ns ? ctl->stop_ns + GRACE_NS : NEVER;
+    if (o.pending && now >= give_up) {
+        lg_collector_output_write(ctl->coll);
+        lg_collector_output_abandon(ctl->coll);
+        lg_collector_output(ctl->coll, &o);
+    }
+    if (!ctl->failed && !ctl->interrupted && (ferror(ctl->run->out) || o.failed)) {
+        lg_log(LG_LOG_ERROR, "the event lines cannot be written (a closed pipe, a full disk?): "
+               "stopping the run");
+        ctl_fail(ctl, "the event lines cannot be written");
+    }
+    int hold = o.pending > OUT_HIGH_BYTES && !ctl->interrupted && !ctl->failed;
+    pipe->fd = hold ? -1 : ctl->reader->fd;
+    out->fd = o.pending ? o.fd : -1;
+    out->events = POLLOUT;
+    return o.pending ? give_up : NEVER;
+}
+
+/* After the run: waits until the output has taken every event line, or,
+ * once a stop request came, its grace period is over (a second request
+ * ends the wait at once). Nothing else is left to serve. */
+static void ctl_drain_output(struct ctl *ctl)
+{
+    struct pollfd pf[2] = { { .fd = -1 }, { .fd = ctl->sfd, .events = POLLIN } }, unused;
+    struct signalfd_siginfo si;
+    for (;;) {
+        lg_ns_t now = lg_clock_now(), until = ctl_output(ctl, &unused, &pf[0], now);
+        if (pf[0].fd < 0)
+            return; /* nothing waits, or nothing can be written */
+        if (poll(pf, 2, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+            return;
+        if (pf[0].revents)
+            lg_collector_output_write(ctl->coll);
+        while (pf[1].revents && read(ctl->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+            if (si.ssi_signo == SIGCHLD)
+                continue;
+            if (ctl->stop_ns)
+                ctl->stop_ns = 1; /* asked again: give up now */
+            else
+                ctl->stop_ns = lg_clock_now();
+            if (!ctl->interrupted)
+                ctl->interrupted = (int)si.ssi_signo;
+        }
+    }
+}
+
 static void ctl_loop(struct ctl *ctl)
 {
-    struct pollfd pf[2] = { { .fd = ctl->reader->fd, .events = POLLIN },
-                            { .fd = ctl->sfd, .events = POLLIN } };
+    struct pollfd pf[3] = { { .fd = ctl->reader->fd, .events = POLLIN },
+                            { .fd = ctl->sfd, .events = POLLIN },
+                            { .fd = -1 } };
     lg_ns_t next_tick = lg_collector_tick(ctl->coll, lg_clock_now());
     int spawning = 1;
     while (spawning || lg_pool_alive(ctl->pool) > 0) {
         if (spawning && (spawning = ctl_spawn_initial(ctl)) < 0) {
             spawning = 0;
-            ctl_fail(ctl);
+            ctl_fail(ctl, "a worker could not start");
         }
         lg_ns_t now = lg_clock_now();
         if (now >= next_tick)
@@ -339,12 +413,8 @@ static void ctl_loop(struct ctl *ctl)
             lg_pool_signal(ctl->pool, SIGKILL);
             ctl->kill_at = 0;
         }
-        if (!ctl->failed && ferror(ctl->run->out)) {
-            lg_log(LG_LOG_ERROR, "the event lines cannot be written (a closed pipe, a full disk?): "
-                   "stopping the run");
-            ctl_fail(ctl);
-        }
-        lg_ns_t until = next_tick;
+        lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], now);
+        until = next_tick < until ? next_tick : until;
         for (int l = 0; l < ctl->run->nlines; l++) {
             if (ctl->lines[l].open) {
                 lg_ns_t t = ctl_open_step(ctl, l, now);
@@ -355,12 +425,14 @@ static void ctl_loop(struct ctl *ctl)
             until = ctl->kill_at;
         if (spawning)
             until = now;
-        if (poll(pf, 2, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
             ctl_read(ctl, 16);
         if (pf[1].revents)
             ctl_signals(ctl);
+        if (pf[2].revents)
+            lg_collector_output_write(ctl->coll);
     }
     ctl_read(ctl, 1 << 20);
     lg_collector_tick(ctl->coll, lg_clock_now());
@@ -446,7 +518,8 @@ int lg_controller_run(const struct lg_run *run)
                                          .open = ctl.lines[l].open,
                                          .schedule = ctl.lines[l].open ? &ctl.lines[l].schedule : NULL };
     }
-    struct lg_collector_opts opts = { .out = run->out, .err = stderr, .format = run->format,
+    struct lg_collector_opts opts = { .out = run->out, .out_nonblock = 1, .err = stderr,
+                                      .format = run->format,
                                       .summary_ns = lg_clock_from_s(run->summary),
                                       .lines = info, .nlines = run->nlines };
     ctl.pool = lg_pool_new();
@@ -457,12 +530,10 @@ int lg_controller_run(const struct lg_run *run)
     ctl.coll = lg_collector_new(&opts);
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
+    ctl.pool = NULL;
     lg_collector_close(ctl.coll, lg_clock_now());
-    status = lg_summary_end(ctl.coll, ctl.interrupted != 0, stderr);
-    if (ctl.interrupted)
-        status = 128 + ctl.interrupted;
-    else if (ctl.failed)
-        status = 1;
+    ctl_drain_output(&ctl);
+    status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, stderr);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

@@ -59,7 +59,7 @@ static void ffi_text(int type, int name, const char *s, size_t len, size_t max)
 int lg_ffi_name(const char *s, size_t len)
 {
     static int next_name;
-    if (next_name > UINT16_MAX)
+    if (next_name >= LG_NAME_NONE) /* its records carry LG_NAME_NONE: counted, not named */
         return -1;
     ffi_text(LG_REC_NAME, next_name, s, len, LG_NAME_MAX);
     return next_name++;

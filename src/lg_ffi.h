@@ -24,7 +24,9 @@ int lg_ffi_stopping(void);
 
 /* Interns a name (request or transaction label) for this worker: sends it to
  * the collector once and returns its id (>= 0), or -1 when the worker's
- * 65535 names are used up. Names longer than LG_NAME_MAX are cut. */
+ * 65535 names are used up: a record given -1 carries LG_NAME_NONE, which
+ * the collector counts as a name over the cap, never as another name.
+ * Names longer than LG_NAME_MAX are cut. */
 int lg_ffi_name(const char *s, size_t len);
 
 /* The error message of the next LG_REC_REQ or LG_REC_ERR record (cut at

@@ -38,6 +38,7 @@ static void names_rehash(struct lg_names *t)
 void lg_names_init(struct lg_names *t)
 {
     memset(t, 0, sizeof *t);
+    t->max = LG_NAMES_MAX;
     names_rehash(t);
 }
 
@@ -59,6 +60,8 @@ int lg_names_intern(struct lg_names *t, const char *s, size_t len)
         if (n->hash == h && n->len == len && memcmp(n->s, s, len) == 0)
             return (int)t->slots[j] - 1;
     }
+    if (t->n >= t->max)
+        return -1;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 32;
         t->v = lg_realloc(t->v, t->cap * sizeof *t->v);

@@ -60,6 +60,8 @@ void lg_openstats_free(struct lg_openstats *o)
 {
     if (!o)
         return;
+    for (int i = 0; i < NTIMES; i++)
+        lg_hist_fini(&o->t[i]);
     free(o->ph);
     free(o);
 }

@@ -37,6 +37,7 @@ enum lg_stop_reason {
 #define LG_RC_ERROR 16      /* a Lua error inside an exec-wrapped call */
 #define LG_TEXT_CHUNK 44    /* text bytes in one LG_REC_NAME/LG_REC_TEXT */
 #define LG_NAME_MAX 255     /* longest interned name, in bytes */
+#define LG_NAME_NONE 65535  /* name id of no name: the worker's 65535 ids are used up */
 #define LG_TEXT_MAX 1023    /* longest error message kept, in bytes */
 
 /* The constants above that Lua reads, as (name in Lua, value): src/lrt.c

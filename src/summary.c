@@ -165,8 +165,8 @@ static void table_line(struct sum *s, int l, struct lg_hist *tot)
     table_head(s);
     while (lg_collector_row_next(s->c, l, &pos, &r))
         table_row(s, kinds[r.kind], lg_names_str(s->v.names, r.name), r.h, r.errors, span);
-    lg_hist_init(&tot[LG_KIND_REQ]);
-    lg_hist_init(&tot[LG_KIND_TRA]);
+    lg_hist_fini(&tot[LG_KIND_REQ]);
+    lg_hist_fini(&tot[LG_KIND_TRA]);
     line_merge(s->c, l, tot, errs);
     table_totals(s, tot, errs, lv.hook_errors, span);
     if (lv.open)
@@ -177,10 +177,8 @@ static void table_line(struct sum *s, int l, struct lg_hist *tot)
  * there are several lines. */
 static void tables(struct sum *s, lg_ns_t span)
 {
-    struct lg_hist *all = lg_malloc(2 * LG_NKINDS * sizeof *all), *tot = all + LG_NKINDS;
-    uint64_t all_errs[LG_NKINDS] = { 0 }, all_hook = 0;
-    lg_hist_init(&all[LG_KIND_REQ]);
-    lg_hist_init(&all[LG_KIND_TRA]);
+    struct lg_hist *all = lg_calloc(2 * LG_NKINDS, sizeof *all), *tot = all + LG_NKINDS;
+    uint64_t all_errs[LG_NKINDS] = { 0 }, all_hook = 0; /* zeroed: empty histograms */
     for (int l = 0; l < s->v.nlines; l++) {
         struct lg_collector_line lv;
         table_line(s, l, tot);
@@ -193,6 +191,8 @@ static void tables(struct sum *s, lg_ns_t span)
         table_head(s);
         table_totals(s, all, all_errs, all_hook, span);
     }
+    for (int k = 0; k < 2 * LG_NKINDS; k++)
+        lg_hist_fini(&all[k]);
     free(all);
 }
 
@@ -262,6 +262,12 @@ static void pipe_figures(struct sum *s)
     if (v->bad_records)
         lg_outbuf_printf(s->b, "*** %llu records of an unknown type ignored ***\n",
                          (unsigned long long)v->bad_records);
+    if (v->names_refused || v->unnamed)
+        lg_outbuf_printf(s->b,
+                         "*** NAMES OVER THE CAP: a run may have %d request names; %llu more "
+                         "refused, %llu records named past the cap are in no figure above ***\n",
+                         LG_NAMES_MAX, (unsigned long long)v->names_refused,
+                         (unsigned long long)v->unnamed);
 }
 
 /* ==== the verdict ======================================================== */
@@ -304,7 +310,7 @@ int lg_summary_verdict(const struct lg_collector *c, int interrupted)
     struct lg_collector_line lv;
     struct lg_collector_worker w;
     lg_collector_view(c, &v);
-    int bad = v.t.lost || v.bad_records || v.out_failed;
+    int bad = v.t.lost || v.bad_records || v.out_failed || v.names_refused || v.unnamed;
     for (int l = 0; l < v.nlines && !bad; l++) {
         lg_collector_line(c, l, &lv);
         bad = lg_summary_line_faults(&lv, interrupted) != 0;
@@ -367,32 +373,49 @@ static void say_line(struct sum *s, int l, const struct lg_collector_line *lv, u
                          l + 1, k.phases_done, k.phases);
 }
 
-/* The reasons, then the verdict line; returns lg_summary_verdict's. */
-static int health(struct sum *s, int interrupted)
+/* The result line: what the exit status will be, and why. */
+static int result_line(struct sum *s, int bad, int signal, const char *failure)
+{
+    if (signal) {
+        lg_outbuf_printf(s->b, "result: INTERRUPTED by signal %d (exit %d)%s\n", signal,
+                         128 + signal, bad || failure ? "; FAILED as well (see above)" : "");
+        return 128 + signal;
+    }
+    if (failure) {
+        lg_outbuf_printf(s->b, "result: FAILED: %s (exit 1)\n", failure);
+        return 1;
+    }
+    lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
+    return bad;
+}
+
+/* The reasons, then the result line; returns the exit status. */
+static int health(struct sum *s, int signal, const char *failure)
 {
     struct lg_collector_line lv;
     struct lg_collector_worker w;
     unsigned f;
     for (int l = 0; l < s->v.nlines; l++) {
         lg_collector_line(s->c, l, &lv);
-        if ((f = lg_summary_line_faults(&lv, interrupted)))
+        if ((f = lg_summary_line_faults(&lv, signal != 0)))
             say_line(s, l, &lv, f);
     }
     for (int i = 0; i < s->v.nworkers; i++)
         if (lg_collector_worker(s->c, i, &w) && (f = lg_summary_worker_faults(&w)))
             say_worker(s, i, &w, f);
-    if (interrupted)
+    if (signal)
         lg_outbuf_printf(s->b, "run interrupted by a signal: the figures cover the run until "
                                "then\n");
-    if (s->v.out_failed)
+    if (s->v.out_lost)
+        lg_outbuf_printf(s->b, "*** writing the event lines failed: %llu lines not written, the "
+                               "output is incomplete ***\n", (unsigned long long)s->v.out_lost);
+    else if (s->v.out_failed)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
                                "***\n");
-    int bad = lg_summary_verdict(s->c, interrupted);
-    lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
-    return bad;
+    return result_line(s, lg_summary_verdict(s->c, signal != 0), signal, failure);
 }
 
-int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f)
+int lg_summary_end(const struct lg_collector *c, int signal, const char *failure, FILE *f)
 {
     struct lg_outbuf b;
     struct sum s = { .b = &b, .c = c };
@@ -408,7 +431,7 @@ int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f)
                      (unsigned long long)s.v.t.errors);
     workers_thru(&s, span);
     pipe_figures(&s);
-    int rc = health(&s, interrupted);
+    int rc = health(&s, signal, failure);
     lg_outbuf_sync(&b);
     lg_outbuf_free(&b);
     return rc;

@@ -34,13 +34,15 @@ void lg_summary_interval(struct lg_outbuf *b, const struct lg_collector *c, lg_n
                          double thru);
 
 /* Writes the end summary of c (after lg_collector_close) to f and flushes
- * it. `interrupted` says a signal stopped the run. Returns the verdict
- * (lg_summary_verdict): 0 when every record every worker sent was
- * received, every worker ended normally, the event lines were written
- * and, on open lines of a run not interrupted, every generated event was
- * processed or dropped and every phase reported; else 1 (the reasons are
- * in the summary). */
-int lg_summary_end(const struct lg_collector *c, int interrupted, FILE *f);
+ * it. `signal` is the signal that stopped the run (0: none); `failure`,
+ * when not NULL, says why the controller gave up on the run. Returns the
+ * exit status, which the last line ("result: ...") states with its
+ * reason: 128 + signal when interrupted; else 1 when the controller gave
+ * up or the verdict (lg_summary_verdict) is bad; else 0, when every record
+ * every worker sent was received, every worker ended normally, the event
+ * lines were written and, on open lines of a run not interrupted, every
+ * generated event was processed or dropped and every phase reported. */
+int lg_summary_end(const struct lg_collector *c, int signal, const char *failure, FILE *f);
 
 /* ---- the verdict, for any rendering ----------------------------------- */
 
@@ -59,9 +61,10 @@ enum {
 unsigned lg_summary_worker_faults(const struct lg_collector_worker *w);
 /* The faults of an open line; 0 for a closed line or an interrupted run. */
 unsigned lg_summary_line_faults(const struct lg_collector_line *lv, int interrupted);
-/* What lg_summary_end returns, without writing anything: 1 if a record
- * was lost or of an unknown type, the event lines could not be written,
- * or any worker or line has a fault; else 0. */
+/* The verdict of the records alone, writing nothing: 1 if a record
+ * was lost or of an unknown type, a name was over the run's cap, the
+ * event lines could not be written, or any worker or line has a fault;
+ * else 0. */
 int lg_summary_verdict(const struct lg_collector *c, int interrupted);
 
 #endif

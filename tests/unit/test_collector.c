@@ -57,10 +57,10 @@ static char *slurp(FILE *f)
 }
 
 /* The end of a run as the controller ends it: close, then the summary. */
-static int finish(int interrupted, lg_ns_t now)
+static int finish(int signal, lg_ns_t now)
 {
     lg_collector_close(coll, now);
-    return lg_summary_end(coll, interrupted, err);
+    return lg_summary_end(coll, signal, NULL, err);
 }
 
 static void end_run(void)
@@ -482,8 +482,10 @@ static void test_interrupted(void)
     send_start(&w, 0);
     send_stop(&w, LG_STOP_SIGNAL, 0, 0, MS, 0);
     lg_collector_worker_exit(coll, 0, 0, MS);
-    is_int(finish(1, MS), 0, "interrupted, all accounted: 0");
+    is_int(finish(SIGTERM, MS), 128 + SIGTERM, "interrupted, all accounted: 128 + signal");
     like(slurp(err), "run interrupted by a signal", "the interruption is said");
+    like(slurp(err), "\nresult: INTERRUPTED by signal 15 (exit 143)\n",
+         "interrupted: the result line says the exit status");
     end_run();
 
     start(LG_OUT_SHORT, 1);
@@ -846,7 +848,8 @@ static void test_open_verdicts(void)
 
     open_run(OPEN_INTERRUPTED);
     is_int(state(0).processed + state(0).dropped, 11, "interrupted: one event never ran");
-    is_int(finish(1, 6 * S), 0, "interrupted: events not checked, returns 0");
+    is_int(finish(SIGINT, 6 * S), 128 + SIGINT,
+           "interrupted: events not checked, returns 128 + signal");
     ok(!strstr(slurp(err), "LOST"), "interrupted: no loss claimed");
     end_run();
 

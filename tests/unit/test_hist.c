@@ -4,13 +4,13 @@
 #include "hist.h"
 #include "tap.h"
 
-/* Static: each histogram is about 39 KB, too much for a test's stack frames
- * under ASan. */
+/* Reused from test to test: lg_hist_fini empties one (and frees its
+ * window), as each test starts. */
 static struct lg_hist a, b, u;
 
 static void test_empty(void)
 {
-    lg_hist_init(&a);
+    lg_hist_fini(&a);
     is_int(lg_hist_count(&a), 0, "empty: count 0");
     is_int(lg_hist_percentile(&a, 50), 0, "empty: p50 is 0");
     is_double(lg_hist_mean(&a), 0, 0, "empty: mean is 0");
@@ -20,7 +20,7 @@ static void test_empty(void)
 
 static void test_small_exact(void)
 {
-    lg_hist_init(&a);
+    lg_hist_fini(&a);
     for (int v = 1; v <= 200; v++)
         lg_hist_record(&a, v);
     is_int(lg_hist_count(&a), 200, "small: count");
@@ -30,7 +30,7 @@ static void test_small_exact(void)
     is_int(lg_hist_percentile(&a, 0.5), 1, "small: p0.5 exact");
     is_double(lg_hist_mean(&a), 100.5, 1e-9, "small: mean exact");
 
-    lg_hist_init(&a);
+    lg_hist_fini(&a);
     lg_hist_record(&a, 7);
     lg_hist_record(&a, 7);
     lg_hist_record(&a, 9);
@@ -48,7 +48,7 @@ static int within(uint64_t got, double want, double rel)
 
 static void test_uniform(void)
 {
-    lg_hist_init(&u);
+    lg_hist_fini(&u);
     for (int v = 1; v <= 100000; v++)
         lg_hist_record(&u, v);
     static const double ps[] = { 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99 };
@@ -69,7 +69,7 @@ static void test_wide_range(void)
     /* 1 us .. 1 hour, spaced by a factor 1.37: each must come back within 1% */
     int bad = 0, n = 0;
     for (double v = 1000; v <= 3600e9; v *= 1.37) {
-        lg_hist_init(&a);
+        lg_hist_fini(&a);
         lg_hist_record(&a, 1);
         lg_hist_record(&a, (int64_t)v);
         lg_hist_record(&a, (int64_t)3e13); /* keeps max above v */
@@ -82,7 +82,7 @@ static void test_wide_range(void)
     }
     ok(n > 50 && bad == 0, "1us..1h: %d values all within 1%%", n);
 
-    lg_hist_init(&a);
+    lg_hist_fini(&a);
     lg_hist_record(&a, (int64_t)1 << 50); /* beyond the bucketed range */
     is_int(lg_hist_max(&a), (int64_t)1 << 50, "huge value: max still exact");
     is_int(lg_hist_percentile(&a, 50), (int64_t)1 << 50, "huge value: p50 clamped to max");
@@ -90,9 +90,9 @@ static void test_wide_range(void)
 
 static void test_merge(void)
 {
-    static struct lg_hist both;
-    lg_hist_init(&a);
-    lg_hist_init(&b);
+    struct lg_hist both;
+    lg_hist_fini(&a);
+    lg_hist_fini(&b);
     lg_hist_init(&both);
     srand(42);
     for (int i = 0; i < 20000; i++) {
@@ -103,14 +103,42 @@ static void test_merge(void)
     lg_hist_record(&b, 17); /* only b holds the minimum */
     lg_hist_record(&both, 17);
     lg_hist_merge(&a, &b);
-    ok(memcmp(&a, &both, sizeof a) == 0, "merge equals recording the union");
+    ok(lg_hist_equal(&a, &both), "merge equals recording the union");
     is_int(lg_hist_min(&a), 17, "merge: min from the other side");
 
-    lg_hist_init(&b);
+    lg_hist_fini(&b);
     lg_hist_merge(&a, &b);
-    ok(memcmp(&a, &both, sizeof a) == 0, "merging an empty histogram changes nothing");
+    ok(lg_hist_equal(&a, &both), "merging an empty histogram changes nothing");
     lg_hist_merge(&b, &both);
-    ok(memcmp(&b, &both, sizeof b) == 0, "merging into an empty histogram copies");
+    ok(lg_hist_equal(&b, &both), "merging into an empty histogram copies");
+    lg_hist_fini(&both);
+}
+
+/* The window of buckets: a histogram of one value holds a few buckets, not
+ * the whole range; growing it either way keeps every count. */
+static void test_window(void)
+{
+    lg_hist_fini(&a);
+    ok(a.buckets == NULL && a.n == 0, "window: an empty histogram holds no bucket");
+    lg_hist_record(&a, 5000000);
+    ok(a.n > 0 && a.n <= 16, "window: one value holds %u buckets, not %d", a.n, LG_HIST_BUCKETS);
+    lg_hist_record(&a, 3);           /* far below the window */
+    lg_hist_record(&a, 7200000000000); /* far above */
+    lg_hist_record(&a, (int64_t)1 << 50); /* the top bucket */
+    is_int(lg_hist_count(&a), 4, "window: grown both ways, count kept");
+    is_int(lg_hist_percentile(&a, 25), 3, "window: the low value kept");
+    ok(within(lg_hist_percentile(&a, 50), 5000000, 0.01), "window: the first value kept");
+    ok(within(lg_hist_percentile(&a, 75), 7200000000000.0, 0.01), "window: the high value kept");
+    is_int(lg_hist_percentile(&a, 100), (int64_t)1 << 50, "window: max exact");
+    ok(a.n <= LG_HIST_BUCKETS, "window: never past the bucket range (%u)", a.n);
+    lg_hist_fini(&b);
+    lg_hist_record(&b, 3);
+    lg_hist_merge(&b, &a); /* b's window must grow to take a's */
+    is_int(lg_hist_count(&b), 5, "window: merge into a narrower window");
+    is_int(lg_hist_percentile(&b, 100), (int64_t)1 << 50, "window: merge keeps the top");
+    lg_hist_fini(&a);
+    lg_hist_fini(&b);
+    lg_hist_fini(&u);
 }
 
 int main(void)
@@ -120,5 +148,6 @@ int main(void)
     test_uniform();
     test_wide_range();
     test_merge();
+    test_window();
     return done_testing();
 }

@@ -1,9 +1,14 @@
-/* test_report.c -- exact event and error lines in every format. */
+/* test_report.c -- exact event and error lines in every format, and the
+ * output buffer they go through in front of a pipe nobody reads. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "outbuf.h"
 #include "report.h"
 #include "tap.h"
 
@@ -279,6 +284,59 @@ static void test_long_strings(void)
     ok(n < LG_REPORT_LINE_MAX && buf[n - 1] == '\n', "jtl: huge strings are cut (%zu bytes)", n);
 }
 
+/* Appends n lines "line\n" to b. */
+static void put_lines(struct lg_outbuf *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        memcpy(lg_outbuf_room(b), "line\n", 5);
+        b->len += 5;
+    }
+}
+
+/* In front of a pipe nobody reads, the buffer never blocks: it holds what
+ * the pipe does not take, up to its bound, then drops and counts lines;
+ * what the reader takes later is written; a file stays in stdio mode. */
+static void test_outbuf_nonblock(void)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return;
+    FILE *f = fdopen(fds[1], "w");
+    struct lg_outbuf b;
+    lg_outbuf_init(&b, f, LG_REPORT_LINE_MAX + 4096);
+    int fd = lg_outbuf_nonblock(&b, 4 * LG_REPORT_LINE_MAX);
+    ok(fd >= 0 && fd != fds[1], "outbuf: a pipe is reopened, non-blocking (fd %d)", fd);
+    ok(!(fcntl(fds[1], F_GETFL) & O_NONBLOCK), "outbuf: the shared description stays blocking");
+    put_lines(&b, 20000); /* 100 KB: more than the pipe takes (64 KB) */
+    lg_outbuf_flush(&b);
+    ok(lg_outbuf_pending(&b) > 0, "outbuf: what the pipe does not take is held (%zu bytes)",
+       lg_outbuf_pending(&b));
+    is_int(b.lost_lines, 0, "outbuf: nothing lost while under the bound");
+    static char sink[1 << 17];
+    ssize_t got = read(fds[0], sink, sizeof sink);
+    size_t before = lg_outbuf_pending(&b);
+    lg_outbuf_flush(&b);
+    ok(got > 0 && lg_outbuf_pending(&b) < before, "outbuf: once the reader reads, more is written");
+    put_lines(&b, 100000); /* 500 KB: past the bound */
+    ok(b.lost_lines > 0 && b.failed, "outbuf: past the bound, lines are dropped and counted (%llu)",
+       (unsigned long long)b.lost_lines);
+    uint64_t lost = b.lost_lines, held = lg_outbuf_pending(&b) / 5;
+    lg_outbuf_abandon(&b);
+    is_int(b.lost_lines, lost + held, "outbuf: giving up counts the lines held");
+    put_lines(&b, 3);
+    lg_outbuf_flush(&b);
+    is_int(b.lost_lines, lost + held + 3, "outbuf: and every later line");
+    lg_outbuf_free(&b);
+    fclose(f);
+    close(fds[0]);
+
+    FILE *t = tmpfile();
+    lg_outbuf_init(&b, t, LG_REPORT_LINE_MAX + 4096);
+    is_int(lg_outbuf_nonblock(&b, 1 << 20), -1, "outbuf: a regular file stays in stdio mode");
+    lg_outbuf_free(&b);
+    fclose(t);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -292,5 +350,6 @@ int main(void)
     test_open();
     test_error_line();
     test_long_strings();
+    test_outbuf_nonblock();
     return done_testing();
 }

@@ -14,7 +14,7 @@
 
 #define MS (1000 * 1000LL)
 
-static struct lg_hist h; /* static: about 39 KB */
+static struct lg_hist h; /* emptied by lg_hist_fini before each use */
 
 static char *slurp(FILE *f)
 {
@@ -29,7 +29,7 @@ static char *slurp(FILE *f)
 static void test_pctl(void)
 {
     char buf[LG_SUMMARY_PCTL_BYTES], want[LG_SUMMARY_PCTL_BYTES];
-    lg_hist_init(&h);
+    lg_hist_fini(&h);
     is_str(lg_summary_pctl(buf, &h), "     0.000     0.000     0.000     0.000     0.000     0.000",
            "pctl: an empty histogram prints zeros");
     is_int(strlen(buf), strlen(LG_SUMMARY_PCTL_HEAD), "pctl: columns as wide as their headings");
@@ -68,7 +68,7 @@ static void test_openstats_columns(void)
     r.u.job.requests = 1;
     lg_openstats_job(o, &r);
     lg_openstats_summary(o, "", collect, &got);
-    lg_hist_init(&h);
+    lg_hist_fini(&h);
     lg_hist_record(&h, 2 * MS);
     snprintf(want, sizeof want, "\nwait                      1%s\n", lg_summary_pctl(buf, &h));
     like(got.text, want, "openstats: the wait row ends in the shared columns");
@@ -102,7 +102,7 @@ static void test_end_summary(void)
     struct lg_collector_opts opts = { .out = NULL, .err = err, .summary_ns = 1000 * MS };
     struct lg_collector *c = lg_collector_new(&opts);
     lg_collector_close(c, 0);
-    is_int(lg_summary_end(c, 0, err), 0, "end: an empty run is not a failure");
+    is_int(lg_summary_end(c, 0, NULL, err), 0, "end: an empty run is not a failure");
     is_int(lg_summary_verdict(c, 0), 0, "end: the verdict alone agrees");
     const char *e = slurp(err);
     like(e, "==== summary: 0.000 s of load, 0 workers started, 0 ended ====\n", "end: head");
@@ -114,12 +114,37 @@ static void test_end_summary(void)
     like(e, "result: OK\n", "end: verdict");
     snprintf(first, sizeof first, "%s", e);
     FILE *again = tmpfile();
-    lg_summary_end(c, 0, again);
+    lg_summary_end(c, 0, NULL, again);
     is_str(slurp(again), first, "end: rendering again gives the same text");
     fclose(again);
-    is_int(lg_summary_end(c, 1, err), 0, "end: interrupted and accounted for: 0");
     lg_collector_free(c);
     fclose(err);
+}
+
+/* The result line states the exit status lg_summary_end returns, and why:
+ * an interruption or a controller that gave up is never "OK". */
+static void test_result_line(void)
+{
+    struct lg_collector_opts opts = { .out = NULL, .summary_ns = 1000 * MS };
+    struct lg_collector *c = lg_collector_new(&opts);
+    lg_collector_close(c, 0);
+    FILE *err = tmpfile();
+    is_int(lg_summary_end(c, SIGINT, NULL, err), 128 + SIGINT, "result: interrupted: 128 + signal");
+    like(slurp(err), "\nresult: INTERRUPTED by signal 2 (exit 130)\n",
+         "result: interrupted, said with its exit status");
+    fclose(err);
+    err = tmpfile();
+    is_int(lg_summary_end(c, 0, "a worker could not start", err), 1, "result: failure: 1");
+    like(slurp(err), "\nresult: FAILED: a worker could not start (exit 1)\n",
+         "result: the controller's failure, said with its reason and exit status");
+    fclose(err);
+    err = tmpfile();
+    is_int(lg_summary_end(c, SIGTERM, "a worker could not start", err), 128 + SIGTERM,
+           "result: interrupted after a failure: the signal's status");
+    like(slurp(err), "\nresult: INTERRUPTED by signal 15 (exit 143); FAILED as well",
+         "result: both said");
+    fclose(err);
+    lg_collector_free(c);
 }
 
 /* The faults behind the verdict, from a worker's outcome alone. */
@@ -152,6 +177,7 @@ int main(void)
     test_openstats_columns();
     test_interval_line();
     test_end_summary();
+    test_result_line();
     test_worker_faults();
     return done_testing();
 }
