@@ -62,6 +62,9 @@ const struct lg_opt lg_cli_opts[] = {
       "file, at most 1 MiB)" },
     { {"output"}, LG_OPT_STR, LG_MIN_0, F(output), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the event lines to FILE instead of stdout" },
+    { {"quiet"}, LG_OPT_FLAG, LG_MIN_0, F(quiet), 0, LG_GROUP_OUTPUT, NULL, NULL,
+      "no progress line on a terminal and no periodic summary lines; errors and "
+      "the end summary stay (also -q)" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -460,7 +463,7 @@ static int cut_long(struct lg_cli *c, struct cut *cut, int argc, char **argv, in
     return 0;
 }
 
-/* Short options: -v, -vv, -vvv... and -h. */
+/* Short options: -v, -vv, -vvv..., -h and -q. */
 static int cut_short(struct lg_cli *c, struct cut *cut, const char *arg)
 {
     size_t nv = strspn(arg + 1, "v");
@@ -469,8 +472,9 @@ static int cut_short(struct lg_cli *c, struct cut *cut, const char *arg)
         cut->verbose += (int)nv;
         return 0;
     }
-    if (strcmp(arg, "-h") == 0) {
-        cut_add(c, cut, lg_cli_opt_exact("help"), "help", NULL);
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "-q") == 0) {
+        const char *name = arg[1] == 'h' ? "help" : "quiet";
+        cut_add(c, cut, lg_cli_opt_exact(name), name, NULL);
         return 0;
     }
     return lg_cli_err(c, "unknown option %s (see logen --help)", arg);

@@ -281,6 +281,8 @@ static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg
     struct lg_cstat *s = stat_row(c, w->line, name, LG_KIND_REQ);
     const char *err = text_take(w);
     lg_hist_record(&s->h, rec->u.ev.end_ns - rec->u.ev.begin_ns);
+    if (c->recent)
+        lg_hist_record(c->recent, rec->u.ev.end_ns - rec->u.ev.begin_ns);
     c->t.requests++;
     if (rec->rc) {
         s->errors++;
@@ -499,6 +501,7 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
 {
     struct lg_collector *c = lg_calloc(1, sizeof *c);
     c->summary_ns = opts->summary_ns > 0 ? opts->summary_ns : LG_NS_PER_S;
+    c->quiet = opts->quiet;
     c->fallback_line = (struct lg_line_info){ .id = "logen", .cut = "?" };
     c->nlines = opts->nlines > 0 ? opts->nlines : 1;
     c->lines = lg_calloc((size_t)c->nlines, sizeof *c->lines);
@@ -541,6 +544,9 @@ void lg_collector_free(struct lg_collector *c)
         lg_openstats_free(c->lines[l].open);
     }
     lg_names_free(&c->names);
+    if (c->recent)
+        lg_hist_fini(c->recent);
+    free(c->recent);
     free(c->workers);
     free(c->lines);
     lg_outbuf_free(&c->out);
@@ -598,6 +604,18 @@ void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg
     worker_ended(c, w);
 }
 
+void lg_collector_recent(struct lg_collector *c, struct lg_hist *h)
+{
+    if (!c->recent) {
+        c->recent = lg_malloc(sizeof *c->recent);
+        lg_hist_init(c->recent);
+        return;
+    }
+    lg_hist_merge(h, c->recent);
+    lg_hist_fini(c->recent);
+    lg_hist_init(c->recent);
+}
+
 /* ==== intervals ========================================================== */
 
 /* Closes the oldest open interval: its throughput, the high-water mark and
@@ -620,7 +638,8 @@ static void interval_close(struct lg_collector *c)
         c->last_thru = thru;
         c->thru_valid = 1;
     }
-    lg_summary_interval(&c->err, c, end, thru);
+    if (!c->quiet)
+        lg_summary_interval(&c->err, c, end, thru);
 }
 
 lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now)

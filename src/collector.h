@@ -43,6 +43,7 @@ struct lg_collector_opts {
     FILE *err;                 /* error lines and summaries */
     enum lg_outformat format;
     lg_ns_t summary_ns;        /* period of throughput and periodic summaries */
+    int quiet;                 /* no periodic summary lines (--quiet) */
     const struct lg_line_info *lines;
     int nlines;
 };
@@ -69,6 +70,12 @@ void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now);
  * tick. Event and error lines are buffered; every tick flushes them to
  * their streams (a tick before the next interval's end only flushes). */
 lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now);
+
+/* The durations of the requests ended since the last call, for a live
+ * view: added into h (initialised by the caller), then forgotten. The
+ * first call starts keeping them: until then the collector keeps none and
+ * pays nothing for it. */
+void lg_collector_recent(struct lg_collector *c, struct lg_hist *h);
 
 /* Worker `worker` was reaped: wait status as from waitpid(2). */
 void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg_ns_t now);

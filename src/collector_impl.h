@@ -68,6 +68,8 @@ struct lg_collector {
     uint64_t unnamed;            /* REQ, TRA, ERR records with no name: over the cap */
     /* intervals */
     lg_ns_t summary_ns;
+    int quiet;                   /* no periodic summary lines */
+    struct lg_hist *recent;      /* requests since lg_collector_recent; NULL: not kept */
     int64_t first_open;          /* index of the oldest open interval */
     uint64_t ring[LG_COLLECTOR_RING]; /* requests ended, per open interval */
     double last_thru;            /* req/s of the last full interval in the load */

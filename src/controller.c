@@ -42,6 +42,7 @@
 #include "log.h"
 #include "mem.h"
 #include "pool.h"
+#include "progress.h"
 #include "statpipe.h"
 #include "summary.h"
 #include "worker.h"
@@ -400,6 +401,7 @@ static void ctl_loop(struct ctl *ctl)
                             { .fd = ctl->sfd, .events = POLLIN },
                             { .fd = -1 } };
     lg_ns_t next_tick = lg_collector_tick(ctl->coll, lg_clock_now());
+    lg_ns_t next_progress = lg_progress_tick(ctl->coll, lg_clock_now());
     int spawning = 1;
     while (spawning || lg_pool_alive(ctl->pool) > 0) {
         if (spawning && (spawning = ctl_spawn_initial(ctl)) < 0) {
@@ -409,12 +411,15 @@ static void ctl_loop(struct ctl *ctl)
         lg_ns_t now = lg_clock_now();
         if (now >= next_tick)
             next_tick = lg_collector_tick(ctl->coll, now);
+        if (now >= next_progress)
+            next_progress = lg_progress_tick(ctl->coll, now);
         if (ctl->kill_at && now >= ctl->kill_at) {
             lg_pool_signal(ctl->pool, SIGKILL);
             ctl->kill_at = 0;
         }
         lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], now);
         until = next_tick < until ? next_tick : until;
+        until = next_progress < until ? next_progress : until;
         for (int l = 0; l < ctl->run->nlines; l++) {
             if (ctl->lines[l].open) {
                 lg_ns_t t = ctl_open_step(ctl, l, now);
@@ -436,6 +441,27 @@ static void ctl_loop(struct ctl *ctl)
     }
     ctl_read(ctl, 1 << 20);
     lg_collector_tick(ctl->coll, lg_clock_now());
+}
+
+/* When the load is planned to end, for the progress line: the latest
+ * line's postpone + ramp-up + duration, or postpone + schedule for an open
+ * line (its events start once its prefork is ready: a little later). -1
+ * when a line runs --loops: its end is not known. */
+static lg_ns_t ctl_planned_end(const struct ctl *ctl)
+{
+    lg_ns_t end = 0;
+    for (int l = 0; l < ctl->run->nlines; l++) {
+        const struct lg_config *c = ctl->lines[l].rl->cfg;
+        lg_ns_t e = lg_clock_from_s(c->postpone);
+        if (ctl->lines[l].open)
+            e += ctl->lines[l].schedule.duration_ns;
+        else if (c->duration > 0)
+            e += lg_clock_from_s((double)(c->process - 1) * c->rampup + c->duration);
+        else
+            return -1;
+        end = e > end ? e : end;
+    }
+    return end;
 }
 
 static int ctl_open_pipes(struct ctl *ctl)
@@ -521,6 +547,7 @@ int lg_controller_run(const struct lg_run *run)
     struct lg_collector_opts opts = { .out = run->out, .out_nonblock = 1, .err = stderr,
                                       .format = run->format,
                                       .summary_ns = lg_clock_from_s(run->summary),
+                                      .quiet = run->quiet,
                                       .lines = info, .nlines = run->nlines };
     ctl.pool = lg_pool_new();
     if (!ctl.pool) {
@@ -528,11 +555,13 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     }
     ctl.coll = lg_collector_new(&opts);
+    lg_progress_start(STDERR_FILENO, !run->quiet, ctl_planned_end(&ctl));
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
     ctl.pool = NULL;
     lg_collector_close(ctl.coll, lg_clock_now());
     ctl_drain_output(&ctl);
+    lg_progress_stop();
     status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, stderr);
     lg_collector_free(ctl.coll);
 out:

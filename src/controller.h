@@ -26,6 +26,7 @@ struct lg_run {
     FILE *out;                  /* event lines */
     enum lg_outformat format;
     double summary;             /* s */
+    int quiet;                  /* no progress line, no periodic summary lines */
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and

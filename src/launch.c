@@ -180,7 +180,8 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
 }
 
 /* The options that belong to the whole run, refused on a scenario line. */
-static const char *const run_options[] = { "outformat", "output", "summary", "file" };
+static const char *const run_options[] = { "outformat", "output", "summary", "file", "quiet" };
+#define NRUN_OPTIONS (int)(sizeof(run_options) / sizeof(run_options[0]))
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {
@@ -276,7 +277,7 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
         snprintf(err, errlen, "logen: scenario needs --file F");
         return -1;
     }
-    const char *stray = lg_cli_given_except(run, run_options, 4);
+    const char *stray = lg_cli_given_except(run, run_options, NRUN_OPTIONS);
     if (stray || run->eval) {
         snprintf(err, errlen, "logen: --%s beside scenario would apply to no line: put it on the "
                  "lines of %s", stray ? stray : "eval", run->file);

@@ -1,5 +1,7 @@
-/* log.c -- see log.h. */
+/* log.c -- see log.h. Under the progress line of a terminal (progress.h),
+ * a line erases it first, and the parent redraws it after. */
 #include "log.h"
+#include "progress.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +23,9 @@ void lg_log_raw(int level, const char *msg, size_t len)
     struct tm tm;
     gettimeofday(&tv, NULL);
     localtime_r(&tv.tv_sec, &tm);
-    int n = snprintf(line, sizeof(line), "%02d:%02d:%02d.%03ld %s [%d] ", tm.tm_hour, tm.tm_min,
+    /* under a progress line, even a worker's line erases it (one write) */
+    int n = snprintf(line, sizeof(line), "%s%02d:%02d:%02d.%03ld %s [%d] ",
+                     lg_progress_active() ? LG_PROGRESS_ERASE : "", tm.tm_hour, tm.tm_min,
                      tm.tm_sec, (long)tv.tv_usec / 1000,
                      level_names[level < 0 ? (level < -4 ? 4 : -level) : level > 4 ? 4 : level],
                      (int)getpid());
@@ -30,8 +34,10 @@ void lg_log_raw(int level, const char *msg, size_t len)
         len = room;
     memcpy(line + n, msg, len);
     line[(size_t)n + len] = '\n';
+    lg_progress_before(2);
     ssize_t w = write(2, line, (size_t)n + len + 1);
     (void)w; /* nothing sensible to do if stderr is gone */
+    lg_progress_after(2, 1);
 }
 
 void lg_log(int level, const char *fmt, ...)

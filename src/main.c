@@ -52,7 +52,8 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
         return 2;
     }
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
-                          .format = cfg->outformat, .summary = cfg->summary };
+                          .format = cfg->outformat, .summary = cfg->summary,
+                          .quiet = cfg->quiet };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);

@@ -6,7 +6,10 @@
  * the buffer; when a line no longer fits, the buffer doubles, up to `max`,
  * and past that everything held is dropped and counted: a reader that does
  * not read costs memory up to a bound, then lines, never a blocked
- * writer. */
+ * writer.
+ *
+ * A write to the terminal that shows the progress line (progress.h)
+ * erases that line first and redraws it after. */
 #include "outbuf.h"
 
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "progress.h"
 
 void lg_outbuf_init(struct lg_outbuf *b, FILE *f, size_t cap)
 {
@@ -86,6 +90,8 @@ void lg_outbuf_abandon(struct lg_outbuf *b)
 static void outbuf_write_fd(struct lg_outbuf *b)
 {
     size_t off = 0;
+    if (b->len)
+        lg_progress_before(b->fd);
     while (!b->abandoned && off < b->len) {
         ssize_t n = write(b->fd, b->buf + off, b->len - off);
         if (n > 0)
@@ -99,6 +105,8 @@ static void outbuf_write_fd(struct lg_outbuf *b)
     }
     memmove(b->buf, b->buf + off, b->len - off);
     b->len -= off;
+    if (off)
+        lg_progress_after(b->fd, b->len == 0); /* what is held is whole lines */
     if (b->abandoned)
         outbuf_drop(b);
     if (b->cap - b->len < LG_REPORT_LINE_MAX && b->cap < b->max) {
@@ -115,8 +123,12 @@ void lg_outbuf_flush(struct lg_outbuf *b)
         outbuf_write_fd(b);
         return;
     }
-    if (b->len && b->f && fwrite(b->buf, 1, b->len, b->f) != b->len)
-        b->failed = 1;
+    if (b->len && b->f) {
+        lg_progress_before(fileno(b->f));
+        if (fwrite(b->buf, 1, b->len, b->f) != b->len)
+            b->failed = 1;
+        lg_progress_after(fileno(b->f), 1);
+    }
     b->len = 0;
 }
 
