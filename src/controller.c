@@ -555,7 +555,7 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     }
     ctl.coll = lg_collector_new(&opts);
-    lg_progress_start(STDERR_FILENO, !run->quiet, ctl_planned_end(&ctl));
+    lg_progress_start(ctl.coll, STDERR_FILENO, !run->quiet, ctl_planned_end(&ctl));
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
     ctl.pool = NULL;

@@ -171,13 +171,17 @@ static void progress_figures(struct lg_collector *c, lg_ns_t now, struct lg_prog
 
 /* ==== the calls ========================================================== */
 
-int lg_progress_start(int fd, int wanted, lg_ns_t end_ns)
+int lg_progress_start(struct lg_collector *c, int fd, int wanted, lg_ns_t end_ns)
 {
     struct stat st;
+    struct lg_hist none;
     memset(&P, 0, sizeof P);
     P.fd = fd;
     if (!wanted || !isatty(fd) || fstat(fd, &st) < 0)
         return 0;
+    lg_hist_init(&none);
+    lg_collector_recent(c, &none); /* from now on, c keeps the last period */
+    lg_hist_fini(&none);
     P.rdev = st.st_rdev;
     P.on = P.active = 1;
     P.owner = getpid();

@@ -23,9 +23,11 @@ struct lg_collector; /* collector.h */
 /* ---- the run's side (the controller) ---------------------------------- */
 
 /* Starts the line on descriptor fd when `wanted` and fd is a terminal;
- * else nothing is ever drawn. end_ns is the run time the load is planned
- * to end at, -1 when unknown (--loops). Returns 1 when the line is on. */
-int lg_progress_start(int fd, int wanted, lg_ns_t end_ns);
+ * else nothing is ever drawn. Its figures come from c, which then keeps
+ * the durations of the last period for it (lg_collector_recent). end_ns
+ * is the run time the load is planned to end at, -1 when unknown
+ * (--loops). Returns 1 when the line is on. */
+int lg_progress_start(struct lg_collector *c, int fd, int wanted, lg_ns_t end_ns);
 
 /* Redraws the line from c when a second has passed since the last draw.
  * Returns the run time of the next draw (INT64_MAX when the line is off). */
