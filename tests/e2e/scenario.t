@@ -41,6 +41,12 @@ run 30 "$LOGEN" scenario --file defaults.txt --defaults run-defaults.json
 is "$(count d1 req)" 2 "the run's --defaults file reaches a line"
 is "$(count d2 req)" 3 "a line's own --defaults file wins over it"
 
+# -q beside scenario: no periodic line, even every 10 ms; the summary stays
+run 30 "$LOGEN" scenario --file defaults.txt -q --summary 0.01
+is "$rc" 0 "-q beside scenario: exit 0"
+is "$(grep -c '^\[ *[0-9.]*s\] reqs' err)" 0 "-q: no periodic line"
+like "$(cat err)" "^result: OK" "-q: the end summary stays"
+
 # options beside scenario that would apply to no line are refused
 run 30 "$LOGEN" scenario --file defaults.txt --proc 3
 is "$rc" 2 "--proc beside scenario: exit 2"
@@ -102,6 +108,7 @@ rejects '# c\ncuts.Dummy --extra '"'"'{"a": 1}\n' "^logen: bad.txt:2: unterminat
 rejects 'scenario --file bad.txt\n' "^logen: bad.txt:1: a scenario line cannot run a scenario" "no nesting"
 rejects 'cuts.Dummy\ncuts.Nope\n' "^logen: bad.txt:2: unknown CUT cuts.Nope" "an unknown CUT names file:line"
 rejects 'cuts.Dummy --outformat long\n' "^logen: bad.txt:1: --outformat applies to the whole run" "run-wide options are refused on a line"
+rejects 'cuts.Dummy -q\n' "^logen: bad.txt:1: --quiet applies to the whole run" "-q is refused on a line"
 rejects '-e "x ="\n' "^logen: bad.txt:1: -e:1: " "-e code that does not compile"
 rejects 'cuts.Dummy --loops 1\ncuts.Dummy --extra '"'"'[1]'"'"'\n' "^logen: bad.txt:2: --extra: not a JSON object$" "a line's --extra is checked by lua-cjson"
 rejects 'cuts.Dummy --extra '"'"'{"a" 1}'"'"'\n' "^logen: bad.txt:1: --extra: Expected .* at character 6$" "a line's --extra that is not JSON: file:line and position"

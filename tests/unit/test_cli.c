@@ -287,6 +287,11 @@ static void test_value_forms(void)
     is_int(cfg.verbose, 3, "  -vvv");
     PARSES("-v", "cuts.Dummy", "-vv");
     is_int(cfg.verbose, 3, "  -v ... -vv counts 3");
+    PARSES("-q");
+    is_int(cfg.quiet, 1, "  -q is --quiet");
+    PARSES("--quiet", "cuts.Dummy");
+    is_int(cfg.quiet, 1, "  --quiet");
+    ok(lg_cli_given(&cfg, "quiet"), "  given on the command line");
     PARSES("--", "-weird");
     is_str(cfg.action, "-weird", "  after -- all is positional");
     PARSES("my.lua", "--file", "x");
