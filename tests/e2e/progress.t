@@ -40,7 +40,7 @@ grown() { [ "$(progress_reqs "$1")" -gt "$2" ] 2>/dev/null; }
 # error lines from the parent (a failed request fails no run: exit 0); a
 # worker logs a line now and then.
 code='logen.sleep(0.01); n = (n or 0) + 1; if n % 60 == 0 then logen.log.error("worker note %d", n) end; if n % 25 == 0 then error("planned failure") end'
-session one 120 "'$LOGEN' -e '$code' --proc 2 --duration 4 --steps 1 > one.out"
+session one 120 "'$LOGEN' -e '$code' --proc 2 --duration 6 --steps 1 > one.out"
 wait_for 20 shows one
 ok $? "the progress line shows on the terminal"
 first=$(screen one | grep -E "$PROGRESS" | tail -1)
