@@ -51,7 +51,8 @@ enum lg_stop_reason {
     X(STOP_DONE, LG_STOP_DONE) X(STOP_SIGNAL, LG_STOP_SIGNAL)                \
     X(STOP_FAILED, LG_STOP_FAILED) X(STOP_RETIRED, LG_STOP_RETIRED)          \
     X(RC_OK, LG_RC_OK) X(RC_ERROR, LG_RC_ERROR)                              \
-    X(TEXT_CHUNK, LG_TEXT_CHUNK) X(NAME_MAX, LG_NAME_MAX) X(TEXT_MAX, LG_TEXT_MAX)
+    X(TEXT_CHUNK, LG_TEXT_CHUNK) X(NAME_MAX, LG_NAME_MAX) X(TEXT_MAX, LG_TEXT_MAX) \
+    X(NAME_NONE, LG_NAME_NONE)
 
 struct lg_record {
     uint8_t type;    /* enum lg_rec_type */
