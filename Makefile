@@ -140,6 +140,12 @@ fuzz-bins: $(FUZZ_BINS)
 fuzz: fuzz-bins
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/fuzz.t
 
+# memcheck over short closed, open and crypto runs of build/logen, every
+# process followed; make test runs the same file among the e2e tests.
+valgrind: deps
+	$(MAKE) all
+	LOGEN=$(CURDIR)/build/logen tests/e2e/valgrind.t
+
 run: deps
 	$(MAKE) all
 	tests/demo.sh
