@@ -7,8 +7,9 @@
 # build/fuzz/corpus/<name>/, with its dictionary. One ok per target, with
 # libFuzzer's count of executions ("Done N runs"); a crash, a leak, a
 # timeout or any sanitizer report fails it, and the input that did it is
-# left in build/fuzz/artifacts/. Targets run one after another, from an
-# empty directory (fuzz_cli must not find a ./defaults.json).
+# left in build/fuzz/artifacts/. Targets run one after another, each from
+# an empty directory: fuzz_cli must find no ./defaults.json, and no file
+# its --defaults could name.
 . "$(dirname "$0")/../e2e/lib.sh"
 FUZZ_DIR=$ROOT/tests/fuzz
 FUZZ_BUILD=${FUZZ_BUILD:-$ROOT/build/fuzz}
@@ -42,9 +43,10 @@ fuzz() { # fuzz NAME BIN: FUZZ_SECONDS of fuzzing, no finding
     local corpus=$FUZZ_BUILD/corpus/$1 dict=() runs rc
     mkdir -p "$corpus"
     [ -f "$FUZZ_DIR/$1.dict" ] && dict=("-dict=$FUZZ_DIR/$1.dict")
-    timeout -k 5 $((SECS + 120)) "$2" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
-        "${dict[@]}" -artifact_prefix="$FUZZ_BUILD/artifacts/$1-" \
-        "$corpus" "$FUZZ_DIR/corpus/$1" </dev/null >"fuzz.$1.log" 2>&1
+    mkdir "empty.$1"
+    (cd "empty.$1" && timeout -k 5 $((SECS + 120)) "$2" -max_total_time="$SECS" -timeout=10 \
+        -rss_limit_mb=2048 "${dict[@]}" -artifact_prefix="$FUZZ_BUILD/artifacts/$1-" \
+        "$corpus" "$FUZZ_DIR/corpus/$1" </dev/null >"../fuzz.$1.log" 2>&1)
     rc=$?
     runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "fuzz.$1.log")
     if [ "$rc" = 0 ] && [ -n "$runs" ] && ! grep -Eq 'Sanitizer|runtime error' "fuzz.$1.log"; then

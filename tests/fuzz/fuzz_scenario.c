@@ -6,27 +6,23 @@
  * to scenario.h: a word count with a NULL-terminated argv, or -1 with a
  * message; a loaded scenario has lines, each with argv[0] "logen". All of
  * it is freed every time, so leak detection sees any leak. The scratch file
- * lives in $TMPDIR and is removed at exit. */
+ * is a memfd, read through its /proc/self/fd path: no disk, nothing left. */
 #include "fuzz.h"
 #include "scenario.h"
 
 #include <stdio.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
-static char scratch[] = "/tmp/logen-fuzz-scenario.XXXXXX";
+static char scratch[64]; /* /proc/self/fd/N of a memfd */
 static int scratch_fd = -1;
-
-static void scratch_remove(void)
-{
-    unlink(scratch);
-}
 
 static void scratch_write(const uint8_t *data, size_t size)
 {
     if (scratch_fd < 0) {
-        if ((scratch_fd = mkstemp(scratch)) < 0)
+        if ((scratch_fd = memfd_create("logen-fuzz-scenario", 0)) < 0)
             abort();
-        atexit(scratch_remove);
+        snprintf(scratch, sizeof scratch, "/proc/self/fd/%d", scratch_fd);
     }
     if (ftruncate(scratch_fd, 0) < 0 || (size && pwrite(scratch_fd, data, size, 0) != (ssize_t)size))
         abort();
