@@ -1,8 +1,9 @@
 /* fuzz_cli.c -- libFuzzer target for the option parser (src/cli.c): the
  * input is an argv, its words separated by NUL or newline bytes, with
  * "logen" put in front. It goes through lg_cli_parse over the built-in
- * defaults, as main does, then through the queries main makes of a parsed
- * config, and the help of argv[1] as a topic (`logen help TOPIC`). The
+ * defaults, as main does; an accepted config is held to the promises of
+ * fuzz.h and goes through the queries main makes of it; then the help of
+ * argv[1] as a topic (`logen help TOPIC`) is printed to /dev/null. The
  * config is freed every time, so leak detection sees any leak of the
  * parser. Words naming a path outside the working directory are skipped:
  * --defaults and --file name files, and /dev/tty or a FIFO would block.
@@ -62,8 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (argc > 0) {
         lg_cli_defaults(&cfg);
-        if (lg_cli_parse(&cfg, argc, argv, err, sizeof err) == 0)
+        if (lg_cli_parse(&cfg, argc, argv, err, sizeof err) == 0) {
+            lg_fuzz_config_check(&cfg);
             config_query(&cfg);
+        }
         else if (!err[0] || strchr(err, '\n'))
             abort(); /* an error is one line, never none */
         lg_cli_free(&cfg);
