@@ -24,7 +24,8 @@ static void scratch_write(const uint8_t *data, size_t size)
             abort();
         snprintf(scratch, sizeof scratch, "/proc/self/fd/%d", scratch_fd);
     }
-    if (ftruncate(scratch_fd, 0) < 0 || (size && pwrite(scratch_fd, data, size, 0) != (ssize_t)size))
+    if (ftruncate(scratch_fd, 0) < 0 ||
+        (size && pwrite(scratch_fd, data, size, 0) != (ssize_t)size))
         abort();
 }
 
