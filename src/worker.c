@@ -228,7 +228,8 @@ static void worker_track_state(lua_State *L)
 /* The process exits before the runner returned: the CUT called os.exit
  * (or a library called exit). The requests of the step under way are
  * recorded (runner.exiting), then the batch and a STOP record saying so
- * are sent, so nothing made is lost and the summary names the status. */
+ * are sent, so nothing made is lost and the summary names the status.
+ * Ends the process with _exit, as a worker's normal end does. */
 static void worker_exit_cb(int status, void *arg)
 {
     char err[256];
@@ -245,6 +246,8 @@ static void worker_exit_cb(int status, void *arg)
     }
     snprintf(err, sizeof(err), "the CUT exited with status %d (os.exit)", status);
     worker_finish(status == 0 ? LG_STOP_DONE : LG_STOP_FAILED, status == 0 ? NULL : err);
+    fflush(stdout);
+    _exit(status); /* as a worker's normal end: no exit handler of the parent's */
 }
 
 /* --timeout and the hard end, as the watch reads them. The hard end is the
