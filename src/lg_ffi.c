@@ -94,6 +94,11 @@ void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, si
     W->depth = 1;
 }
 
+double lg_ffi_timeout(void)
+{
+    return (double)W->timeout_ns / 1e9;
+}
+
 int lg_ffi_request_end(void)
 {
     int t = W->timed_out;

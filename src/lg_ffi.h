@@ -44,6 +44,9 @@ void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, si
                           double begin_ns);
 int lg_ffi_request_end(void);
 
+/* --timeout in seconds; 0 when there is none (and in the parent). */
+double lg_ffi_timeout(void);
+
 /* Interns a name (request or transaction label) for this worker: sends it to
  * the collector once and returns its id (>= 0), or -1 when the worker's
  * 65535 names are used up. Names longer than LG_NAME_MAX are cut. */

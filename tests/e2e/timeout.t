@@ -84,6 +84,19 @@ like "$(cat "$T/err")" "failed: a call past --timeout could not be interrupted" 
 like "$(cat "$T/err")" "^timeouts: 1 calls timed out" "--timeout, compiled loop: the call is counted"
 balanced "--timeout, compiled loop"
 
+# 3b. An HTTP request under --timeout: the client's own timeout (30 s) is
+# capped just past it, so the transfer ends, the call is cut (rc 17) and
+# the worker goes on.
+. "$ROOT/tests/e2e/nginx.sh"
+nginx_start
+ok $? "nginx starts on loopback"
+run 30 "$LOGEN" cuts.Sbgc01 --loops 2 --steps 1 --timeout 500ms --extra '{"url":"http://127.0.0.1:'"$NGINX_PORT"'/slow"}'
+is "$rc" 0 "--timeout, HTTP: exit 0"
+is "$(ev 'type == "req" && rc == 17' out | wc -l)" 2 "--timeout, HTTP: both slow requests are cut, the worker goes on"
+is "$(ev 'type == "req" && duration >= 0.5 && duration < 1.9' out | wc -l)" 2 "--timeout, HTTP: each after --timeout + 0.5 s at most"
+balanced "--timeout, HTTP"
+nginx_stop
+
 # 4. os.exit in a CUT: the batch is flushed and the step under way
 # recorded; the summary gives the exit status.
 cat > Quit.lua <<'LUA'
