@@ -332,6 +332,34 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
     return ln->next_check;
 }
 
+/* Seconds from the start of the run to the end of closed line c's load:
+ * its last worker's start plus --duration. */
+static double ctl_load_end_s(const struct lg_config *c)
+{
+    return c->postpone + (double)(c->process - 1) * c->rampup + c->duration;
+}
+
+/* When the load is planned to end, for the progress line: the latest
+ * line's end (ctl_load_end_s), or postpone + schedule for an open line
+ * (its events start once its prefork is ready: a little later). -1 when a
+ * line runs --loops: its end is not known. */
+static lg_ns_t ctl_planned_end(const struct ctl *ctl)
+{
+    lg_ns_t end = 0;
+    for (int l = 0; l < ctl->run->nlines; l++) {
+        const struct lg_config *c = ctl->lines[l].rl->cfg;
+        lg_ns_t e;
+        if (ctl->lines[l].open)
+            e = lg_clock_from_s(c->postpone) + ctl->lines[l].schedule.duration_ns;
+        else if (c->duration > 0)
+            e = lg_clock_from_s(ctl_load_end_s(c));
+        else
+            return -1;
+        end = e > end ? e : end;
+    }
+    return end;
+}
+
 /* The hard end's backstop: a worker ends the call it runs at its load end
  * plus --grace (worker.c), or a second later by itself; one still alive
  * HARD_END_SLACK_NS after the last worker's hard end gets SIGKILL. Only
@@ -343,7 +371,7 @@ static lg_ns_t ctl_hard_end(const struct lg_run *run)
         const struct lg_config *c = run->lines[l].cfg;
         if (c->openedmodel || c->duration <= 0)
             return 0;
-        double e = c->postpone + (double)(c->process - 1) * c->rampup + c->duration + c->grace;
+        double e = ctl_load_end_s(c) + c->grace;
         end = e > end ? e : end;
     }
     return end > 0 && end < 1e9 ? lg_clock_from_s(end) + HARD_END_SLACK_NS : 0;
@@ -472,27 +500,6 @@ static void ctl_loop(struct ctl *ctl)
     }
     ctl_read(ctl, 1 << 20);
     lg_collector_tick(ctl->coll, lg_clock_now());
-}
-
-/* When the load is planned to end, for the progress line: the latest
- * line's postpone + ramp-up + duration, or postpone + schedule for an open
- * line (its events start once its prefork is ready: a little later). -1
- * when a line runs --loops: its end is not known. */
-static lg_ns_t ctl_planned_end(const struct ctl *ctl)
-{
-    lg_ns_t end = 0;
-    for (int l = 0; l < ctl->run->nlines; l++) {
-        const struct lg_config *c = ctl->lines[l].rl->cfg;
-        lg_ns_t e = lg_clock_from_s(c->postpone);
-        if (ctl->lines[l].open)
-            e += ctl->lines[l].schedule.duration_ns;
-        else if (c->duration > 0)
-            e += lg_clock_from_s((double)(c->process - 1) * c->rampup + c->duration);
-        else
-            return -1;
-        end = e > end ? e : end;
-    }
-    return end;
 }
 
 static int ctl_open_pipes(struct ctl *ctl)
