@@ -32,6 +32,7 @@ CURL_LIBS     := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl
 SSL_LIBS      := $(shell $(PKG_CONFIG) --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+ZLIB_LIBS     := $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 # Debian's lua5.1-cjson.pc pulls in PUC Lua 5.1: link the static library
 # directly, its lua_* symbols come from LuaJIT.
 CJSON_LIBS    := -l:liblua5.1-cjson.a
@@ -42,7 +43,7 @@ CFLAGS  ?=
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(LUAJIT_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) \
               -DLG_PREFIX='"$(PREFIX)"' $(CFLAGS)
 ALL_LDFLAGS := -Wl,--dynamic-list=src/lg_ffi.dyn $(LDFLAGS)
-LIBS := $(LUAJIT_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(JANSSON_LIBS) -lm
+LIBS := $(LUAJIT_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(JANSSON_LIBS) $(ZLIB_LIBS) -lm
 
 ifneq ($(SANITIZER),)
 ALL_CFLAGS  += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
