@@ -89,6 +89,11 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/tap.h $(B)/.flags
 	@$(if $(Q),echo "CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP $(ALL_LDFLAGS) $< $(LIB_OBJS) $(LIBS) -o $@
 
+$(B)/bench/%: tests/bench/%.c $(LIB_OBJS) $(B)/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP $(ALL_LDFLAGS) $< $(LIB_OBJS) $(LIBS) -o $@
+
 asan:
 	$(MAKE) SANITIZER=address,undefined OPT=-O1
 
@@ -110,7 +115,7 @@ run: deps
 	tests/demo.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all build/bench/bench_hist
 	tests/bench/bench.sh
 	tests/bench/soak.sh
 
@@ -136,4 +141,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(B)/bench/bench_hist.d
