@@ -22,10 +22,10 @@ cat > sc.txt <<'SC'
 -e 'logen.sleep(math.random() * 0.003)' --id sp.read --proc 2 --duration 1.5 --steps 1
 cuts.Dummy --id tx --proc 1 --duration 1.5 --steps 1 --extra '{"sleep": 0.0005, "transaction": true}'
 SC
-umask 022
+umask 000 # the file is 0644 whatever the umask lets through
 run 60 "$LOGEN" scenario --file sc.txt --hdr-log h.log --summary 0.25 --outformat raw
 is "$rc" 0 "a scenario with --hdr-log runs (exit 0)"
-is "$(stat -c %a h.log 2>/dev/null)" 644 "the log is created 0644"
+is "$(stat -c %a h.log 2>/dev/null)" 644 "the log is created 0644, even under umask 000"
 cp out raw.out
 cp err summary.out
 
