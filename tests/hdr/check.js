@@ -19,20 +19,10 @@
 
 const fs = require('node:fs');
 const hdr = require('hdr-histogram-js');
+const {check, failed} = require('../nodelib/checks.js');
 
 const REL = 0.001; // 3 significant digits
 const PCTS = [50, 90, 99, 99.9];
-let failures = 0;
-
-function check(cond, what, why) {
-  if (cond) {
-    console.log('PASS ' + what);
-  } else {
-    failures++;
-    console.log('FAIL ' + what + ': ' + (why === undefined ? '' : why));
-  }
-  return cond;
-}
 
 function args() {
   const a = {};
@@ -164,7 +154,7 @@ function main() {
     compare(tag + ': against the exact figures of ' + d.length + ' event lines (count; min, max, p50, p90, p99, p99.9 within 0.1%)',
       t.h, exact, ['count', 'min', 'max', 'p50', 'p90', 'p99', 'p99.9'], 0);
   }
-  process.exit(failures ? 1 : 0);
+  process.exit(failed() ? 1 : 0);
 }
 
 main();
