@@ -6,18 +6,12 @@
  * One count-leading-zeros and a few shifts, no branch but the clamp. The
  * counts live in a window [lo, lo + n) grown on demand, at least doubling
  * each time, so a histogram reallocates a handful of times in its life at
- * most. The encoding is HdrHistogram's V2 (HdrHistogram_c's
- * hdr_encode_compressed and the Java encodeIntoCompressedByteBuffer define
- * it): big-endian header words, the counts up to the max's as ZigZag
- * LEB128-64b9B words (a negative word is a run of zeros), zlib-deflated
- * behind a second header, then base64. No decoder here: nothing in logen
- * reads histograms back yet. */
+ * most. The V2 encoding is hist_v2.c. */
 #include "hist.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "mem.h"
 
@@ -193,100 +187,4 @@ uint64_t lg_hist_percentile(const struct lg_hist *h, double p)
     if (v > h->max_ns)
         v = h->max_ns;
     return v;
-}
-
-/* ==== the V2 encoding ===================================================== */
-
-#define V2_COOKIE 0x1c849313u            /* V2 encoding cookie base 0x1c849303 | 0x10 */
-#define V2_COMPRESSED_COOKIE 0x1c849314u /* V2 compressed cookie base 0x1c849304 | 0x10 */
-#define V2_HEADER_BYTES 40
-#define V2_WORD_MAX 9                    /* bytes of one LEB128-64b9B word at most */
-
-static unsigned char *put_be(unsigned char *p, uint64_t v, int bytes)
-{
-    for (int k = bytes - 1; k >= 0; k--)
-        *p++ = (unsigned char)(v >> (8 * k));
-    return p;
-}
-
-/* One ZigZag LEB128-64b9B word: 7 bits a byte, low first, the ninth byte
- * taking the last 8 bits whole. */
-static unsigned char *put_word(unsigned char *p, int64_t v)
-{
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    for (int k = 0; k < 8; k++) {
-        if (z < 0x80) {
-            *p++ = (unsigned char)z;
-            return p;
-        }
-        *p++ = (unsigned char)(z | 0x80);
-        z >>= 7;
-    }
-    *p++ = (unsigned char)z;
-    return p;
-}
-
-/* The uncompressed V2 payload of h into buf (V2_HEADER_BYTES + V2_WORD_MAX
- * bytes per count up to the max's); returns its length. */
-static size_t encode_v2(const struct lg_hist *h, unsigned char *buf)
-{
-    unsigned char *p = buf + V2_HEADER_BYTES;
-    uint32_t limit = h->count ? hist_index(h->max_ns) + 1 : 0;
-    for (uint32_t i = 0; i < limit;) {
-        uint64_t c = hist_at(h, i++);
-        int64_t zeros = 1;
-        if (c != 0) {
-            p = put_word(p, (int64_t)c);
-            continue;
-        }
-        while (i < limit && hist_at(h, i) == 0) {
-            zeros++;
-            i++;
-        }
-        p = put_word(p, -zeros); /* a lone zero too, as HdrHistogram_c */
-    }
-    union { double d; uint64_t u; } ratio = { 1.0 };
-    unsigned char *q = put_be(buf, V2_COOKIE, 4);
-    q = put_be(q, (uint64_t)(p - buf - V2_HEADER_BYTES), 4);
-    q = put_be(q, 0, 4);                        /* normalizing index offset */
-    q = put_be(q, LG_HIST_DIGITS, 4);
-    q = put_be(q, LG_HIST_LOWEST, 8);
-    q = put_be(q, (uint64_t)LG_HIST_HIGHEST_NS, 8);
-    put_be(q, ratio.u, 8);                      /* integer to double conversion ratio */
-    return (size_t)(p - buf);
-}
-
-static char *base64(const unsigned char *in, size_t n, size_t *len)
-{
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = lg_malloc((n + 2) / 3 * 4 + 1), *o = out;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t w = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
-                     (i + 2 < n ? in[i + 2] : 0);
-        *o++ = digits[w >> 18 & 63];
-        *o++ = digits[w >> 12 & 63];
-        *o++ = i + 1 < n ? digits[w >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? digits[w & 63] : '=';
-    }
-    *o = '\0';
-    if (len)
-        *len = (size_t)(o - out);
-    return out;
-}
-
-char *lg_hist_encode(const struct lg_hist *h, size_t *len)
-{
-    uint32_t limit = h->count ? hist_index(h->max_ns) + 1 : 0;
-    unsigned char *raw = lg_malloc(V2_HEADER_BYTES + (size_t)V2_WORD_MAX * limit);
-    size_t rawlen = encode_v2(h, raw);
-    uLongf zlen = compressBound((uLong)rawlen);
-    unsigned char *z = lg_malloc(8 + zlen);
-    char *out = NULL;
-    if (compress(z + 8, &zlen, raw, (uLong)rawlen) == Z_OK) {
-        put_be(put_be(z, V2_COMPRESSED_COOKIE, 4), zlen, 4);
-        out = base64(z, 8 + zlen, len);
-    }
-    free(raw);
-    free(z);
-    return out;
 }

@@ -78,11 +78,20 @@ uint32_t lg_hist_index(uint64_t v);
 uint64_t lg_hist_index_low(uint32_t i);
 uint64_t lg_hist_index_high(uint32_t i);
 
-/* Encoding */
+/* Encoding (hist_v2.c) */
 /* h in HdrHistogram's V2 compressed encoding (cookie 0x1c849314: the V2
  * payload, its counts as ZigZag LEB128 words with zero runs, deflated by
  * zlib), as base64 text, NUL-terminated. Returns a heap string (free it),
  * its length in *len when len is not NULL; NULL only when zlib fails. */
 char *lg_hist_encode(const struct lg_hist *h, size_t *len);
+/* Decodes text[0..len), a V2 compressed histogram in base64 from any
+ * HdrHistogram implementation, of logen's layout (3 digits, lowest 1)
+ * with no count past LG_HIST_TOP, into h (initialised by the call; free it
+ * with lg_hist_fini). The counts, hence the percentiles, come back exact;
+ * the encoding has no exact min, max or sum, so min and max are the ends
+ * of their counts' ranges and the mean takes each count's midpoint.
+ * Returns 0, or -1 with h empty and *why (when why is not NULL) saying
+ * what is wrong (static; do not free). */
+int lg_hist_decode(struct lg_hist *h, const char *text, size_t len, const char **why);
 
 #endif

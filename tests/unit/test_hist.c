@@ -1,7 +1,8 @@
 /* test_hist.c -- the histogram: HdrHistogram's layout and percentiles,
- * exactness, precision, merge, and the V2 encoding read back by a small
+ * exactness, precision, merge, and the V2 encoding: read back by a small
  * decoder written here from the format's definition (base64, the
- * compressed header, zlib, the payload header, ZigZag LEB128 words). */
+ * compressed header, zlib, the payload header, ZigZag LEB128 words), and
+ * by lg_hist_decode, which also reads hdr-histogram-js's output. */
 #include <math.h>
 #include <stdlib.h>
 #include <zlib.h>
@@ -178,6 +179,76 @@ static void test_encode(void)
     lg_hist_fini(&a);
 }
 
+/* lg_hist_decode: logen's own encoding back, exactly; merging decoded
+ * histograms equals decoding the merge (what `logen merge` needs); another
+ * implementation's encoding (hdr-histogram-js 3.0.1 wrote these); and
+ * refusals. */
+static void test_decode(void)
+{
+    static const char js[] = "HISTFAAAADh4nJNpmSzMwMAgxMDAwMjAwMDMAAGMDAzMbgY7FjDA+EzcLG/lmZhaNzOyLK9"
+                             "nerydkQkArI8IUw==";
+    static const char js_2digits[] = "HISTFAAAACh4nJNpmSzMwMDAzMDAwMjAwMDEAAGMDAzMbgY7FjDA+J/ZmQBSYgQc";
+    static const char js_2p60[] = /* 2^60 ns, past logen's range */
+        "HISTFAAAALZ4nO3HsQmAMABFwR/Ezs5WyKoW2SADuZgQwSA4xL3q3tH6ntxbkpJkyaykjrfvx7WeswQAAAAAAAAAAAAAAAAA"
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4I8H5wATbw==";
+    struct lg_hist d, e, both;
+    const char *why = NULL;
+    lg_hist_fini(&a);
+    lg_hist_fini(&b);
+    lg_hist_init(&both);
+    srand(11);
+    for (int i = 0; i < 50000; i++) {
+        int64_t v = (int64_t)exp((double)(rand() % 2500) / 100.0);
+        lg_hist_record(i % 2 ? &a : &b, v);
+        lg_hist_record(&both, v);
+    }
+    char *text = lg_hist_encode(&a, NULL);
+    is_int(lg_hist_decode(&d, text, strlen(text), &why), 0, "decode: logen's encoding (%s)", why ? why : "");
+    int bad = 0;
+    for (uint32_t i = 0; i < LG_HIST_COUNTS; i++)
+        bad += (i - a.lo < a.n ? a.counts[i - a.lo] : 0) != (i - d.lo < d.n ? d.counts[i - d.lo] : 0);
+    is_int(bad, 0, "decode: every count back");
+    is_int(lg_hist_count(&d), lg_hist_count(&a), "decode: the count");
+    is_int(lg_hist_percentile(&d, 90), lg_hist_percentile(&a, 90), "decode: p90 unchanged");
+    is_int(lg_hist_min(&d), lg_hist_index_low(lg_hist_index(lg_hist_min(&a))), "decode: min, its count's low end");
+    is_int(lg_hist_max(&d), lg_hist_index_high(lg_hist_index(lg_hist_max(&a))), "decode: max, its count's high end");
+    ok(within((uint64_t)lg_hist_mean(&d), lg_hist_mean(&a), 0.001), "decode: mean within 0.1%%");
+    free(text);
+
+    text = lg_hist_encode(&b, NULL);
+    lg_hist_decode(&e, text, strlen(text), NULL);
+    free(text);
+    lg_hist_merge(&d, &e);
+    lg_hist_fini(&e);
+    text = lg_hist_encode(&both, NULL);
+    lg_hist_decode(&e, text, strlen(text), NULL);
+    free(text);
+    ok(lg_hist_equal(&d, &e), "decode: merging decoded histograms equals decoding the merge");
+    for (double p = 1; p < 100; p += 7.3)
+        bad += lg_hist_percentile(&d, p) != lg_hist_percentile(&e, p);
+    is_int(bad, 0, "decode: ... so every percentile of the merge is the union's");
+    lg_hist_fini(&d);
+    lg_hist_fini(&e);
+    lg_hist_fini(&both);
+
+    is_int(lg_hist_decode(&d, js, strlen(js), &why), 0, "decode: hdr-histogram-js's encoding");
+    is_int(lg_hist_count(&d), 9, "decode: js: 9 values");
+    is_int(lg_hist_percentile(&d, 50), 2049, "decode: js: p50 as it computes it");
+    is_int(lg_hist_percentile(&d, 90), 3601330077695LL, "decode: js: p90 as it computes it");
+    is_int(lg_hist_min(&d), 0, "decode: js: min");
+    lg_hist_fini(&d);
+
+    is_int(lg_hist_decode(&d, js_2digits, strlen(js_2digits), &why), -1, "decode: 2 digits refused");
+    like(why ? why : "", "another layout", "decode: ... as another layout");
+    is_int(lg_hist_decode(&d, js_2p60, strlen(js_2p60), &why), -1, "decode: a count past the range refused");
+    like(why ? why : "", "beyond logen's range", "decode: ... saying so");
+    is_int(lg_hist_decode(&d, "H@STFAAA", 8, &why), -1, "decode: not base64");
+    is_int(lg_hist_decode(&d, js, strlen(js) - 8, &why), -1, "decode: cut short");
+    is_int(lg_hist_decode(&d, "SGVsbG8sIHdvcmxkIQ==", 20, &why), -1, "decode: not a histogram");
+    ok(d.counts == NULL && d.count == 0, "decode: a refused text leaves h empty");
+}
+
 static void test_empty(void)
 {
     lg_hist_fini(&a);
@@ -311,6 +382,7 @@ int main(void)
     test_layout();
     test_hdr_percentile();
     test_encode();
+    test_decode();
     test_empty();
     test_small_exact();
     test_uniform();
