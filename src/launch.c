@@ -131,7 +131,8 @@ static const char *launch_input(const struct lg_launch *l, const struct lg_confi
 }
 
 /* Refuses an --output (or --hdr-log) naming an input of the run: opening
- * it for writing would truncate it before the first worker starts. */
+ * it for writing would truncate it before the first worker starts; and
+ * one file for both. */
 static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
                                const char *file, char *err, size_t errlen)
 {
@@ -142,6 +143,12 @@ static int launch_output_check(const struct lg_launch *l, const struct lg_config
             continue;
         snprintf(err, errlen, "logen: --%s %s is %s %s: refusing to overwrite an input of the run",
                  opt[i], path[i], kind, input);
+        return -1;
+    }
+    if (run->output && run->hdr_log &&
+        (strcmp(run->output, run->hdr_log) == 0 || lg_infile_same(run->output, run->hdr_log))) {
+        snprintf(err, errlen, "logen: --hdr-log %s is the --output file: give each a file of its own",
+                 run->hdr_log);
         return -1;
     }
     return 0;

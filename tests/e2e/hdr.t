@@ -8,7 +8,8 @@
 # the interval grid, and per tag the intervals added up against the end
 # summary and against the exact durations of the run's raw event lines,
 # within 0.1 %. Then: the file is created 0644, and --hdr-log is refused
-# on an input of the run, on a scenario line and where it cannot be opened.
+# on an input of the run, on the --output file, on a scenario line and
+# where it cannot be opened.
 . "$(dirname "$0")/lib.sh"
 
 HDR_DIR=$ROOT/tests/hdr
@@ -60,6 +61,13 @@ echo "cuts.Dummy --proc 1 --loops 1 --hdr-log x.log" > line.txt
 run 30 "$LOGEN" scenario --file line.txt
 is "$rc" 2 "--hdr-log on a scenario line: exit 2"
 like "$(cat err)" "--hdr-log applies to the whole run" "... it belongs beside scenario"
+
+run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' --output ev.out --hdr-log ev.out
+is "$rc" 2 "--hdr-log naming the --output file: exit 2"
+like "$(cat err)" "^logen: --hdr-log ev.out is the --output file" "... with a line saying so"
+echo kept > ev.out
+run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' --output ev.out --hdr-log ./ev.out
+is "$rc:$(cat ev.out)" 2:kept "... also under another name of the same file, which stays as it was"
 
 run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' --hdr-log no/such/dir/h.log
 is "$rc" 2 "--hdr-log where it cannot be created: exit 2"
