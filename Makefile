@@ -141,4 +141,5 @@ install: all
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(B)/bench/bench_hist.d
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(B)/bench/bench_hist.d
