@@ -93,6 +93,7 @@ $(B)/bench/%: tests/bench/%.c $(LIB_OBJS) $(B)/.flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP $(ALL_LDFLAGS) $< $(LIB_OBJS) $(LIBS) -o $@
+-include $(B)/bench/bench_hist.d
 
 asan:
 	$(MAKE) SANITIZER=address,undefined OPT=-O1
@@ -142,4 +143,3 @@ clean:
 	rm -rf build
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
--include $(B)/bench/bench_hist.d
