@@ -26,6 +26,7 @@ struct lg_run {
     FILE *out;                  /* event lines */
     enum lg_outformat format;
     double summary;             /* s */
+    FILE *hdr_log;              /* --hdr-log; NULL: none */
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and
