@@ -69,6 +69,9 @@ const struct lg_opt lg_cli_opts[] = {
     { {"quiet"}, LG_OPT_FLAG, LG_MIN_0, F(quiet), 0, LG_GROUP_OUTPUT, NULL, NULL,
       "no progress line on a terminal and no periodic summary lines; errors and "
       "the end summary stay (also -q)" },
+    { {"hdr-log"}, LG_OPT_STR, LG_MIN_0, F(hdr_log), 0, LG_GROUP_OUTPUT, "FILE", NULL,
+      "write an HdrHistogram interval log to FILE: each request and transaction "
+      "name's latency histogram (ns) for every --summary interval" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -610,6 +613,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->id);
     free(cfg->file);
     free(cfg->output);
+    free(cfg->hdr_log);
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);

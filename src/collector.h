@@ -46,6 +46,7 @@ struct lg_collector_opts {
     int quiet;                 /* no periodic summary lines (--quiet) */
     const struct lg_line_info *lines;
     int nlines;
+    FILE *hdr_log;             /* --hdr-log: an HdrHistogram interval log (hdrlog.h); NULL: none */
 };
 
 struct lg_collector;

@@ -27,6 +27,7 @@ struct lg_run {
     enum lg_outformat format;
     double summary;             /* s */
     int quiet;                  /* no progress line, no periodic summary lines */
+    FILE *hdr_log;              /* --hdr-log; NULL: none */
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and

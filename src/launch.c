@@ -130,18 +130,28 @@ static const char *launch_input(const struct lg_launch *l, const struct lg_confi
     return NULL;
 }
 
-/* Refuses an --output naming an input of the run: opening it for writing
- * would truncate it before the first worker starts. */
+/* Refuses an --output (or --hdr-log) naming an input of the run: opening
+ * it for writing would truncate it before the first worker starts; and
+ * one file for both. */
 static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
                                const char *file, char *err, size_t errlen)
 {
-    const char *kind, *input = run->output ? launch_input(l, run, file, run->output, &kind) : NULL;
-
-    if (!input)
-        return 0;
-    snprintf(err, errlen, "logen: --output %s is %s %s: refusing to overwrite an input of the run",
-             run->output, kind, input);
-    return -1;
+    const char *const opt[] = { "output", "hdr-log" }, *path[] = { run->output, run->hdr_log };
+    for (int i = 0; i < 2; i++) {
+        const char *kind, *input = path[i] ? launch_input(l, run, file, path[i], &kind) : NULL;
+        if (!input)
+            continue;
+        snprintf(err, errlen, "logen: --%s %s is %s %s: refusing to overwrite an input of the run",
+                 opt[i], path[i], kind, input);
+        return -1;
+    }
+    if (run->output && run->hdr_log &&
+        (strcmp(run->output, run->hdr_log) == 0 || lg_infile_same(run->output, run->hdr_log))) {
+        snprintf(err, errlen, "logen: --hdr-log %s is the --output file: give each a file of its own",
+                 run->hdr_log);
+        return -1;
+    }
+    return 0;
 }
 
 /* Loads every CUT, with its --extra, in one child process (lrt.c). */
@@ -180,8 +190,9 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
 }
 
 /* The options that belong to the whole run, refused on a scenario line. */
-static const char *const run_options[] = { "outformat", "output", "summary", "file", "quiet" };
-#define NRUN_OPTIONS (int)(sizeof(run_options) / sizeof(run_options[0]))
+static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
+                                           "quiet" };
+#define RUN_OPTIONS ((int)(sizeof(run_options) / sizeof(run_options[0])))
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {
@@ -189,7 +200,7 @@ static int line_check(const struct lg_config *c, char *msg, size_t len)
         snprintf(msg, len, "a scenario line cannot run a scenario (no nesting)");
         return -1;
     }
-    for (size_t i = 0; i < sizeof(run_options) / sizeof(run_options[0]); i++)
+    for (int i = 0; i < RUN_OPTIONS; i++)
         if (lg_cli_given(c, run_options[i])) {
             snprintf(msg, len, "--%s applies to the whole run: give it beside scenario on the "
                      "command line", run_options[i]);
@@ -277,7 +288,7 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
         snprintf(err, errlen, "logen: scenario needs --file F");
         return -1;
     }
-    const char *stray = lg_cli_given_except(run, run_options, NRUN_OPTIONS);
+    const char *stray = lg_cli_given_except(run, run_options, RUN_OPTIONS);
     if (stray || run->eval) {
         snprintf(err, errlen, "logen: --%s beside scenario would apply to no line: put it on the "
                  "lines of %s", stray ? stray : "eval", run->file);

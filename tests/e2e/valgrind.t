@@ -42,13 +42,13 @@ vg_clean() { # vg_clean NAME: every log of run NAME reports 0 errors
 }
 
 vg_run closed 180 cuts.Dummy --proc 2 --loops 50 --steps 1,2,3 \
-    --extra '{"transaction": true, "error": 7}'
+    --extra '{"sleep": 0, "transaction": true, "error": 7}'
 is "$rc" 0 "closed run with transactions and errors under valgrind"
-is "$(awk '$3 == "tra"' out | wc -l)" 300 "  every transaction reported"
+is "$(ev 'type == "tra"' out | wc -l)" 300 "  every transaction reported"
 like "$(tail -1 err)" "result: OK" "  result: OK"
 vg_clean closed
 
-vg_run open 180 cuts.Dummy --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
+vg_run open 180 cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --sche 1@100,1@50-150 --steps 1 --burst 3 --outformat raw
 is "$rc" 0 "open run with ramps and bursts under valgrind"
 is "$(wc -l < out)" 200 "  every event reported"
 vg_clean open
