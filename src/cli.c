@@ -49,7 +49,7 @@ const struct lg_opt lg_cli_opts[] = {
     { {"summary"}, LG_OPT_SECS, LG_MIN_PERIOD, F(summary), 1, LG_GROUP_OUTPUT, "S", "1",
       "seconds over which throughputs are computed (at least 10ms)" },
     { {"outformat"}, LG_OPT_OUTFORMAT, LG_MIN_0, 0, 1, LG_GROUP_OUTPUT, "F", "short",
-      "short, long, raw or jtl; anything else means long" },
+      "short, long, raw, jtl, csv, json or none (no event lines)" },
     { {"extra"}, LG_OPT_EXTRA, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "JSON", "{}",
       "JSON object handed to the CUT" },
     { {"defaults"}, LG_OPT_DEFAULTS, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "FILE", NULL,
@@ -224,16 +224,21 @@ static void set_extra(struct lg_cli *c, const char *text, const char *label)
     string_set(&c->cfg->extra_from, label);
 }
 
-/* Pylogen's rule: anything that is not a known name means long. */
-static enum lg_outformat outformat_parse(const char *text)
-{
-    static const char *const names[] = { "short", "long", "raw", "jtl" };
-    size_t k;
+static const char *const outformat_names[] = { "short", "long", "raw", "jtl", "csv", "json",
+                                                "none" };
+#define NFORMATS (sizeof outformat_names / sizeof outformat_names[0])
 
-    for (k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (strcmp(text, names[k]) == 0)
-            return (enum lg_outformat)k;
-    return LG_OUT_LONG;
+/* A known name, else an error naming them (Pylogen took anything else
+ * for long). */
+static int set_outformat(struct lg_cli *c, const char *text, const char *label)
+{
+    for (size_t k = 0; k < NFORMATS; k++)
+        if (strcmp(text, outformat_names[k]) == 0) {
+            c->cfg->outformat = (enum lg_outformat)k;
+            return 0;
+        }
+    return lg_cli_err(c, "%s: unknown format '%s' (short, long, raw, jtl, csv, json or none)",
+                      label, text);
 }
 
 static int set_arrival(struct lg_cli *c, const char *text, const char *label)
@@ -262,7 +267,7 @@ int lg_cli_opt_set(struct lg_cli *c, const struct lg_opt *o, const char *text, c
             return -1;
         string_set(field(c->cfg, o), text);
         return 0;
-    case LG_OPT_OUTFORMAT: c->cfg->outformat = outformat_parse(text); return 0;
+    case LG_OPT_OUTFORMAT: return set_outformat(c, text, label);
     case LG_OPT_FLAG:
     case LG_OPT_EXIT:      *(int *)field(c->cfg, o) = 1; return 0;
     case LG_OPT_DEFAULTS:
@@ -610,6 +615,5 @@ void lg_cli_free(struct lg_config *cfg)
 
 const char *lg_cli_outformat_name(enum lg_outformat f)
 {
-    static const char *const names[] = { "short", "long", "raw", "jtl" };
-    return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "long";
+    return (unsigned)f < NFORMATS ? outformat_names[f] : "long";
 }

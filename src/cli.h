@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum lg_outformat { LG_OUT_SHORT, LG_OUT_LONG, LG_OUT_RAW, LG_OUT_JTL };
+enum lg_outformat { LG_OUT_SHORT, LG_OUT_LONG, LG_OUT_RAW, LG_OUT_JTL, LG_OUT_CSV, LG_OUT_JSON,
+                    LG_OUT_NONE };
 enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
 
 #define LG_STEPS_MAX 1024

@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "outbuf.h"
+#include "report_impl.h"
 
 static const char digits2[] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -87,7 +88,7 @@ char *lg_report_fixed(char *p, double v, int decimals)
 }
 
 /* ns as seconds with 6 decimals, rounded to the microsecond. */
-static char *put_secs(char *p, int64_t ns)
+char *lg_report_secs(char *p, int64_t ns)
 {
     uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
     uint64_t us = (a + 500) / 1000;
@@ -138,36 +139,57 @@ static char *put_clean(char *p, const char *s)
     return p;
 }
 
-/* A CSV field (RFC 4180): quoted, quotes doubled, when it holds a comma or
- * a quote; line breaks are folded first by put_clean. */
-static char *put_csv(char *p, const char *s)
+char *lg_report_csv_field(char *p, const char *s, size_t n)
 {
-    char *start = p, *end = put_clean(p, s);
-    if (!memchr(start, ',', (size_t)(end - start)) && !memchr(start, '"', (size_t)(end - start)))
-        return end;
-    char tmp[3 * LG_REPORT_STR_MAX + 8]; /* put_clean at most triples */
-    size_t n = (size_t)(end - start);
-    memcpy(tmp, start, n);
+    int quote = 0;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote)
+        return put_lit(p, s, n);
     *p++ = '"';
     for (size_t i = 0; i < n; i++) {
-        if (tmp[i] == '"')
+        if (s[i] == '"')
             *p++ = '"';
-        *p++ = tmp[i];
+        *p++ = s[i];
     }
     *p++ = '"';
     return p;
 }
 
-/* A JSON string, or null. Bytes >= 0x80 pass as they are (UTF-8). */
-static char *put_json(char *p, const char *s)
+/* A jtl field: the message on one line (put_clean), then quoted as a CSV
+ * field (RFC 4180) when it holds a comma or a quote. */
+static char *put_csv(char *p, const char *s)
+{
+    char tmp[3 * LG_REPORT_STR_MAX + 8]; /* put_clean at most triples */
+    size_t n = (size_t)(put_clean(tmp, s) - tmp);
+    return lg_report_csv_field(p, tmp, n);
+}
+
+/* The length of the valid UTF-8 sequence at s[0..n) (its first byte is
+ * >= 0x80), or 0 when it is not one: overlong forms, surrogates and code
+ * points past U+10FFFF are not valid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (!len || len > n || s[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+char *lg_report_json_field(char *p, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    if (!s)
-        return PUT(p, "null");
-    size_t n = cut_len(s);
+    const unsigned char *u = (const unsigned char *)s;
     *p++ = '"';
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+        unsigned char ch = u[i];
+        size_t len;
         if (ch == '"' || ch == '\\') {
             *p++ = '\\';
             *p++ = (char)ch;
@@ -175,7 +197,10 @@ static char *put_json(char *p, const char *s)
             p = PUT(p, "\\n");
         } else if (ch == '\t') {
             p = PUT(p, "\\t");
-        } else if (ch < ' ' || ch == 0x7f) {
+        } else if (ch >= 0x80 && (len = utf8_len(u + i, n - i))) {
+            p = put_lit(p, s + i, len);
+            i += len - 1;
+        } else if (ch < ' ' || ch >= 0x7f) { /* a byte outside UTF-8: its Latin-1 character */
             p = PUT(p, "\\u00");
             *p++ = hex[ch >> 4];
             *p++ = hex[ch & 15];
@@ -185,6 +210,12 @@ static char *put_json(char *p, const char *s)
     }
     *p++ = '"';
     return p;
+}
+
+/* A JSON string (cut at LG_REPORT_STR_MAX), or null. */
+static char *put_json(char *p, const char *s)
+{
+    return s ? lg_report_json_field(p, s, cut_len(s)) : PUT(p, "null");
 }
 
 /* ---- wall clock ------------------------------------------------------- */
@@ -227,8 +258,7 @@ static uint64_t report_wall(struct lg_report *r, int64_t wall_ns)
     return (uint64_t)rem / 1000;
 }
 
-/* "HH:MM:SS.uuuuuu" */
-static char *put_clock(struct lg_report *r, char *p, int64_t wall_ns)
+char *lg_report_time(struct lg_report *r, char *p, int64_t wall_ns)
 {
     uint64_t us = report_wall(r, wall_ns);
     p = put_lit(p, r->hms, sizeof r->hms);
@@ -236,17 +266,20 @@ static char *put_clock(struct lg_report *r, char *p, int64_t wall_ns)
     return put_padded(p, us, 6);
 }
 
-/* "HH:MM:SS.uuuuuu SSSSSSSSSS.uuuuuu", both from one cached second. */
-static char *put_clock_epoch(struct lg_report *r, char *p, int64_t wall_ns)
+char *lg_report_epoch(struct lg_report *r, char *p, int64_t wall_ns)
 {
     uint64_t us = report_wall(r, wall_ns);
-    p = put_lit(p, r->hms, sizeof r->hms);
-    *p++ = '.';
-    p = put_padded(p, us, 6);
-    *p++ = ' ';
     p = put_lit(p, r->epoch, r->epoch_len);
     *p++ = '.';
     return put_padded(p, us, 6);
+}
+
+/* "HH:MM:SS.uuuuuu SSSSSSSSSS.uuuuuu", both from one cached second. */
+static char *put_clock_epoch(struct lg_report *r, char *p, int64_t wall_ns)
+{
+    p = lg_report_time(r, p, wall_ns);
+    *p++ = ' ';
+    return lg_report_epoch(r, p, wall_ns);
 }
 
 /* "SSSSSSSSSS.uuuuuu" of wall ns, without touching the cached second. */
@@ -269,14 +302,14 @@ static int ev_is_part(const struct lg_event *ev)
     return ev->rec->type == LG_REC_REQ && ev->rec->u.ev.tra != 0;
 }
 
-static const char *ev_nature(const struct lg_event *ev)
+const char *lg_report_nature(const struct lg_event *ev)
 {
     if (ev->rec->type == LG_REC_TRA)
         return "tra";
     return ev_is_part(ev) ? "part" : "solo";
 }
 
-static const char *ev_type(const struct lg_event *ev)
+const char *lg_report_type(const struct lg_event *ev)
 {
     switch (ev->rec->type) {
     case LG_REC_TRA:
@@ -288,13 +321,12 @@ static const char *ev_type(const struct lg_event *ev)
     }
 }
 
-static char *put_step(char *p, const struct lg_event *ev)
+char *lg_report_step(char *p, const struct lg_event *ev)
 {
     return ev->step ? put_str(p, ev->step) : lg_report_u64(p, ev->rec->step);
 }
 
-/* {id}.{pid}.{Cut}.{stepIndex}.{name} */
-static char *put_full_id(char *p, const struct lg_event *ev)
+char *lg_report_full_id(char *p, const struct lg_event *ev)
 {
     p = put_str(p, ev->id);
     *p++ = '.';
@@ -307,8 +339,7 @@ static char *put_full_id(char *p, const struct lg_event *ev)
     return put_str(p, ev->name);
 }
 
-/* {id}.{pid}.{tra}, or None outside a transaction */
-static char *put_tra_id(char *p, const struct lg_event *ev)
+char *lg_report_tra_id(char *p, const struct lg_event *ev)
 {
     if (ev->rec->u.ev.tra == 0)
         return PUT(p, "None");
@@ -319,7 +350,7 @@ static char *put_tra_id(char *p, const struct lg_event *ev)
     return lg_report_u64(p, ev->rec->u.ev.tra);
 }
 
-static char *put_local_thru(char *p, const struct lg_event *ev)
+char *lg_report_local_thru(char *p, const struct lg_event *ev)
 {
     return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
 }
@@ -344,7 +375,7 @@ static size_t report_short(struct lg_report *r, const struct lg_event *ev, char 
     const struct lg_record *rec = ev->rec;
     char *p = put_clock_epoch(r, buf, lg_clock_wall_ns(rec->u.ev.end_ns));
     *p++ = ' ';
-    p = put_str(p, ev_type(ev));
+    p = put_str(p, lg_report_type(ev));
     *p++ = ' ';
     p = lg_report_u64(p, ev->global_ops);
     *p++ = ' ';
@@ -356,24 +387,24 @@ static size_t report_short(struct lg_report *r, const struct lg_event *ev, char 
     *p++ = ' ';
     p = lg_report_i64(p, ev->active);
     *p++ = ' ';
-    p = put_full_id(p, ev);
+    p = lg_report_full_id(p, ev);
     *p++ = ' ';
-    p = put_str(p, ev_nature(ev));
+    p = put_str(p, lg_report_nature(ev));
     *p++ = ' ';
-    p = put_tra_id(p, ev);
+    p = lg_report_tra_id(p, ev);
     *p++ = ' ';
     p = lg_report_u64(p, rec->u.ev.opcount);
     *p++ = ' ';
-    p = put_local_thru(p, ev);
+    p = lg_report_local_thru(p, ev);
     p = PUT(p, " RC ");
     p = lg_report_u64(p, rec->rc);
     *p++ = ' ';
-    p = put_step(p, ev);
+    p = lg_report_step(p, ev);
     p = PUT(p, " t ");
-    p = put_secs(p, ev_duration(ev));
+    p = lg_report_secs(p, ev_duration(ev));
     if (ev->open) {
         p = PUT(p, " w ");
-        p = put_secs(p, ev_wait(ev));
+        p = lg_report_secs(p, ev_wait(ev));
     }
     *p++ = '\n';
     return (size_t)(p - buf);
@@ -385,7 +416,7 @@ static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *
     const struct lg_record *rec = ev->rec;
     char *p = put_clock_epoch(r, buf, lg_clock_wall_ns(rec->u.ev.end_ns));
     p = PUT(p, " typ=");
-    p = put_str(p, ev_type(ev));
+    p = put_str(p, lg_report_type(ev));
     p = PUT(p, " q=");
     p = lg_report_i64(p, ev->backlog);
     p = PUT(p, " ops=");
@@ -401,24 +432,24 @@ static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *
     p = PUT(p, " pid=");
     p = lg_report_i64(p, rec->pid);
     p = PUT(p, " fullId=");
-    p = put_full_id(p, ev);
+    p = lg_report_full_id(p, ev);
     p = PUT(p, " kind=");
-    p = put_str(p, ev_nature(ev));
+    p = put_str(p, lg_report_nature(ev));
     p = PUT(p, " transId=");
-    p = put_tra_id(p, ev);
+    p = lg_report_tra_id(p, ev);
     p = PUT(p, " opcount=");
     p = lg_report_u64(p, rec->u.ev.opcount);
     p = PUT(p, " thru=");
-    p = put_local_thru(p, ev);
+    p = lg_report_local_thru(p, ev);
     p = PUT(p, " RC=");
     p = lg_report_u64(p, rec->rc);
     p = PUT(p, " step=");
-    p = put_step(p, ev);
+    p = lg_report_step(p, ev);
     p = PUT(p, " t=");
-    p = put_secs(p, ev_duration(ev));
+    p = lg_report_secs(p, ev_duration(ev));
     if (ev->open) {
         p = PUT(p, " w=");
-        p = put_secs(p, ev_wait(ev));
+        p = lg_report_secs(p, ev_wait(ev));
     }
     *p++ = '\n';
     return (size_t)(p - buf);
@@ -440,14 +471,14 @@ static char *raw_derived(char *p, const struct lg_event *ev)
 {
     char idbuf[4 * LG_REPORT_STR_MAX], *e;
     p = put_key(p, "fullId");
-    e = put_full_id(idbuf, ev);
+    e = lg_report_full_id(idbuf, ev);
     *e = '\0';
     p = put_json(p, idbuf);
     p = put_key(p, "nature");
-    p = put_json(p, ev_nature(ev));
+    p = put_json(p, lg_report_nature(ev));
     p = put_key(p, "transactionId");
     if (ev->rec->u.ev.tra) {
-        e = put_tra_id(idbuf, ev);
+        e = lg_report_tra_id(idbuf, ev);
         *e = '\0';
         p = put_json(p, idbuf);
     } else {
@@ -464,14 +495,14 @@ static char *raw_derived(char *p, const struct lg_event *ev)
         *p++ = '"';
     }
     p = put_key(p, "duration");
-    p = put_secs(p, ev_duration(ev));
+    p = lg_report_secs(p, ev_duration(ev));
     if (ev->open) { /* response: free of coordinated omission */
         p = put_key(p, "intended");
         p = put_epoch(p, lg_clock_wall_ns(ev->rec->u.ev.intended_ns));
         p = put_key(p, "wait");
-        p = put_secs(p, ev_wait(ev));
+        p = lg_report_secs(p, ev_wait(ev));
         p = put_key(p, "response");
-        p = put_secs(p, ev->rec->u.ev.end_ns - ev->rec->u.ev.intended_ns);
+        p = lg_report_secs(p, ev->rec->u.ev.end_ns - ev->rec->u.ev.intended_ns);
     }
     p = put_key(p, "thru");
     return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
@@ -513,13 +544,11 @@ static size_t report_raw(struct lg_report *r, const struct lg_event *ev, char *b
 {
     char *p = PUT(buf, "{\"time\":\"");
     int64_t wall = lg_clock_wall_ns(ev->rec->u.ev.end_ns);
-    p = put_clock(r, p, wall);
+    p = lg_report_time(r, p, wall);
     p = PUT(p, "\",\"epoch\":");
-    p = put_lit(p, r->epoch, r->epoch_len); /* cached by put_clock */
-    *p++ = '.';
-    p = put_padded(p, report_wall(r, wall), 6);
+    p = lg_report_epoch(r, p, wall);
     p = put_key(p, "type");
-    p = put_json(p, ev_type(ev));
+    p = put_json(p, lg_report_type(ev));
     p = put_key(p, "line");
     p = lg_report_i64(p, ev->line + 1);
     p = put_key(p, "ops");
@@ -610,6 +639,8 @@ static size_t report_jtl(const struct lg_event *ev, char *buf)
 
 size_t lg_report_header(const struct lg_report *r, char *buf)
 {
+    if (r->format == LG_OUT_CSV)
+        return lg_report_csv_header(buf);
     if (r->format != LG_OUT_JTL)
         return 0;
     memcpy(buf, LG_REPORT_JTL_HEADER, sizeof LG_REPORT_JTL_HEADER - 1);
@@ -625,6 +656,12 @@ size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf
         return report_raw(r, ev, buf);
     case LG_OUT_JTL:
         return report_jtl(ev, buf);
+    case LG_OUT_CSV:
+        return lg_report_csv(r, ev, buf);
+    case LG_OUT_JSON:
+        return lg_report_json(r, ev, buf);
+    case LG_OUT_NONE:
+        return 0;
     default:
         return report_short(r, ev, buf);
     }
@@ -632,9 +669,9 @@ size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf
 
 size_t lg_report_error(struct lg_report *r, const struct lg_event *ev, char *buf)
 {
-    char *p = put_clock(r, buf, lg_clock_wall_ns(ev->rec->u.ev.end_ns));
+    char *p = lg_report_time(r, buf, lg_clock_wall_ns(ev->rec->u.ev.end_ns));
     p = PUT(p, " ERROR ");
-    p = put_full_id(p, ev);
+    p = lg_report_full_id(p, ev);
     p = PUT(p, " rc=");
     p = lg_report_u64(p, ev->rec->rc);
     p = PUT(p, ": ");
@@ -652,6 +689,8 @@ void lg_report_put_header(const struct lg_report *r, struct lg_outbuf *b)
 
 void lg_report_put_event(struct lg_report *r, struct lg_outbuf *b, const struct lg_event *ev)
 {
+    if (r->format == LG_OUT_NONE)
+        return;
     char *p = lg_outbuf_room(b);
     b->len += lg_report_event(r, ev, p);
 }
