@@ -1,4 +1,7 @@
-/* report.c -- event and error lines, formatted without printf (see report.h).
+/* report.c -- event and error lines, formatted without printf (see
+ * report.h): the field writers, the human formats (short, long), error
+ * lines and the jtl hold; the formats for other programs (raw, jtl, csv,
+ * json) are report_cols.c, through report_impl.h.
  *
  * Every writer appends at a char pointer and returns the new end; the
  * caller guarantees LG_REPORT_LINE_MAX bytes of room, and strings are cut at
@@ -101,24 +104,6 @@ char *lg_report_secs(char *p, int64_t ns)
 
 /* ---- strings ---------------------------------------------------------- */
 
-static char *put_lit(char *p, const char *s, size_t n)
-{
-    memcpy(p, s, n);
-    return p + n;
-}
-
-#define PUT(p, lit) put_lit((p), (lit), sizeof(lit) - 1)
-
-static size_t cut_len(const char *s)
-{
-    return s ? strnlen(s, LG_REPORT_STR_MAX) : 0;
-}
-
-static char *put_str(char *p, const char *s)
-{
-    return put_lit(p, s ? s : "", cut_len(s));
-}
-
 /* A message on one line: trailing blanks dropped, each line break becomes
  * " | " (Lua tracebacks are multi-line), other control bytes a space. */
 static char *put_clean(char *p, const char *s)
@@ -156,9 +141,7 @@ char *lg_report_csv_field(char *p, const char *s, size_t n)
     return p;
 }
 
-/* A jtl field: the message on one line (put_clean), then quoted as a CSV
- * field (RFC 4180) when it holds a comma or a quote. */
-static char *put_csv(char *p, const char *s)
+char *lg_report_csv_clean(char *p, const char *s)
 {
     char tmp[3 * LG_REPORT_STR_MAX + 8]; /* put_clean at most triples */
     size_t n = (size_t)(put_clean(tmp, s) - tmp);
@@ -212,8 +195,7 @@ char *lg_report_json_field(char *p, const char *s, size_t n)
     return p;
 }
 
-/* A JSON string (cut at LG_REPORT_STR_MAX), or null. */
-static char *put_json(char *p, const char *s)
+char *lg_report_json_str(char *p, const char *s)
 {
     return s ? lg_report_json_field(p, s, cut_len(s)) : PUT(p, "null");
 }
@@ -282,8 +264,7 @@ static char *put_clock_epoch(struct lg_report *r, char *p, int64_t wall_ns)
     return lg_report_epoch(r, p, wall_ns);
 }
 
-/* "SSSSSSSSSS.uuuuuu" of wall ns, without touching the cached second. */
-static char *put_epoch(char *p, int64_t wall_ns)
+char *lg_report_epoch_abs(char *p, int64_t wall_ns)
 {
     int64_t sec = wall_ns / LG_NS_PER_S, rem = wall_ns % LG_NS_PER_S;
     if (rem < 0) {
@@ -296,11 +277,6 @@ static char *put_epoch(char *p, int64_t wall_ns)
 }
 
 /* ---- derived fields --------------------------------------------------- */
-
-static int ev_is_part(const struct lg_event *ev)
-{
-    return ev->rec->type == LG_REC_REQ && ev->rec->u.ev.tra != 0;
-}
 
 const char *lg_report_nature(const struct lg_event *ev)
 {
@@ -353,17 +329,6 @@ char *lg_report_tra_id(char *p, const struct lg_event *ev)
 char *lg_report_local_thru(char *p, const struct lg_event *ev)
 {
     return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
-}
-
-static int64_t ev_duration(const struct lg_event *ev)
-{
-    return ev->rec->u.ev.end_ns - ev->rec->u.ev.begin_ns;
-}
-
-/* Open model: from the event's intended time to the request's start. */
-static int64_t ev_wait(const struct lg_event *ev)
-{
-    return ev->rec->u.ev.begin_ns - ev->rec->u.ev.intended_ns;
 }
 
 /* ---- formats ---------------------------------------------------------- */
@@ -455,188 +420,6 @@ static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *
     return (size_t)(p - buf);
 }
 
-/* Appends `"key":` (the key is a literal without escapes). */
-static char *put_key(char *p, const char *key)
-{
-    *p++ = ',';
-    *p++ = '"';
-    p = put_str(p, key);
-    *p++ = '"';
-    *p++ = ':';
-    return p;
-}
-
-/* The JSON fields derived from the record, for report_raw. */
-static char *raw_derived(char *p, const struct lg_event *ev)
-{
-    char idbuf[4 * LG_REPORT_STR_MAX], *e;
-    p = put_key(p, "fullId");
-    e = lg_report_full_id(idbuf, ev);
-    *e = '\0';
-    p = put_json(p, idbuf);
-    p = put_key(p, "nature");
-    p = put_json(p, lg_report_nature(ev));
-    p = put_key(p, "transactionId");
-    if (ev->rec->u.ev.tra) {
-        e = lg_report_tra_id(idbuf, ev);
-        *e = '\0';
-        p = put_json(p, idbuf);
-    } else {
-        p = PUT(p, "null");
-    }
-    p = put_key(p, "name");
-    p = put_json(p, ev->name);
-    p = put_key(p, "step");
-    if (ev->step) {
-        p = put_json(p, ev->step);
-    } else {
-        *p++ = '"';
-        p = lg_report_u64(p, ev->rec->step);
-        *p++ = '"';
-    }
-    p = put_key(p, "duration");
-    p = lg_report_secs(p, ev_duration(ev));
-    if (ev->open) { /* response: free of coordinated omission */
-        p = put_key(p, "intended");
-        p = put_epoch(p, lg_clock_wall_ns(ev->rec->u.ev.intended_ns));
-        p = put_key(p, "wait");
-        p = lg_report_secs(p, ev_wait(ev));
-        p = put_key(p, "response");
-        p = lg_report_secs(p, ev->rec->u.ev.end_ns - ev->rec->u.ev.intended_ns);
-    }
-    p = put_key(p, "thru");
-    return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
-}
-
-/* The record's own fields, for report_raw. */
-static char *raw_record(char *p, const struct lg_record *rec)
-{
-    p = put_key(p, "worker");
-    p = lg_report_u64(p, rec->worker);
-    p = put_key(p, "pid");
-    p = lg_report_i64(p, rec->pid);
-    p = put_key(p, "seq");
-    p = lg_report_u64(p, rec->seq);
-    p = put_key(p, "nameId");
-    p = lg_report_u64(p, rec->name);
-    p = put_key(p, "stepIndex");
-    p = lg_report_u64(p, rec->step);
-    p = put_key(p, "opcount");
-    p = lg_report_u64(p, rec->u.ev.opcount);
-    p = put_key(p, "tra");
-    p = lg_report_u64(p, rec->u.ev.tra);
-    p = put_key(p, "begin_ns");
-    p = lg_report_i64(p, rec->u.ev.begin_ns);
-    p = put_key(p, "end_ns");
-    p = lg_report_i64(p, rec->u.ev.end_ns);
-    p = put_key(p, "intended_ns");
-    p = lg_report_i64(p, rec->u.ev.intended_ns);
-    p = put_key(p, "inlen");
-    p = lg_report_u64(p, rec->u.ev.inlen);
-    p = put_key(p, "outlen");
-    p = lg_report_u64(p, rec->u.ev.outlen);
-    p = put_key(p, "rc");
-    return lg_report_u64(p, rec->rc);
-}
-
-/* One JSON object: every record field, the derived ones and the counters. */
-static size_t report_raw(struct lg_report *r, const struct lg_event *ev, char *buf)
-{
-    char *p = PUT(buf, "{\"time\":\"");
-    int64_t wall = lg_clock_wall_ns(ev->rec->u.ev.end_ns);
-    p = lg_report_time(r, p, wall);
-    p = PUT(p, "\",\"epoch\":");
-    p = lg_report_epoch(r, p, wall);
-    p = put_key(p, "type");
-    p = put_json(p, lg_report_type(ev));
-    p = put_key(p, "line");
-    p = lg_report_i64(p, ev->line + 1);
-    p = put_key(p, "ops");
-    p = lg_report_u64(p, ev->global_ops);
-    p = put_key(p, "gThru");
-    p = lg_report_fixed(p, ev->global_thru, 2);
-    p = put_key(p, "started");
-    p = lg_report_i64(p, ev->started);
-    p = put_key(p, "ended");
-    p = lg_report_i64(p, ev->ended);
-    p = put_key(p, "active");
-    p = lg_report_i64(p, ev->active);
-    p = put_key(p, "backlog");
-    p = lg_report_i64(p, ev->backlog);
-    p = raw_derived(p, ev);
-    p = raw_record(p, ev->rec);
-    if (ev->error) {
-        p = put_key(p, "error");
-        p = put_json(p, ev->error);
-    }
-    p = PUT(p, "}\n");
-    return (size_t)(p - buf);
-}
-
-/* JMeter's transaction convention: its dashboard spots transaction samples
- * by this responseMessage prefix. The message holds a comma, so it is
- * quoted, as JMeter's own CSV writer does. */
-static char *jtl_message(char *p, const struct lg_event *ev)
-{
-    const struct lg_record *rec = ev->rec;
-    if (rec->type == LG_REC_TRA) {
-        p = PUT(p, "\"Number of samples in transaction : ");
-        p = lg_report_u64(p, ev->tra_samples);
-        p = PUT(p, ", number of failing samples : ");
-        p = lg_report_u64(p, ev->tra_failing);
-        *p++ = '"';
-        return p;
-    }
-    if (rec->rc == 0)
-        return PUT(p, "OK");
-    return ev->error ? put_csv(p, ev->error) : PUT(p, "Error");
-}
-
-/* Open-model lines look the same here as closed ones: JMeter's CSV has no
- * column for the wait or the intended time (Latency is time to first byte,
- * IdleTime is time excluded from `elapsed`), and a jtl file with an extra
- * column no longer loads in JMeter. The wait is in the other formats and in
- * the end summary. */
-static size_t report_jtl(const struct lg_event *ev, char *buf)
-{
-    const struct lg_record *rec = ev->rec;
-    int64_t dur = ev_duration(ev);
-    int64_t ms = dur >= 0 ? (dur + 500000) / 1000000 : -((-dur + 500000) / 1000000);
-    int ok = rec->rc == 0 && !(rec->type == LG_REC_TRA && ev->tra_failing);
-    char *p = lg_report_i64(buf, lg_clock_wall_ns(rec->u.ev.begin_ns) / 1000000);
-    *p++ = ',';
-    p = lg_report_i64(p, ms);
-    *p++ = ',';
-    p = put_csv(p, ev->name);
-    *p++ = ',';
-    p = lg_report_u64(p, rec->rc);
-    *p++ = ',';
-    p = jtl_message(p, ev);
-    *p++ = ',';
-    char thread[LG_REPORT_STR_MAX + 48], *t = put_str(thread, ev->id);
-    *t++ = ' ';
-    t = lg_report_i64(t, ev->line + 1);
-    *t++ = '-';
-    t = lg_report_u64(t, (uint64_t)rec->worker + 1);
-    *t = '\0';
-    p = put_csv(p, thread);
-    p = ok ? PUT(p, ",text,true,") : PUT(p, ",text,false,");
-    if (!ok && ev->error) /* a transaction's: its first failing request's */
-        p = put_csv(p, ev->error);
-    *p++ = ',';
-    p = lg_report_u64(p, rec->u.ev.outlen);
-    *p++ = ',';
-    p = lg_report_u64(p, rec->u.ev.inlen);
-    *p++ = ',';
-    p = lg_report_i64(p, ev->line_active);
-    *p++ = ',';
-    p = lg_report_i64(p, ev->active);
-    p = PUT(p, ",,"); /* URL: none */
-    p = lg_report_i64(p, ms);
-    p = PUT(p, ",0,0\n");
-    return (size_t)(p - buf);
-}
-
 size_t lg_report_header(const struct lg_report *r, char *buf)
 {
     if (r->format == LG_OUT_CSV)
@@ -653,9 +436,9 @@ size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf
     case LG_OUT_LONG:
         return report_long(r, ev, buf);
     case LG_OUT_RAW:
-        return report_raw(r, ev, buf);
+        return lg_report_raw(r, ev, buf);
     case LG_OUT_JTL:
-        return report_jtl(ev, buf);
+        return lg_report_jtl(ev, buf);
     case LG_OUT_CSV:
         return lg_report_csv(r, ev, buf);
     case LG_OUT_JSON:
