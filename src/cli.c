@@ -15,6 +15,7 @@
 #include "cli_opt.h"
 #include "mem.h"
 #include "schedule.h"
+#include "threshold.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -62,6 +63,9 @@ const struct lg_opt lg_cli_opts[] = {
       "file, at most 1 MiB)" },
     { {"output"}, LG_OPT_STR, LG_MIN_0, F(output), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the event lines to FILE instead of stdout" },
+    { {"threshold"}, LG_OPT_THRESHOLD, LG_MIN_0, 0, 0, LG_GROUP_OUTPUT, "EXPR", NULL,
+      "pass/fail criterion checked at the end (p99<250ms, errors<1%, rate>900, "
+      "R-Encrypt:p95<50ms); repeatable; one not met: exit 99" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -241,6 +245,32 @@ static int set_outformat(struct lg_cli *c, const char *text, const char *label)
                       label, text);
 }
 
+/* Appends one expression once threshold.c accepts it. The command line's
+ * replace those of the defaults file, as any option's value does. */
+static int set_threshold(struct lg_cli *c, const struct lg_opt *o, const char *text,
+                         const char *label)
+{
+    struct lg_config *cfg = c->cfg;
+    struct lg_threshold t;
+    char why[512];
+
+    if (lg_threshold_parse(&t, text, why, sizeof why) < 0)
+        return lg_cli_err(c, "%s: '%s': %s", label, text, why);
+    lg_threshold_fini(&t);
+    if (!c->in_file && !(cfg->given >> (o - lg_cli_opts) & 1))
+        lg_cli_thresholds_clear(cfg);
+    cfg->thresholds = lg_realloc(cfg->thresholds, (size_t)(cfg->nthresholds + 1) * sizeof(char *));
+    cfg->thresholds[cfg->nthresholds++] = lg_cli_strndup(text, strlen(text));
+    return 0;
+}
+
+void lg_cli_thresholds_clear(struct lg_config *cfg)
+{
+    lg_cli_steps_free(cfg->thresholds, cfg->nthresholds);
+    cfg->thresholds = NULL;
+    cfg->nthresholds = 0;
+}
+
 static int set_arrival(struct lg_cli *c, const char *text, const char *label)
 {
     if (strcmp(text, "uniform") == 0)
@@ -261,6 +291,7 @@ int lg_cli_opt_set(struct lg_cli *c, const struct lg_opt *o, const char *text, c
     case LG_OPT_STEPS:     return set_steps(c, text, label);
     case LG_OPT_EXTRA:     set_extra(c, text, label); return 0;
     case LG_OPT_ARRIVAL:   return set_arrival(c, text, label);
+    case LG_OPT_THRESHOLD: return set_threshold(c, o, text, label);
     case LG_OPT_STR:       string_set(field(c->cfg, o), text); return 0;
     case LG_OPT_LABEL:
         if (lg_cli_text_check(c, text, label) < 0)
@@ -528,7 +559,7 @@ static int cut_argv(struct lg_cli *c, struct cut *cut, int argc, char **argv)
 
 void lg_cli_defaults(struct lg_config *cfg)
 {
-    struct lg_cli c = { cfg, NULL, 0 };
+    struct lg_cli c = { cfg, NULL, 0, 0 };
     size_t i;
 
     memset(cfg, 0, sizeof *cfg);
@@ -574,7 +605,7 @@ int lg_cli_given(const struct lg_config *cfg, const char *name)
 
 int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
-    struct lg_cli c = { cfg, err, errlen };
+    struct lg_cli c = { cfg, err, errlen, 0 };
     struct cut cut = { 0 };
     int rc = -1;
 
@@ -610,6 +641,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);
+    lg_cli_thresholds_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -59,6 +59,8 @@ struct lg_config {
     long maxproc;          /* open model: cap on live workers, 0 = none */
     double maxwait;        /* open model: s a job may wait before it is dropped, 0 = forever */
     enum lg_arrival arrival;
+    char **thresholds;     /* --threshold expressions, as given (threshold.h) */
+    int nthresholds;
     char *eval;            /* -e CODE: an ad hoc CUT, CODE is its request's body */
     unsigned long long given; /* bit i: option i of the table was on the command line */
     int help;              /* --help was given */

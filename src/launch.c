@@ -179,8 +179,12 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
     return launch_check_cuts(l, p, NULL, err, errlen);
 }
 
-/* The options that belong to the whole run, refused on a scenario line. */
-static const char *const run_options[] = { "outformat", "output", "summary", "file" };
+/* What may stand beside scenario: the options that belong to the whole
+ * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
+ * for the whole run there, for its line on a line. */
+static const char *const run_options[] = { "outformat", "output", "summary", "file", "threshold" };
+#define RUN_ONLY 4
+#define BESIDE_SCENARIO 5
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {
@@ -188,7 +192,7 @@ static int line_check(const struct lg_config *c, char *msg, size_t len)
         snprintf(msg, len, "a scenario line cannot run a scenario (no nesting)");
         return -1;
     }
-    for (size_t i = 0; i < sizeof(run_options) / sizeof(run_options[0]); i++)
+    for (size_t i = 0; i < RUN_ONLY; i++)
         if (lg_cli_given(c, run_options[i])) {
             snprintf(msg, len, "--%s applies to the whole run: give it beside scenario on the "
                      "command line", run_options[i]);
@@ -276,7 +280,7 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
         snprintf(err, errlen, "logen: scenario needs --file F");
         return -1;
     }
-    const char *stray = lg_cli_given_except(run, run_options, 4);
+    const char *stray = lg_cli_given_except(run, run_options, BESIDE_SCENARIO);
     if (stray || run->eval) {
         snprintf(err, errlen, "logen: --%s beside scenario would apply to no line: put it on the "
                  "lines of %s", stray ? stray : "eval", run->file);
