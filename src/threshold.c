@@ -10,6 +10,7 @@
 #include "threshold.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ static int value_parse(struct lg_threshold *t, const char *v, char *err, size_t 
             return thr_err(err, errlen, "'%s': a duration needs a unit (250ms, 1s, 500us)", v);
         if (lg_units_seconds(v, n, &t->value) < 0 || t->value < 0)
             return thr_err(err, errlen, "'%s': not a duration (" LG_UNITS_SECONDS_HINT ")", v);
-        t->value *= 1e9;
+        t->value = (double)(int64_t)(t->value * 1e9 + 0.5); /* whole ns: 100us is 100000 */
         return 0;
     }
     if (n && v[n - 1] == '%') {
