@@ -276,46 +276,44 @@ size_t lg_report_csv_header(char *buf)
     return (size_t)(p - buf);
 }
 
-size_t lg_report_csv(struct lg_report *r, const struct lg_event *ev, char *buf)
+/* One event as a csv row or (json) a JSON object: each column's value is
+ * formatted into tmp, then quoted, escaped or copied as it is. */
+static size_t cols_line(struct lg_report *r, const struct lg_event *ev, char *buf, int json)
 {
     char tmp[COL_STR_MAX];
     enum col_kind kind;
     char *p = buf;
+    if (json)
+        *p++ = '{';
     for (int i = 0; i < NCOLS; i++) {
         if (i)
             *p++ = ',';
+        if (json) {
+            *p++ = '"';
+            p = put_text(p, col_names[i]);
+            p = PUT(p, "\":");
+        }
         char *e = col_value(r, ev, i, tmp, &kind);
+        size_t n = (size_t)(e - tmp);
         if (kind == COL_STR)
-            p = lg_report_csv_field(p, tmp, (size_t)(e - tmp));
+            p = json ? lg_report_json_field(p, tmp, n) : lg_report_csv_field(p, tmp, n);
         else if (kind == COL_NUM)
-            p = put_lit(p, tmp, (size_t)(e - tmp));
+            p = put_lit(p, tmp, n);
+        else if (json)
+            p = PUT(p, "null");
     }
+    if (json)
+        *p++ = '}';
     *p++ = '\n';
     return (size_t)(p - buf);
 }
 
+size_t lg_report_csv(struct lg_report *r, const struct lg_event *ev, char *buf)
+{
+    return cols_line(r, ev, buf, 0);
+}
+
 size_t lg_report_json(struct lg_report *r, const struct lg_event *ev, char *buf)
 {
-    char tmp[COL_STR_MAX];
-    enum col_kind kind;
-    char *p = buf;
-    *p++ = '{';
-    for (int i = 0; i < NCOLS; i++) {
-        if (i)
-            *p++ = ',';
-        *p++ = '"';
-        p = put_text(p, col_names[i]);
-        *p++ = '"';
-        *p++ = ':';
-        char *e = col_value(r, ev, i, tmp, &kind);
-        if (kind == COL_STR)
-            p = lg_report_json_field(p, tmp, (size_t)(e - tmp));
-        else if (kind == COL_NUM)
-            p = put_lit(p, tmp, (size_t)(e - tmp));
-        else
-            p = put_text(p, "null");
-    }
-    *p++ = '}';
-    *p++ = '\n';
-    return (size_t)(p - buf);
+    return cols_line(r, ev, buf, 1);
 }

@@ -24,6 +24,13 @@ static const char *line_of(struct lg_report *r, const struct lg_event *ev)
     return buf;
 }
 
+static const char *header_of(const struct lg_report *r)
+{
+    size_t n = lg_report_header(r, buf);
+    buf[n] = '\0';
+    return buf;
+}
+
 static const char *error_of(struct lg_report *r, const struct lg_event *ev)
 {
     size_t n = lg_report_error(r, ev, buf);
@@ -166,9 +173,7 @@ static void test_jtl(void)
     struct lg_record rec = req_rec();
     struct lg_event ev = base_event(&rec);
     lg_report_init(&r, LG_OUT_JTL);
-    size_t n = lg_report_header(&r, buf);
-    buf[n] = '\0';
-    is_str(buf,
+    is_str(header_of(&r),
            "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,"
            "failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
            "jtl: JMeter's exact header");
@@ -255,9 +260,7 @@ static void test_csv(void)
     struct lg_record rec = req_rec();
     struct lg_event ev = base_event(&rec);
     lg_report_init(&r, LG_OUT_CSV);
-    size_t n = lg_report_header(&r, buf);
-    buf[n] = '\0';
-    is_str(buf,
+    is_str(header_of(&r),
            "time,epoch,type,backlog,globalOps,globalThru,started,ended,active,pid,fullId,nature,"
            "transactionId,localOpcount,localThru,rc,step,duration,wait\n",
            "csv: the header names the long line's fields");
