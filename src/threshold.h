@@ -80,7 +80,8 @@ struct lg_threshold_result {
     double measured;           /* in the unit of value */
 };
 
-/* Evaluates t against c (after lg_collector_close). */
+/* Evaluates t against c (after lg_collector_close); threshold_eval.c, the
+ * only part that needs the collector. */
 void lg_threshold_eval(const struct lg_threshold *t, const struct lg_collector *c,
                        struct lg_threshold_result *res);
 
