@@ -7,6 +7,8 @@
 #   make soak       the soak alone: 2 x SOAK_SECONDS (default 600) flat-memory runs
 #   make install    PREFIX=/usr/local: bin/logen, share/logen/{lua,cuts,scenarios}
 #   make asan       the same binary with ASan + UBSan, in build/asan/
+#   make fuzz       the libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each
+#   make valgrind   a short closed and a short open run under memcheck
 #
 # Variables: OPT (default -O2), SANITIZER (e.g. address,undefined), V=1 shows
 # full commands. Objects live under build/ (build/asan/ for a sanitizer
@@ -61,7 +63,7 @@ LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all run test unit-bins bench soak install clean asan deps FORCE
+.PHONY: all run test unit-bins bench soak install clean asan deps fuzz fuzz-bins valgrind FORCE
 .DEFAULT_GOAL := all
 
 all: $(B)/logen
@@ -102,7 +104,48 @@ E2E_TESTS := $(wildcard tests/e2e/*.t)
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZER=address,undefined OPT=-O1 all unit-bins
-	LOGEN=$(CURDIR)/build/logen prove --exec '' $(ASAN_UNIT_BINS) $(E2E_TESTS)
+	$(MAKE) fuzz-bins
+	LOGEN=$(CURDIR)/build/logen FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) \
+	    prove --exec '' $(ASAN_UNIT_BINS) $(E2E_TESTS) tests/fuzz/fuzz.t
+
+# Fuzzing: libFuzzer targets built by clang with ASan + UBSan over the pure
+# parsers (options, --defaults, schedule and burst, units, scenario lines).
+# tests/fuzz/fuzz.t replays tests/fuzz/regressions/, then runs each target
+# FUZZ_SECONDS from its seeds (tests/fuzz/corpus/), growing build/fuzz/corpus/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 30
+FUZZ_NAMES   := cli defaults schedule scenario
+FUZZ_LIB     := cli cli_bounds cli_defaults cli_help schedule units scenario infile mem threshold
+FUZZ_OBJS    := $(patsubst %,build/fuzz/obj/%.o,$(FUZZ_LIB))
+FUZZ_BINS    := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) $(JANSSON_CFLAGS) -Isrc \
+                -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+build/fuzz/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' | cmp -s - $@ || echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' > $@
+
+build/fuzz/obj/%.o: src/%.c build/fuzz/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "FUZZCC $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) build/fuzz/.flags
+	@$(if $(Q),echo "FUZZLD $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_OBJS) $(JANSSON_LIBS) -lm -o $@
+
+fuzz-bins: $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz: fuzz-bins
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/fuzz.t
+
+# memcheck over short closed, open and crypto runs of build/logen, every
+# process followed; make test runs the same file among the e2e tests.
+valgrind: deps
+	$(MAKE) all
+	LOGEN=$(CURDIR)/build/logen tests/e2e/valgrind.t
 
 run: deps
 	$(MAKE) all
@@ -135,4 +178,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

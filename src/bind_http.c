@@ -270,66 +270,73 @@ static void set_verify(CURL *e, int on)
     }
 }
 
-/* Option table of httpc.new, at index 1. Option names are checked so that
- * a typo raises instead of being ignored. */
-static void apply_options(lua_State *L, struct lg_http_client *c)
+/* Applies option `key` of httpc.new, whose value is at the top of the
+ * stack. Option names are checked so that a typo raises instead of being
+ * ignored; so is a value of the wrong type. */
+static void apply_option(lua_State *L, struct lg_http_client *c, const char *key)
 {
     static const char *const names[] = { "timeout", "connect_timeout", "verify", "cainfo",
                                          "headers", "http2", "max_body", "discard_body",
                                          "follow", NULL };
     CURL *e = c->easy;
+    int i = 0;
+    while (names[i] && strcmp(names[i], key) != 0)
+        i++;
+    switch (i) {
+    case 0:
+        setopt_check(L, curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_ms(L, key)), key);
+        break;
+    case 1:
+        setopt_check(L, curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_ms(L, key)), key);
+        break;
+    case 2:
+        set_verify(e, lua_toboolean(L, -1));
+        break;
+    case 3:
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "httpc.new: cainfo must be a file name");
+        setopt_check(L, curl_easy_setopt(e, CURLOPT_CAINFO, lua_tostring(L, -1)), key);
+        break;
+    case 4:
+        if (!lua_istable(L, -1))
+            luaL_error(L, "httpc.new: headers must be a table");
+        c->hdr_default_lines += header_lines(L, c, lua_gettop(L));
+        break;
+    case 5:
+        setopt_check(L, curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                                         lua_toboolean(L, -1) ? (long)CURL_HTTP_VERSION_2TLS
+                                                              : (long)CURL_HTTP_VERSION_1_1),
+                     key);
+        break;
+    case 6:
+        if (lua_type(L, -1) != LUA_TNUMBER || lua_tonumber(L, -1) < 0)
+            luaL_error(L, "httpc.new: max_body must be a number of bytes >= 0");
+        c->max_body_bytes = (size_t)lua_tonumber(L, -1);
+        break;
+    case 7:
+        c->discard_body = lua_toboolean(L, -1);
+        break;
+    case 8: {
+        long max = lua_type(L, -1) == LUA_TNUMBER ? (long)lua_tonumber(L, -1)
+                                                  : lua_toboolean(L, -1) ? 10 : 0;
+        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, max > 0 ? 1L : 0L);
+        curl_easy_setopt(e, CURLOPT_MAXREDIRS, max);
+        break;
+    }
+    default:
+        luaL_error(L, "httpc.new: unknown option '%s'", key);
+    }
+}
+
+/* Applies the option table of httpc.new, at index 1, then the default
+ * headers. */
+static void apply_options(lua_State *L, struct lg_http_client *c)
+{
     lua_pushnil(L);
     while (lua_next(L, 1)) {
         if (lua_type(L, -2) != LUA_TSTRING)
             luaL_error(L, "httpc.new: option names must be strings");
-        const char *key = lua_tostring(L, -2);
-        int i = 0;
-        while (names[i] && strcmp(names[i], key) != 0)
-            i++;
-        switch (i) {
-        case 0:
-            setopt_check(L, curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_ms(L, key)), key);
-            break;
-        case 1:
-            setopt_check(L, curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_ms(L, key)), key);
-            break;
-        case 2:
-            set_verify(e, lua_toboolean(L, -1));
-            break;
-        case 3:
-            if (lua_type(L, -1) != LUA_TSTRING)
-                luaL_error(L, "httpc.new: cainfo must be a file name");
-            setopt_check(L, curl_easy_setopt(e, CURLOPT_CAINFO, lua_tostring(L, -1)), key);
-            break;
-        case 4:
-            if (!lua_istable(L, -1))
-                luaL_error(L, "httpc.new: headers must be a table");
-            c->hdr_default_lines += header_lines(L, c, lua_gettop(L));
-            break;
-        case 5:
-            setopt_check(L, curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-                                             lua_toboolean(L, -1) ? (long)CURL_HTTP_VERSION_2TLS
-                                                                  : (long)CURL_HTTP_VERSION_1_1),
-                         key);
-            break;
-        case 6:
-            if (lua_type(L, -1) != LUA_TNUMBER || lua_tonumber(L, -1) < 0)
-                luaL_error(L, "httpc.new: max_body must be a number of bytes >= 0");
-            c->max_body_bytes = (size_t)lua_tonumber(L, -1);
-            break;
-        case 7:
-            c->discard_body = lua_toboolean(L, -1);
-            break;
-        case 8: {
-            long max = lua_type(L, -1) == LUA_TNUMBER ? (long)lua_tonumber(L, -1)
-                                                      : lua_toboolean(L, -1) ? 10 : 0;
-            curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, max > 0 ? 1L : 0L);
-            curl_easy_setopt(e, CURLOPT_MAXREDIRS, max);
-            break;
-        }
-        default:
-            luaL_error(L, "httpc.new: unknown option '%s'", key);
-        }
+        apply_option(L, c, lua_tostring(L, -2));
         lua_pop(L, 1);
     }
     /* no "Expect: 100-continue" round trip before large bodies */

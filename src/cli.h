@@ -42,6 +42,8 @@ struct lg_config {
     double pauseloop;      /* s after each loop */
     double pausestep;      /* s after each step */
     double summary;        /* s between two periodic summaries */
+    double timeout;        /* s one timed request may run, 0 = no limit */
+    double grace;          /* s past --duration before a worker's hard end */
     enum lg_outformat outformat;
     char *extra;           /* --extra as JSON text; lg_lrt_check_cuts checks it */
     char *extra_from;      /* where extra was set, for messages: "--extra", "FILE: extra" */

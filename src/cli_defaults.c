@@ -234,3 +234,9 @@ int lg_cli_defaults_read(struct lg_cli *c, const char *explicit_path)
     }
     return rc;
 }
+
+/* See cli_opt.h. */
+int lg_cli_defaults_text(struct lg_cli *c, const char *path, const char *text, size_t len)
+{
+    return defaults_apply(c, path, text, len);
+}

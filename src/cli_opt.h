@@ -108,4 +108,9 @@ void lg_cli_thresholds_clear(struct lg_config *cfg);
  * path in cfg->defaults. Returns 0 or -1 with the message set. */
 int lg_cli_defaults_read(struct lg_cli *c, const char *explicit_path);
 
+/* Applies the defaults file text[0..len) as if read from path (which only
+ * names it in messages): the seam the fuzz target (tests/fuzz/) drives
+ * without a file. Returns 0 or -1 with the message set. */
+int lg_cli_defaults_text(struct lg_cli *c, const char *path, const char *text, size_t len);
+
 #endif

@@ -282,6 +282,7 @@ static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg
     const char *err = text_take(w);
     lg_hist_record(&s->h, rec->u.ev.end_ns - rec->u.ev.begin_ns);
     c->t.requests++;
+    c->t.timeouts += rec->rc == LG_RC_TIMEOUT;
     if (rec->rc) {
         s->errors++;
         c->t.errors++;
@@ -339,6 +340,7 @@ static void on_err(struct lg_collector *c, struct lg_cworker *w, const struct lg
         return;
     }
     c->t.errors++;
+    c->t.timeouts += rec->rc == LG_RC_TIMEOUT;
     c->lines[w->line].hook_errors++;
     event_fill(c, w, rec, name, &ev);
     ev.error = text_take(w);

@@ -120,6 +120,7 @@ struct lg_collector_totals {
     uint64_t requests;         /* REQ records */
     uint64_t transactions;     /* TRA records */
     uint64_t errors;           /* records with rc != 0, and ERR records */
+    uint64_t timeouts;         /* REQ and ERR records with rc LG_RC_TIMEOUT */
     int started, ended, active;
 };
 void lg_collector_totals(const struct lg_collector *c, struct lg_collector_totals *t);

@@ -51,6 +51,7 @@
 #define NEVER INT64_MAX
 #define SPAWN_SLICE_NS (20 * 1000 * 1000LL) /* forking, between two turns of the loop */
 #define OUT_HIGH_BYTES (1 << 20)        /* event lines held: stop reading the pipe until written */
+#define HARD_END_SLACK_NS (2000 * 1000 * 1000LL) /* workers end their own calls at the hard end */
 
 /* The state of one line of the run. */
 struct ctl_line {
@@ -82,6 +83,7 @@ struct ctl {
     const char *failed;     /* why the controller itself gave up (fork failed...), NULL */
     lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
     lg_ns_t stop_ns;        /* when the first stop request came, 0: none */
+    lg_ns_t hard_end;       /* closed runs with a duration: the backstop, 0: none */
 };
 
 /* What a child needs: a copy lives in the child after the fork, so one on
@@ -329,6 +331,31 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
     return ln->next_check;
 }
 
+/* The hard end's backstop: a worker ends the call it runs at its load end
+ * plus --grace (worker.c), or a second later by itself; one still alive
+ * HARD_END_SLACK_NS after the last worker's hard end gets SIGKILL. Only
+ * when every line is closed with a --duration: others have no end to hold. */
+static lg_ns_t ctl_hard_end(const struct lg_run *run)
+{
+    double end = 0;
+    for (int l = 0; l < run->nlines; l++) {
+        const struct lg_config *c = run->lines[l].cfg;
+        if (c->openedmodel || c->duration <= 0)
+            return 0;
+        double e = c->postpone + (double)(c->process - 1) * c->rampup + c->duration + c->grace;
+        end = e > end ? e : end;
+    }
+    return end > 0 && end < 1e9 ? lg_clock_from_s(end) + HARD_END_SLACK_NS : 0;
+}
+
+static void ctl_hard_kill(struct ctl *ctl)
+{
+    lg_log(LG_LOG_ERROR, "hard end: %d workers still running past --duration + --grace, "
+           "killing them", lg_pool_alive(ctl->pool));
+    lg_pool_signal(ctl->pool, SIGKILL);
+    ctl->hard_end = 0;
+}
+
 static int ctl_timeout_ms(lg_ns_t now, lg_ns_t until)
 {
     if (until <= now)
@@ -413,6 +440,8 @@ static void ctl_loop(struct ctl *ctl)
             lg_pool_signal(ctl->pool, SIGKILL);
             ctl->kill_at = 0;
         }
+        if (ctl->hard_end && now >= ctl->hard_end)
+            ctl_hard_kill(ctl);
         lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], now);
         until = next_tick < until ? next_tick : until;
         for (int l = 0; l < ctl->run->nlines; l++) {
@@ -423,6 +452,8 @@ static void ctl_loop(struct ctl *ctl)
         }
         if (ctl->kill_at && ctl->kill_at < until)
             until = ctl->kill_at;
+        if (ctl->hard_end && ctl->hard_end < until)
+            until = ctl->hard_end;
         if (spawning)
             until = now;
         if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
@@ -506,7 +537,7 @@ static void ctl_lines_fini(struct ctl *ctl)
 
 int lg_controller_run(const struct lg_run *run)
 {
-    struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1 };
+    struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1, .hard_end = ctl_hard_end(run) };
     struct lg_line_info *info = lg_calloc((size_t)run->nlines, sizeof(*info));
     int status = 1;
     if (ctl_lines_init(&ctl) < 0 || ctl_open_pipes(&ctl) < 0)

@@ -17,6 +17,16 @@
 #include "worker_state.h"
 
 #define W (&lg_worker_state)
+#define NS_FAR 1e18 /* about 31 years: a later time is as good as never */
+
+/* A run time from Lua, in range: NaN and negatives are 0, anything past
+ * NS_FAR is NS_FAR, so the conversion never overflows. */
+static lg_ns_t ffi_ns(double ns)
+{
+    if (!(ns > 0))
+        return 0;
+    return ns < NS_FAR ? (lg_ns_t)ns : (lg_ns_t)NS_FAR;
+}
 
 double lg_ffi_now(void)
 {
@@ -25,17 +35,77 @@ double lg_ffi_now(void)
 
 int lg_ffi_stopping(void)
 {
-    return W->stop;
+    return W->stop || W->hard;
 }
 
 int lg_ffi_sleep_until(double t_ns)
 {
-    lg_ns_t t = (lg_ns_t)t_ns;
+    lg_ns_t t = ffi_ns(t_ns), cut = W->depth > 0 ? W->req_deadline_ns : 0;
+    if (cut && cut < t)
+        t = cut; /* a timed call's sleep ends at its --timeout */
     if (W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
         W->stop = 1; /* the collector is gone */
-    while (!W->stop && lg_clock_now() < t)
+    while (!W->stop && !W->hard && lg_clock_now() < t)
         lg_clock_sleep_until(t); /* -EINTR: the timer fired, sleep again */
-    return W->stop;
+    if (W->depth > 0 && (W->hard || (cut && lg_clock_now() >= cut)))
+        W->timed_out = W->hard ? 2 : 1;
+    return W->stop || W->hard || W->timed_out;
+}
+
+/* label = "a.b", cut to LG_NAME_MAX bytes, as the runner's labels are. */
+static void ffi_label(char *label, const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t n = alen < LG_NAME_MAX ? alen : LG_NAME_MAX;
+    memcpy(label, a, n);
+    if (n < LG_NAME_MAX)
+        label[n++] = '.';
+    blen = blen < LG_NAME_MAX - n ? blen : LG_NAME_MAX - n;
+    memcpy(label + n, b, blen);
+    label[n + blen] = '\0';
+}
+
+void lg_ffi_cut_enter(int step, const char *manager, size_t len)
+{
+    W->cut_step = step;
+    ffi_label(W->cut_label, manager, len, "hooks", 5);
+    W->in_cut = 1;
+}
+
+int lg_ffi_cut_leave(void)
+{
+    int t = W->timed_out;
+    W->in_cut = 0;
+    W->timed_out = 0;
+    return t;
+}
+
+void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, size_t nlen,
+                          double begin_ns)
+{
+    if (W->depth > 0) {
+        W->depth++; /* a timed call inside another: the outer one is the request */
+        return;
+    }
+    ffi_label(W->req_label, manager, mlen, name, nlen);
+    W->req_begin_ns = ffi_ns(begin_ns);
+    W->req_deadline_ns = W->timeout_ns ? W->req_begin_ns + W->timeout_ns : 0;
+    W->req_serial++;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    W->depth = 1;
+}
+
+double lg_ffi_timeout(void)
+{
+    return (double)W->timeout_ns / 1e9;
+}
+
+int lg_ffi_request_end(void)
+{
+    int t = W->timed_out;
+    W->timed_out = 0;
+    if (W->depth > 0 && --W->depth == 0 && !W->hard)
+        W->hooked_ns = 0; /* the next call gets its own deadline */
+    return t;
 }
 
 /* Sends text as chunks of `type` records for name id `name`. */

@@ -15,12 +15,37 @@
 double lg_ffi_now(void);
 
 /* Flushes pending records, then sleeps until run time t_ns (returns at once
- * if t_ns has passed). Returns 1 when the worker has been told to stop
- * (the sleep is cut short), else 0. */
+ * if t_ns has passed or is NaN; a time past about 31 years is "never").
+ * Inside a timed call the sleep ends at its --timeout. Returns 1 when the
+ * worker has been told to stop, its hard end has passed or the timed call
+ * around it ran out of time (the sleep is cut short), else 0. */
 int lg_ffi_sleep_until(double t_ns);
 
-/* 1 once the worker has been told to stop (SIGTERM or SIGINT), else 0. */
+/* 1 once the worker has been told to stop (SIGTERM or SIGINT) or its hard
+ * end (load end + --grace) has passed, else 0. */
 int lg_ffi_stopping(void);
+
+/* The runner enters the CUT's hooks for step index `step`, with requests
+ * manager `manager` (its name labels an error outside requests, as
+ * "manager.hooks"). From the hard end on, the code run until
+ * lg_ffi_cut_leave may be cut by an error raised from a Lua hook.
+ * lg_ffi_cut_leave returns 2 when that happened outside a timed call, else 0. */
+void lg_ffi_cut_enter(int step, const char *manager, size_t len);
+int lg_ffi_cut_leave(void);
+
+/* A timed call (logen.exec) of request `name` of `manager` begins at
+ * begin_ns (the names are copied).
+ * Past --timeout (or the hard end) an error is raised in it from a Lua hook;
+ * if it cannot be (a compiled loop, a blocking C call), the worker records
+ * the request as timed out and ends a second later. Nested calls count as
+ * the outermost. lg_ffi_request_end returns 1 when the call was cut at
+ * --timeout, 2 at the hard end, else 0. */
+void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, size_t nlen,
+                          double begin_ns);
+int lg_ffi_request_end(void);
+
+/* --timeout in seconds; 0 when there is none (and in the parent). */
+double lg_ffi_timeout(void);
 
 /* Interns a name (request or transaction label) for this worker: sends it to
  * the collector once and returns its id (>= 0), or -1 when the worker's

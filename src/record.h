@@ -30,11 +30,14 @@ enum lg_stop_reason {
     LG_STOP_DONE = 0,    /* ran all its loops or its duration */
     LG_STOP_SIGNAL = 1,  /* told to stop (SIGINT/SIGTERM) */
     LG_STOP_FAILED = 2,  /* could not run the CUT (see the text before it) */
-    LG_STOP_RETIRED = 3  /* open model: retired by the controller (idle) */
+    LG_STOP_RETIRED = 3, /* open model: retired by the controller (idle) */
+    LG_STOP_HARD_END = 4 /* ended at the hard end (--duration + --grace): its
+                          * last request could not be interrupted */
 };
 
 #define LG_RC_OK 0
 #define LG_RC_ERROR 16      /* a Lua error inside an exec-wrapped call */
+#define LG_RC_TIMEOUT 17    /* a call cut at --timeout or at the hard end */
 #define LG_TEXT_CHUNK 44    /* text bytes in one LG_REC_NAME/LG_REC_TEXT */
 #define LG_NAME_MAX 255     /* longest interned name, in bytes */
 #define LG_NAME_NONE 65535  /* name id of no name: the worker's 65535 ids are used up */
@@ -50,8 +53,10 @@ enum lg_stop_reason {
     X(PHASE, LG_REC_PHASE)                                                   \
     X(STOP_DONE, LG_STOP_DONE) X(STOP_SIGNAL, LG_STOP_SIGNAL)                \
     X(STOP_FAILED, LG_STOP_FAILED) X(STOP_RETIRED, LG_STOP_RETIRED)          \
-    X(RC_OK, LG_RC_OK) X(RC_ERROR, LG_RC_ERROR)                              \
-    X(TEXT_CHUNK, LG_TEXT_CHUNK) X(NAME_MAX, LG_NAME_MAX) X(TEXT_MAX, LG_TEXT_MAX)
+    X(STOP_HARD_END, LG_STOP_HARD_END)                                       \
+    X(RC_OK, LG_RC_OK) X(RC_ERROR, LG_RC_ERROR) X(RC_TIMEOUT, LG_RC_TIMEOUT) \
+    X(TEXT_CHUNK, LG_TEXT_CHUNK) X(NAME_MAX, LG_NAME_MAX) X(TEXT_MAX, LG_TEXT_MAX) \
+    X(NAME_NONE, LG_NAME_NONE)
 
 struct lg_record {
     uint8_t type;    /* enum lg_rec_type */

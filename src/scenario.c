@@ -41,7 +41,8 @@ static void word_end(struct words *w)
         w->argv = lg_realloc(w->argv, (size_t)w->cap * sizeof(char *));
     }
     char *s = lg_malloc(w->len + 1);
-    memcpy(s, w->word, w->len);
+    if (w->len) /* an empty first word ("") has no buffer yet */
+        memcpy(s, w->word, w->len);
     s[w->len] = '\0';
     w->argv[w->argc++] = s;
     w->argv[w->argc] = NULL;

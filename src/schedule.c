@@ -197,6 +197,10 @@ static int sched_phase(const struct phase_text *pt, struct lg_phase *ph, char *e
         sched_err(err, errlen, pt, "has no events: its rates are all 0");
         return -1;
     }
+    if (ph->duration_s > SCHED_SECONDS_MAX) { /* before its event count overflows */
+        sched_err(err, errlen, pt, "makes the schedule longer than %.0f s", SCHED_SECONDS_MAX);
+        return -1;
+    }
     ph->events = sched_events(ph);
     return 0;
 }

@@ -200,6 +200,22 @@ static void tables(struct sum *s, lg_ns_t span)
 
 /* ==== the run's figures ================================================== */
 
+/* Calls cut at --timeout or at the hard end, and the workers that had to
+ * end there because the call could not be interrupted. */
+static void timeouts(struct sum *s)
+{
+    struct lg_collector_worker w;
+    int hard = 0;
+    for (int i = 0; i < s->v.nworkers; i++)
+        hard += lg_collector_worker(s->c, i, &w) && w.stop && w.stop->rc == LG_STOP_HARD_END;
+    if (s->v.t.timeouts)
+        lg_outbuf_printf(s->b, "timeouts: %llu calls timed out (rc %d, --timeout or the hard end)\n",
+                         (unsigned long long)s->v.t.timeouts, LG_RC_TIMEOUT);
+    if (hard)
+        lg_outbuf_printf(s->b, "hard end: %d workers ended at --duration + --grace, their last "
+                               "call could not be interrupted\n", hard);
+}
+
 /* Sum of the workers' own throughputs, and their time blocked on the pipe. */
 static void workers_thru(struct sum *s, lg_ns_t span)
 {
@@ -468,6 +484,7 @@ int lg_summary_end(const struct lg_collector *c, int signal, const char *failure
     lg_outbuf_printf(&b, "totals: %llu requests, %llu transactions, %llu errors\n",
                      (unsigned long long)s.v.t.requests, (unsigned long long)s.v.t.transactions,
                      (unsigned long long)s.v.t.errors);
+    timeouts(&s);
     workers_thru(&s, span);
     pipe_figures(&s);
     int thr_failed = th && th->n ? thresholds(&s, th) : 0;

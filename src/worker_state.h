@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "record.h"
 #include "statpipe.h"
 
 struct lg_worker_state {
@@ -19,6 +20,23 @@ struct lg_worker_state {
     lg_ns_t intended_ns;             /* of the event being run, 0 if closed */
     lg_ns_t started_ns;              /* when the load began (LG_REC_START), 0 if never */
     uint64_t opcount;                /* the last op number sent */
+    int finished;                    /* the STOP record is sent (or being sent) */
+    /* The CUT code running, for --timeout and the hard end (worker.c's
+     * watch arms a Lua hook, then ends the worker if the hook cannot run). */
+    volatile sig_atomic_t in_cut;    /* the runner is inside the CUT's hooks */
+    volatile sig_atomic_t depth;     /* timed calls (logen.exec) under way */
+    volatile sig_atomic_t timed_out; /* the hook cut the code: 1 --timeout, 2 hard end */
+    volatile sig_atomic_t hard;      /* the hard end is past: stop, cut what runs */
+    int cut_step;                    /* step index of the hooks under way */
+    char cut_label[LG_NAME_MAX + 1]; /* "manager.hooks": names an error outside requests */
+    char req_label[LG_NAME_MAX + 1]; /* "manager.request" of the outermost timed call */
+    unsigned req_serial;             /* counts timed calls: tells a stale hook */
+    unsigned hooked_serial;          /* req_serial when the hook was armed */
+    lg_ns_t req_begin_ns;            /* when that call began */
+    lg_ns_t req_deadline_ns;         /* its --timeout deadline; 0: none */
+    lg_ns_t timeout_ns;              /* --timeout; 0: none */
+    lg_ns_t hard_end_ns;             /* load end + --grace; 0: none */
+    lg_ns_t hooked_ns;               /* when the hook was armed; 0: not armed */
 };
 
 /* The one worker of this process (defined in worker.c). */

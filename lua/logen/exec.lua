@@ -8,13 +8,15 @@
 -- text, and the caller carries on. fn may set request.rc and request.error
 -- itself (an HTTP status, say) without raising. A request during which a
 -- logen.sleep was cut short by the end of the run gets rc 16 and says so.
+-- A call still running after --timeout, or at the hard end (--duration +
+-- --grace), is cut by an error raised in it (src/worker.c) and gets rc 17.
 local ffi = require "logen.ffi"
 local record = require "logen.record"
 local Request = require("logen.request").Request
 
 local C = ffi.C
-local RC_ERROR = record.RC_ERROR
-local getmetatable, pcall, tostring, error = getmetatable, pcall, tostring, error
+local RC_ERROR, RC_TIMEOUT = record.RC_ERROR, record.RC_TIMEOUT
+local getmetatable, pcall, tostring, error, type = getmetatable, pcall, tostring, error, type
 
 -- A sleep of the current request was cut short because the run is
 -- stopping (the request did not complete). Set by sleep, read and reset
@@ -24,8 +26,12 @@ local cut_short = false
 local M = {}
 
 -- Sleeps s seconds; returns true when the run is stopping (the sleep may
--- then end early).
+-- then end early). A sleep past the run's end lasts until the stop (or
+-- the hard end); s must be a number >= 0 (nil: no sleep).
 function M.sleep(s)
+    if s ~= nil and (type(s) ~= "number" or not (s >= 0)) then
+        error("logen.sleep: seconds must be a number >= 0, got " .. tostring(s), 2)
+    end
     if s and s > 0 then
         if C.lg_ffi_sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0 then
             cut_short = true
@@ -36,10 +42,23 @@ function M.sleep(s)
     return C.lg_ffi_stopping() ~= 0
 end
 
+local TIMEOUT_MSG = {
+    "timeout: still running after --timeout",
+    "timeout: still running at the hard end (--duration + --grace)",
+}
+
 local function finish(req, ok, ...)
+    local timed = C.lg_ffi_request_end()
     local t = C.lg_ffi_now() * 1e-9
     req["end"] = t
     req.duration = t - req.begin
+    if timed ~= 0 then
+        local e = ...
+        req.rc = RC_TIMEOUT
+        req.error = (not ok and type(e) == "string" and e:find("timeout: ", 1, true)) and e
+                    or TIMEOUT_MSG[timed]
+        return nil
+    end
     if cut_short then
         -- a logen.sleep inside was cut short by the end of the run: the
         -- request did not complete, its time must not pass for a real one
@@ -70,7 +89,10 @@ function M.wrap(fn)
         end
         req.rc, req.error, req.done = 0, nil, true
         cut_short = false
-        req.begin = C.lg_ffi_now() * 1e-9
+        local now = C.lg_ffi_now()
+        local mname, name = req.manager.name, req.name
+        C.lg_ffi_request_begin(mname, #mname, name, #name, now)
+        req.begin = now * 1e-9
         return finish(req, pcall(fn, a, b, ...))
     end
 end

@@ -9,6 +9,12 @@ ffi.cdef [[
 double lg_ffi_now(void);
 int lg_ffi_sleep_until(double t_ns);
 int lg_ffi_stopping(void);
+void lg_ffi_cut_enter(int step, const char *manager, size_t len);
+int lg_ffi_cut_leave(void);
+void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, size_t nlen,
+                          double begin_ns);
+int lg_ffi_request_end(void);
+double lg_ffi_timeout(void);
 int lg_ffi_name(const char *s, size_t len);
 void lg_ffi_text(const char *s, size_t len);
 void lg_ffi_record(int type, int rc, int name, int step, double opcount, double tra,

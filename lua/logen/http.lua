@@ -12,7 +12,10 @@
 -- PEM file), headers (sent with every request; per-request headers add to
 -- or replace them; false removes one), http2, max_body (bytes), discard_body,
 -- follow. One client holds one connection cache: build it once per worker
--- (in the CUT's init) and its connections are kept alive.
+-- (in the CUT's init) and its connections are kept alive. Under --timeout,
+-- a client's timeout is at most --timeout + 0.5 s: a transfer then never
+-- outlives the timed call around it, which is cut (rc 17) and the worker
+-- goes on.
 --
 -- A response is a table: status, body, time (total seconds), method, url,
 -- and curl's figures: namelookup, connect, appconnect, pretransfer, ttfb
@@ -42,8 +45,9 @@
 -- request goes through it (an error answer may echo what was sent); so do
 -- logen.gcp's. Nothing logs a request or a response whole.
 local httpc = require "logen.httpc"
+local C = require("logen.ffi").C
 
-local setmetatable, type, tostring, format, select = setmetatable, type, tostring, string.format, select
+local setmetatable, type, tostring, format, select, pairs = setmetatable, type, tostring, string.format, select, pairs
 local concat = table.concat
 local gsub, find, sub = string.gsub, string.find, string.sub
 
@@ -97,8 +101,25 @@ local redact = M.redact
 local Client = {}
 Client.__index = Client
 
+-- opts with its timeout capped by --timeout (a copy when it changes).
+local function capped(opts)
+    local limit = C.lg_ffi_timeout()
+    if limit <= 0 then
+        return opts
+    end
+    limit = limit + 0.5
+    local t = opts and opts.timeout
+    if t and t > 0 and t <= limit then
+        return opts
+    end
+    local o = {}
+    for k, v in pairs(opts or {}) do o[k] = v end
+    o.timeout = limit
+    return o
+end
+
 function M.client(opts)
-    return setmetatable({ c = httpc.new(opts) }, Client)
+    return setmetatable({ c = httpc.new(capped(opts)) }, Client)
 end
 
 function Client:request(method, url, body, headers)

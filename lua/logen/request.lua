@@ -55,7 +55,7 @@ function Manager:newRequest(name)
     self.n = n
     local r = self.list[n]
     if not r then
-        r = setmetatable({}, Request)
+        r = setmetatable({ manager = self }, Request)
         self.list[n] = r
     end
     r.name, r.begin, r["end"], r.duration = name, 0, 0, 0

@@ -5,7 +5,8 @@
 -- transaction record (duration = the sum of its requests', rc = the highest
 -- of theirs) followed by its request records, all with one transaction id.
 -- A hook that raises outside logen.exec becomes an error record, and the
--- worker carries on with the next step.
+-- worker carries on with the next step. If the CUT exits (os.exit), the
+-- requests of the step under way are still recorded (M.exiting).
 --
 -- Pauses keep an ideal timeline: it advances by the measured work plus the
 -- pause, and sleeps go to absolute deadlines on it, so oversleeping once is
@@ -16,11 +17,16 @@ local cjson = require "cjson"
 
 local C = ffi.C
 local REQ, TRA, ERR, RC_ERROR = record.REQ, record.TRA, record.ERR, record.RC_ERROR
+local RC_TIMEOUT = record.RC_TIMEOUT
 local pcall, tonumber, type = pcall, tonumber, type
 local huge = math.huge
 local ffi_new = require("ffi").new
 
 local M = {}
+
+-- The step under way, for M.exiting: its CUT (nil between steps), index
+-- and the op count before it.
+local live = { cut = nil, step = 0, opcount = 0 }
 
 -- The class of an ad hoc run (-e CODE): one request, R-EVAL, whose body is
 -- the code; it sees self, step, extra, ctx and logen.
@@ -128,11 +134,40 @@ local function record_step(rm, step, opcount)
     return opcount, k
 end
 
-local function record_error(rm, step, err)
+local function record_error(rm, step, err, rc)
     local msg = type(err) == "string" and err or tostring(err)
     local t = C.lg_ffi_now()
     C.lg_ffi_text(msg, #msg)
-    C.lg_ffi_record(ERR, RC_ERROR, rm:label("hooks"), step, 0, 0, t, t, 0, 0)
+    C.lg_ffi_record(ERR, rc or RC_ERROR, rm:label("hooks"), step, 0, 0, t, t, 0, 0)
+end
+
+-- The process is exiting inside a step (the CUT called os.exit; called by
+-- src/worker.c): records the requests of that step, a call still under
+-- way as failed.
+function M.exiting()
+    local cut = live.cut
+    if not cut then
+        return
+    end
+    live.cut = nil
+    local rm, t = cut.requestsManager, C.lg_ffi_now() * 1e-9
+    for i = 1, rm.n do
+        local r = rm.list[i]
+        if r.done and r["end"] == 0 then
+            r["end"], r.duration = t, t - r.begin
+            r.rc, r.error = RC_ERROR, "the CUT exited (os.exit) during this request"
+        end
+    end
+    record_step(rm, live.step, live.opcount)
+end
+
+-- Runs the hooks of step index i, protected; cut at the hard end.
+local function run_hooks(cut, step, i)
+    local rm = cut.requestsManager
+    C.lg_ffi_cut_enter(i, rm.name, #rm.name)
+    local ok, err = pcall(hooks, cut, step)
+    local cut_off = C.lg_ffi_cut_leave() ~= 0
+    return ok, err, cut_off
 end
 
 -- A pacer keeps the ideal timeline of pauses (see the head of this file).
@@ -153,14 +188,16 @@ local function run_loop(cut, steps, opcount, pausestep, pause)
     local nreq = 0
     cut:resetBeforeSteps()
     for i = 1, #steps do
-        local ok, err = pcall(hooks, cut, steps[i])
+        live.cut, live.step, live.opcount = cut, i - 1, opcount
+        local ok, err, cut_off = run_hooks(cut, steps[i], i - 1)
+        live.cut = nil
         -- a hook may have swapped the manager (a named transaction)
         local rm = cut.requestsManager
         local k
         opcount, k = record_step(rm, i - 1, opcount)
         nreq = nreq + k
         if not ok then
-            record_error(rm, i - 1, err)
+            record_error(rm, i - 1, err, cut_off and RC_TIMEOUT or RC_ERROR)
         end
         if C.lg_ffi_stopping() ~= 0 then
             return opcount, nreq, true

@@ -43,6 +43,7 @@ static void test_split(void)
     is_str(split("\"\\$x \\\\ \\`\""), "$x \\ `", "in double quotes \\$ \\\\ \\` escape");
     is_str(split("'\\n'"), "\\n", "single quotes keep backslashes");
     is_str(split("a '' b"), "a||b", "an empty quoted word is a word");
+    is_str(split("\"\" b"), "|b", "an empty first word too (found by fuzz_scenario)");
     is_str(split("ab\"cd\"'ef'g"), "abcdefg", "quotes glue to their word");
     is_str(split("cuts.Dummy # a comment"), "cuts.Dummy", "# starting a word is a comment");
     is_str(split("--id a#b"), "--id|a#b", "# inside a word is literal");

@@ -247,6 +247,9 @@ static void test_schedule_errors(void)
     sched_fails("", "phase 1 '' is empty");
     sched_fails("10@2000000000", "above");
     sched_fails("999999999@1,10@1", "phase 2 '10@1' makes the schedule longer");
+    /* found by tests/fuzz/fuzz_schedule: the event count of a phase this
+     * long overflowed (UB) before the length was checked */
+    sched_fails("1e40@74", "phase 1 '1e40@74' makes the schedule longer");
 
     for (int i = 0; i < LG_PHASES_MAX; i++)
         n += (size_t)snprintf(many + n, sizeof many - n, "%s1@1", i ? "," : "");
