@@ -63,15 +63,16 @@ steps = sorted({r[16] for r in rows[1:]})
 print("names %r" % names)
 print("steps %r" % steps)
 EOF
-is "$($PY csv_check.py out closed | head -1)" "rows $(events_of)" "csv: one header, then one row of 19 typed columns per event"
-is "$($PY csv_check.py out closed | sed -n 2p)" "names ['RMngr.a,\"b\"', 'RMngr.café', 'RMngr.caf\\udce9\\\\x0a']" \
+$PY csv_check.py out closed > checked
+is "$(head -1 checked)" "rows $(events_of)" "csv: one header, then one row of 19 typed columns per event"
+is "$(sed -n 2p checked)" "names ['RMngr.a,\"b\"', 'RMngr.café', 'RMngr.caf\\udce9\\\\x0a']" \
     "csv: a comma, quotes and a raw byte in a name come back whole"
-is "$($PY csv_check.py out closed | sed -n 3p)" "steps ['1', 'x\"y']" "csv: a step with a quote too"
+is "$(sed -n 3p checked)" "steps ['1', 'x\"y']" "csv: a step with a quote too"
 is "$(grep -c '^time,' out)" 1 "csv: one header"
 
 run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 1 --sche 1@20 --steps 1 --outformat csv
 is "$rc" 0 "csv, open model: the run succeeds"
-is "$($PY csv_check.py out open | head -1)" "rows $(events_of)" "csv, open model: every row has a numeric wait"
+is "$($PY csv_check.py out open > checked; head -1 checked)" "rows $(events_of)" "csv, open model: every row has a numeric wait"
 
 # ---- json
 run 60 "$LOGEN" cuts.Odd --proc 2 --loops 3 --steps '1,x"y' --outformat json
@@ -101,11 +102,12 @@ with open(sys.argv[1], "rb") as f:
 print("\n".join(bad) if bad else "lines %d" % n)
 print("names %s" % json.dumps(sorted(names)))
 EOF
-is "$($PY json_check.py out closed | head -1)" "lines $(events_of)" "json: every line parses, keys in order, each of its type"
-is "$($PY json_check.py out closed | sed -n 2p)" 'names ["RMngr.a,\"b\"", "RMngr.caf\u00e9", "RMngr.caf\u00e9\\x0a"]' \
+$PY json_check.py out closed > checked
+is "$(head -1 checked)" "lines $(events_of)" "json: every line parses, keys in order, each of its type"
+is "$(sed -n 2p checked)" 'names ["RMngr.a,\"b\"", "RMngr.caf\u00e9", "RMngr.caf\u00e9\\x0a"]' \
     "json: quotes escaped, the raw byte 0xE9 as \\u00e9, valid UTF-8 kept"
 run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 1 --sche 1@20 --steps 1 --outformat json
-is "$($PY json_check.py out open | head -1)" "lines $(events_of)" "json, open model: wait is a number"
+is "$($PY json_check.py out open > checked; head -1 checked)" "lines $(events_of)" "json, open model: wait is a number"
 
 # ---- none
 run 60 "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc 2 --loops 3 --steps 1 --outformat none
