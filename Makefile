@@ -34,6 +34,7 @@ CURL_LIBS     := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl
 SSL_LIBS      := $(shell $(PKG_CONFIG) --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+ZLIB_LIBS     := $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 # Debian's lua5.1-cjson.pc pulls in PUC Lua 5.1: link the static library
 # directly, its lua_* symbols come from LuaJIT.
 CJSON_LIBS    := -l:liblua5.1-cjson.a
@@ -44,7 +45,7 @@ CFLAGS  ?=
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(LUAJIT_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) \
               -DLG_PREFIX='"$(PREFIX)"' $(CFLAGS)
 ALL_LDFLAGS := -Wl,--dynamic-list=src/lg_ffi.dyn $(LDFLAGS)
-LIBS := $(LUAJIT_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(JANSSON_LIBS) -lm
+LIBS := $(LUAJIT_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(JANSSON_LIBS) $(ZLIB_LIBS) -lm
 
 ifneq ($(SANITIZER),)
 ALL_CFLAGS  += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -89,6 +90,12 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/tap.h $(B)/.flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP $(ALL_LDFLAGS) $< $(LIB_OBJS) $(LIBS) -o $@
+
+$(B)/bench/%: tests/bench/%.c $(LIB_OBJS) $(B)/.flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP $(ALL_LDFLAGS) $< $(LIB_OBJS) $(LIBS) -o $@
+-include $(B)/bench/bench_hist.d
 
 asan:
 	$(MAKE) SANITIZER=address,undefined OPT=-O1
@@ -152,7 +159,7 @@ run: deps
 	tests/demo.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all build/bench/bench_hist
 	tests/bench/bench.sh
 	tests/bench/soak.sh
 

@@ -70,6 +70,9 @@ const struct lg_opt lg_cli_opts[] = {
     { {"threshold"}, LG_OPT_THRESHOLD, LG_MIN_0, 0, 0, LG_GROUP_OUTPUT, "EXPR", NULL,
       "pass/fail criterion checked at the end (p99<250ms, errors<1%, rate>900, "
       "R-Encrypt:p95<50ms); repeatable; one not met: exit 99" },
+    { {"hdr-log"}, LG_OPT_STR, LG_MIN_0, F(hdr_log), 0, LG_GROUP_OUTPUT, "FILE", NULL,
+      "write an HdrHistogram interval log to FILE: each request and transaction "
+      "name's latency histogram (ns) for every --summary interval" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -642,6 +645,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->id);
     free(cfg->file);
     free(cfg->output);
+    free(cfg->hdr_log);
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);

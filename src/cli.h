@@ -51,6 +51,7 @@ struct lg_config {
     char *id;              /* prefixes every id of the run */
     char *file;            /* scenario file */
     char *output;          /* event lines go there instead of stdout; NULL: stdout */
+    char *hdr_log;         /* --hdr-log: HdrHistogram interval log file; NULL: none */
     int openedmodel;       /* open model instead of closed */
     char *schedule;        /* open model phases, as given */
     long prefork;          /* open model: workers ready before the first event */

@@ -20,7 +20,9 @@
  *
  * Open-model lines add a generator process, which writes to the pipe like a
  * worker (its seq is checked) but counts as none, and event records (JOB,
- * DROP, PHASE) that openstats.c accounts for, one lg_openstats per line. */
+ * DROP, PHASE) that openstats.c accounts for, one lg_openstats per line.
+ * With --hdr-log, each row's values also go to its interval histograms,
+ * written at each interval's close (hdrlog.c). */
 #include "collector.h"
 
 #include <stdlib.h>
@@ -124,8 +126,19 @@ static struct lg_cstat *stat_row(struct lg_collector *c, int line, int name, int
         l->rows[i] = lg_malloc(sizeof *l->rows[i]);
         lg_hist_init(&l->rows[i]->h);
         l->rows[i]->errors = 0;
+        l->rows[i]->iv = NULL;
     }
     return l->rows[i];
+}
+
+/* --hdr-log: the duration of rec into row s's interval histogram. */
+static void stat_interval(struct lg_collector *c, struct lg_cstat *s, int line, int name, int kind,
+                          const struct lg_record *rec)
+{
+    if (!s->iv)
+        s->iv = lg_hdrlog_row_new(c->hdr, c->lines[line].info->id ? c->lines[line].info->id : "",
+                                  lg_names_str(&c->names, name), kind == LG_KIND_REQ ? "req" : "tra");
+    lg_hdrlog_record(c->hdr, s->iv, rec->u.ev.end_ns, rec->u.ev.end_ns - rec->u.ev.begin_ns);
 }
 
 /* The accounting of open line l, created on first use (records of the
@@ -281,6 +294,8 @@ static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg
     struct lg_cstat *s = stat_row(c, w->line, name, LG_KIND_REQ);
     const char *err = text_take(w);
     lg_hist_record(&s->h, rec->u.ev.end_ns - rec->u.ev.begin_ns);
+    if (c->hdr)
+        stat_interval(c, s, w->line, name, LG_KIND_REQ, rec);
     c->t.requests++;
     c->t.timeouts += rec->rc == LG_RC_TIMEOUT;
     if (rec->rc) {
@@ -314,6 +329,8 @@ static void on_tra(struct lg_collector *c, struct lg_cworker *w, const struct lg
     }
     struct lg_cstat *s = stat_row(c, w->line, name, LG_KIND_TRA);
     lg_hist_record(&s->h, rec->u.ev.end_ns - rec->u.ev.begin_ns);
+    if (c->hdr)
+        stat_interval(c, s, w->line, name, LG_KIND_TRA, rec);
     c->t.transactions++;
     if (rec->rc) {
         s->errors++;
@@ -515,6 +532,8 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
         lg_outbuf_nonblock(&c->out, OUT_MAX_BYTES);
     lg_outbuf_init(&c->err, opts->err, ERR_BUF_BYTES);
     lg_names_init(&c->names);
+    if (opts->hdr_log)
+        c->hdr = lg_hdrlog_new(opts->hdr_log, c->summary_ns, lg_clock_wall_ns(0));
     c->hwm_thru_at = -1;
     c->hwm_backlog_at = -1;
     lg_report_put_header(&c->rep, &c->out);
@@ -543,6 +562,7 @@ void lg_collector_free(struct lg_collector *c)
         lg_openstats_free(c->lines[l].open);
     }
     lg_names_free(&c->names);
+    lg_hdrlog_free(c->hdr);
     free(c->workers);
     free(c->lines);
     lg_outbuf_free(&c->out);
@@ -623,6 +643,8 @@ static void interval_close(struct lg_collector *c)
         c->thru_valid = 1;
     }
     lg_summary_interval(&c->err, c, end, thru);
+    if (c->hdr)
+        lg_hdrlog_close(c->hdr, k);
 }
 
 lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now)
@@ -640,4 +662,6 @@ void lg_collector_close(struct lg_collector *c, lg_ns_t now)
         if (c->workers[i])
             hold_flush(c, c->workers[i]);
     lg_collector_tick(c, now);
+    if (c->hdr)
+        lg_hdrlog_end(c->hdr, now);
 }

@@ -45,6 +45,7 @@ struct lg_collector_opts {
     lg_ns_t summary_ns;        /* period of throughput and periodic summaries */
     const struct lg_line_info *lines;
     int nlines;
+    FILE *hdr_log;             /* --hdr-log: an HdrHistogram interval log (hdrlog.h); NULL: none */
 };
 
 struct lg_collector;

@@ -6,6 +6,7 @@
 #define LG_COLLECTOR_IMPL_H
 
 #include "collector.h"
+#include "hdrlog.h"
 #include "hist.h"
 #include "names.h"
 #include "openstats.h"
@@ -17,6 +18,7 @@
 struct lg_cstat {                /* one (line, name, kind) row */
     struct lg_hist h;            /* durations, ns */
     uint64_t errors;             /* records with rc != 0 */
+    struct lg_hdrlog_row *iv;    /* --hdr-log: its interval histograms; NULL until used */
 };
 
 struct lg_cline {
@@ -66,6 +68,7 @@ struct lg_collector {
     uint64_t bad_records;        /* records of an unknown type */
     uint64_t names_refused;      /* NAME definitions past the cap (names.h) */
     uint64_t unnamed;            /* REQ, TRA, ERR records with no name: over the cap */
+    struct lg_hdrlog *hdr;       /* --hdr-log; NULL: none */
     /* intervals */
     lg_ns_t summary_ns;
     int64_t first_open;          /* index of the oldest open interval */

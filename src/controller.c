@@ -552,7 +552,8 @@ int lg_controller_run(const struct lg_run *run)
     struct lg_collector_opts opts = { .out = run->out, .out_nonblock = 1, .err = stderr,
                                       .format = run->format,
                                       .summary_ns = lg_clock_from_s(run->summary),
-                                      .lines = info, .nlines = run->nlines };
+                                      .lines = info, .nlines = run->nlines,
+                                      .hdr_log = run->hdr_log };
     ctl.pool = lg_pool_new();
     if (!ctl.pool) {
         lg_log(LG_LOG_ERROR, "cannot start the run's process group: %s", strerror(errno));

@@ -29,6 +29,7 @@ struct lg_run {
     enum lg_outformat format;
     double summary;             /* s */
     const struct lg_thresholds *thresholds; /* checked at the end (threshold.h); NULL: none */
+    FILE *hdr_log;              /* --hdr-log; NULL: none */
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and

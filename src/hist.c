@@ -1,46 +1,59 @@
-/* hist.c -- log-linear latency histogram (see hist.h).
+/* hist.c -- latency histograms in HdrHistogram's layout (see hist.h).
  *
- * Bucket index of v: v itself below 2*SUB; above, with m the index of v's
- * highest set bit, the top SUB_BITS+1 bits of v select one of SUB linear
- * sub-buckets of octave m. This is HdrHistogram's layout with a fixed
- * precision and no configurable range, which keeps lg_hist_record to a
- * count-leading-zeros and a few shifts. The buckets live in a window
- * [lo, lo + n) grown on demand, at least doubling each time, so a
- * histogram reallocates a handful of times in its life at most. */
+ * Index of v (HdrHistogram's countsArrayIndex with unit magnitude 0): with
+ * b the bucket, the position of v's highest bit above the first bucket's
+ * 11 bits (0 below 2048), the index is (b + 1) * 1024 + (v >> b) - 1024.
+ * One count-leading-zeros and a few shifts, no branch but the clamp. The
+ * counts live in a window [lo, lo + n) grown on demand, at least doubling
+ * each time, so a histogram reallocates a handful of times in its life at
+ * most. The V2 encoding is hist_v2.c. */
 #include "hist.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
 
-#define LINEAR_TOP (2 * LG_HIST_SUB) /* values below this are exact */
-#define WINDOW_MIN 8                 /* buckets of a first window */
+#define WINDOW_MIN 8 /* counts of a first window */
 
-static unsigned hist_index(uint64_t v)
+static inline uint32_t hist_index(uint64_t v)
 {
-    if (v < LINEAR_TOP)
-        return (unsigned)v;
-    unsigned m = 63u - (unsigned)__builtin_clzll(v);
-    if (m >= LG_HIST_MAX_BITS)
-        return LG_HIST_BUCKETS - 1;
-    unsigned shift = m - LG_HIST_SUB_BITS;
-    unsigned sub = (unsigned)(v >> shift) - LG_HIST_SUB;
-    return LINEAR_TOP + (m - LG_HIST_SUB_BITS - 1) * LG_HIST_SUB + sub;
+    if (v > LG_HIST_TOP)
+        v = LG_HIST_TOP;
+    unsigned b = 64u - (unsigned)__builtin_clzll(v | (2 * LG_HIST_HALF - 1)) - (LG_HIST_HALF_BITS + 1);
+    return ((b + 1) << LG_HIST_HALF_BITS) + (uint32_t)(v >> b) - LG_HIST_HALF;
 }
 
-/* Lowest value of bucket i, and its width. */
-static uint64_t hist_low(unsigned i, uint64_t *width)
+uint32_t lg_hist_index(uint64_t v)
 {
-    if (i < LINEAR_TOP) {
-        *width = 1;
-        return i;
+    return hist_index(v);
+}
+
+/* Bucket and sub-bucket of index i, as HdrHistogram's valueFromIndex. */
+static unsigned hist_shift(uint32_t i, uint64_t *sub)
+{
+    int b = (int)(i >> LG_HIST_HALF_BITS) - 1;
+    *sub = (i & (LG_HIST_HALF - 1)) + LG_HIST_HALF;
+    if (b < 0) {
+        *sub -= LG_HIST_HALF;
+        b = 0;
     }
-    unsigned j = i - LINEAR_TOP;
-    unsigned shift = j / LG_HIST_SUB + 1;
-    uint64_t sub = LG_HIST_SUB + j % LG_HIST_SUB;
-    *width = (uint64_t)1 << shift;
-    return sub << shift;
+    return (unsigned)b;
+}
+
+uint64_t lg_hist_index_low(uint32_t i)
+{
+    uint64_t sub;
+    unsigned b = hist_shift(i, &sub);
+    return sub << b;
+}
+
+uint64_t lg_hist_index_high(uint32_t i)
+{
+    uint64_t sub;
+    unsigned b = hist_shift(i, &sub);
+    return (sub << b) + ((uint64_t)1 << b) - 1;
 }
 
 void lg_hist_init(struct lg_hist *h)
@@ -50,12 +63,19 @@ void lg_hist_init(struct lg_hist *h)
 
 void lg_hist_fini(struct lg_hist *h)
 {
-    free(h->buckets);
+    free(h->counts);
     memset(h, 0, sizeof *h);
 }
 
-/* Grows h's window to hold buckets [lo, hi), and some room beyond on the
- * side it grows: at least twice the old width, within the bucket range. */
+void lg_hist_reset(struct lg_hist *h)
+{
+    if (h->n)
+        memset(h->counts, 0, h->n * sizeof *h->counts);
+    h->count = h->sum_ns = h->min_ns = h->max_ns = 0;
+}
+
+/* Grows h's window to hold counts [lo, hi), and some room beyond on the
+ * side it grows: at least twice the old width, within the counts array. */
 static void hist_window(struct lg_hist *h, uint32_t lo, uint32_t hi)
 {
     uint32_t old_lo = h->lo, old_hi = h->lo + h->n;
@@ -67,13 +87,13 @@ static void hist_window(struct lg_hist *h, uint32_t lo, uint32_t hi)
         if (lo < old_lo) /* growing down */
             new_lo = new_hi > want ? new_hi - want : 0;
         else
-            new_hi = new_lo + want < LG_HIST_BUCKETS ? new_lo + want : LG_HIST_BUCKETS;
+            new_hi = new_lo + want < LG_HIST_COUNTS ? new_lo + want : LG_HIST_COUNTS;
     }
     uint64_t *b = lg_calloc(new_hi - new_lo, sizeof *b);
     if (h->n)
-        memcpy(b + (old_lo - new_lo), h->buckets, h->n * sizeof *b);
-    free(h->buckets);
-    h->buckets = b;
+        memcpy(b + (old_lo - new_lo), h->counts, h->n * sizeof *b);
+    free(h->counts);
+    h->counts = b;
     h->lo = new_lo;
     h->n = new_hi - new_lo;
 }
@@ -81,7 +101,7 @@ static void hist_window(struct lg_hist *h, uint32_t lo, uint32_t hi)
 void lg_hist_record(struct lg_hist *h, int64_t value_ns)
 {
     uint64_t v = value_ns < 0 ? 0 : (uint64_t)value_ns;
-    unsigned i = hist_index(v);
+    uint32_t i = hist_index(v);
     if (i - h->lo >= h->n) /* unsigned: below the window wraps past n */
         hist_window(h, i, i + 1);
     if (h->count == 0 || v < h->min_ns)
@@ -90,7 +110,7 @@ void lg_hist_record(struct lg_hist *h, int64_t value_ns)
         h->max_ns = v;
     h->count++;
     h->sum_ns += v;
-    h->buckets[i - h->lo]++;
+    h->counts[i - h->lo]++;
 }
 
 void lg_hist_merge(struct lg_hist *dst, const struct lg_hist *src)
@@ -106,13 +126,13 @@ void lg_hist_merge(struct lg_hist *dst, const struct lg_hist *src)
     dst->count += src->count;
     dst->sum_ns += src->sum_ns;
     for (uint32_t i = 0; i < src->n; i++)
-        dst->buckets[src->lo - dst->lo + i] += src->buckets[i];
+        dst->counts[src->lo - dst->lo + i] += src->counts[i];
 }
 
-/* Bucket i of h, 0 outside its window. */
-static uint64_t hist_at(const struct lg_hist *h, unsigned i)
+/* Count i of h, 0 outside its window. */
+static uint64_t hist_at(const struct lg_hist *h, uint32_t i)
 {
-    return i - h->lo < h->n ? h->buckets[i - h->lo] : 0;
+    return i - h->lo < h->n ? h->counts[i - h->lo] : 0;
 }
 
 int lg_hist_equal(const struct lg_hist *a, const struct lg_hist *b)
@@ -120,7 +140,7 @@ int lg_hist_equal(const struct lg_hist *a, const struct lg_hist *b)
     if (a->count != b->count || a->sum_ns != b->sum_ns || a->min_ns != b->min_ns ||
         a->max_ns != b->max_ns)
         return 0;
-    for (unsigned i = 0; i < LG_HIST_BUCKETS; i++)
+    for (uint32_t i = 0; i < LG_HIST_COUNTS; i++)
         if (hist_at(a, i) != hist_at(b, i))
             return 0;
     return 1;
@@ -150,24 +170,18 @@ uint64_t lg_hist_percentile(const struct lg_hist *h, double p)
 {
     if (h->count == 0)
         return 0;
-    if (p <= 0)
-        return h->min_ns;
-    if (p >= 100)
-        return h->max_ns;
-    /* rank of the wanted value, 1-based: ceil(p% of count) */
-    double want = p / 100.0 * (double)h->count;
-    uint64_t rank = (uint64_t)want;
-    if ((double)rank < want || rank == 0)
-        rank++;
-    uint64_t seen = 0;
-    unsigned i = 0;
+    /* HdrHistogram's rank: ceil(p% of count), forgiving one ulp of error
+     * in the product, and at least the first value */
+    double fp = (p < 100 ? (p > 0 ? p : 0) : 100) / 100.0 * (double)h->count;
+    double up = ceil(fp - (nextafter(fp, INFINITY) - fp));
+    uint64_t rank = up >= 1 ? (uint64_t)up : 1, seen = 0;
+    uint32_t i = 0;
     for (; i + 1 < h->n; i++) {
-        seen += h->buckets[i];
+        seen += h->counts[i];
         if (seen >= rank)
             break;
     }
-    uint64_t width, v = hist_low(h->lo + i, &width);
-    v += (width - 1) / 2;
+    uint64_t v = p == 0 ? lg_hist_index_low(h->lo + i) : lg_hist_index_high(h->lo + i);
     if (v < h->min_ns)
         v = h->min_ns;
     if (v > h->max_ns)

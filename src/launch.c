@@ -130,18 +130,28 @@ static const char *launch_input(const struct lg_launch *l, const struct lg_confi
     return NULL;
 }
 
-/* Refuses an --output naming an input of the run: opening it for writing
- * would truncate it before the first worker starts. */
+/* Refuses an --output (or --hdr-log) naming an input of the run: opening
+ * it for writing would truncate it before the first worker starts; and
+ * one file for both. */
 static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
                                const char *file, char *err, size_t errlen)
 {
-    const char *kind, *input = run->output ? launch_input(l, run, file, run->output, &kind) : NULL;
-
-    if (!input)
-        return 0;
-    snprintf(err, errlen, "logen: --output %s is %s %s: refusing to overwrite an input of the run",
-             run->output, kind, input);
-    return -1;
+    const char *const opt[] = { "output", "hdr-log" }, *path[] = { run->output, run->hdr_log };
+    for (int i = 0; i < 2; i++) {
+        const char *kind, *input = path[i] ? launch_input(l, run, file, path[i], &kind) : NULL;
+        if (!input)
+            continue;
+        snprintf(err, errlen, "logen: --%s %s is %s %s: refusing to overwrite an input of the run",
+                 opt[i], path[i], kind, input);
+        return -1;
+    }
+    if (run->output && run->hdr_log &&
+        (strcmp(run->output, run->hdr_log) == 0 || lg_infile_same(run->output, run->hdr_log))) {
+        snprintf(err, errlen, "logen: --hdr-log %s is the --output file: give each a file of its own",
+                 run->hdr_log);
+        return -1;
+    }
+    return 0;
 }
 
 /* Loads every CUT, with its --extra, in one child process (lrt.c). */
@@ -182,9 +192,10 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
 /* What may stand beside scenario: the options that belong to the whole
  * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
  * for the whole run there, for its line on a line. */
-static const char *const run_options[] = { "outformat", "output", "summary", "file", "threshold" };
-#define RUN_ONLY 4
-#define BESIDE_SCENARIO 5
+static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
+                                           "threshold" };
+#define RUN_ONLY 5
+#define BESIDE_SCENARIO 6
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {

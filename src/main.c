@@ -32,8 +32,9 @@
 
 #define LG_VERSION "0.2.0"
 
-/* The --output file, truncated; created 0644 (less what the umask takes),
- * never group- or world-writable, and closed in what a CUT executes. */
+/* The --output (or --hdr-log) file, truncated; created 0644 (less what the
+ * umask takes), never group- or world-writable, and closed in what a CUT
+ * executes. */
 static FILE *output_open(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -49,13 +50,19 @@ static FILE *output_open(const char *path)
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
                      const struct lg_thresholds *th, char *err, size_t errlen)
 {
-    FILE *out = stdout;
+    FILE *out = stdout, *hdr = NULL;
     if (cfg->output && !(out = output_open(cfg->output))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));
         return 2;
     }
+    if (cfg->hdr_log && !(hdr = output_open(cfg->hdr_log))) {
+        snprintf(err, errlen, "logen: --hdr-log: cannot open %s: %s", cfg->hdr_log, strerror(errno));
+        if (out != stdout)
+            fclose(out);
+        return 2;
+    }
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
-                          .format = cfg->outformat, .summary = cfg->summary,
+                          .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
                           .thresholds = th->n ? th : NULL };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
@@ -64,6 +71,10 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     int status = lg_controller_run(&run);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
         lg_log(LG_LOG_ERROR, "writing the event lines: %s", strerror(errno));
+        status = status ? status : 1;
+    }
+    if (hdr && (ferror(hdr) | fclose(hdr)) != 0) {
+        lg_log(LG_LOG_ERROR, "writing the --hdr-log file %s: %s", cfg->hdr_log, strerror(errno));
         status = status ? status : 1;
     }
     return status;

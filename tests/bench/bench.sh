@@ -6,8 +6,11 @@
 # peak private memory (Private_Clean + Private_Dirty of smaps_rollup) per
 # worker, sampled every 100 ms. Targets on a 2-core machine: >= 500,000
 # events/s, 0 lost, <= 4 MiB per worker. Figures are printed as a table.
-# Then the open model's precision, and event lines per second in each
-# --outformat, side by side with short (1 process, BENCH_FORMAT_SECONDS).
+# Then the cost of one histogram record (build/bench/bench_hist, which make
+# bench builds from tests/bench/bench_hist.c: 100 M records, target under
+# 20 ns), the open model's generator precision, and event lines per second
+# in each --outformat, side by side with short (1 process,
+# BENCH_FORMAT_SECONDS).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LOGEN=${LOGEN:-$ROOT/build/logen}
@@ -57,6 +60,8 @@ start=$(date +%s.%N)
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 echo "pacing: 1000 loops with --pauseloop 0.01 took ${took} s" \
     "($(awk -v t="$took" 'BEGIN { printf "%+.2f%%", (t - 10) / 10 * 100 }'); target 10 s within 1 %)"
+"$ROOT/build/bench/bench_hist" ||
+    echo "histogram record: no build/bench/bench_hist (make bench builds it)"
 echo
 echo "Pylogen on this machine, same set-up (issue 2): ~2,800 events/s with 1 process,"
 echo "~5,000 with 2, ~430 us of CPU per event, 15-22 MB per process."

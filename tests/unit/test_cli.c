@@ -189,8 +189,10 @@ static void test_prefixes(void)
     is_int(cfg.arrival, LG_ARRIVAL_POISSON, "  --arr is --arrival");
     PARSES("--gen", "5");
     PARSES("--workerd", "anything");
-    PARSES("--h");
-    is_int(cfg.help, 1, "  --h is --help");
+    PARSES("--he");
+    is_int(cfg.help, 1, "  --he is --help");
+    PARSES("--hd", "h.log");
+    is_str(cfg.hdr_log, "h.log", "  --hd is --hdr-log");
     PARSES("--vers");
     is_int(cfg.version, 1, "  --vers is --version");
 }
@@ -235,6 +237,7 @@ static void test_ambiguity(void)
     FAILS("logen: option --d is ambiguous: --duration, --defaults, --decrease", "--d", "1");
     FAILS("logen: option --de is ambiguous: --defaults, --decrease", "--de", "1");
     FAILS("logen: option --l is ambiguous: --loops, --lengths", "--l", "1");
+    FAILS("logen: option --h is ambiguous: --hdr-log, --help", "--h");
     FAILS("logen: option --s is ambiguous: --steps, --summary, --schedule", "--s", "1");
     FAILS("logen: option --o is ambiguous: --outformat, --output, --openedmodel", "--o", "x");
     FAILS("logen: option --m is ambiguous: --maxproc, --maxwait", "--m", "1");

@@ -810,16 +810,16 @@ static void test_open_model(void)
     like(e, "  dispatch: 3 events late > 1 ms, 1 late > 10 ms, worst 12.000 ms late\n",
          "open: exactly 1 ms and 10 ms are not late past them; the PHASE worst counts");
     like(e, "  queue depth high-water mark: 7 events at 2.200 s\n", "open: queue high-water mark");
-    like(e, "  wait                     11     2.000     6.364     2.003     2.003    49.938    "
+    like(e, "  wait                     11     2.000     6.364     2.001     2.001    50.000    "
             "50.000\n",
-         "open: wait row (percentiles are bucket midpoints, hist.h)");
-    like(e, "  response                 11    12.000    16.364    12.026    12.026    59.900    "
+         "open: wait row (percentiles are the top of their count's range, hist.h)");
+    like(e, "  response                 11    12.000    16.364    12.001    12.001    60.000    "
             "60.000\n",
          "open: response row, from the intended time");
     like(e, "  service                  11    10.000    10.000    10.000    10.000    10.000    "
             "10.000\n",
          "open: service row");
-    like(e, "  lateness                 12     0.000     1.917     0.000     9.994    10.500    "
+    like(e, "  lateness                 12     0.000     1.917     0.000    10.002    10.500    "
             "10.500\n",
          "open: lateness row, drops included");
     like(e, "  workers: 3 started, 1 retired, peak 2 live\n", "open: workers line");

@@ -25,17 +25,7 @@ const {JWT, OAuth2Client, gaxios} = require('google-auth-library');
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const RING = 'projects/logen-test/locations/global/keyRings/ring1/cryptoKeys/';
-let failures = 0;
-
-function check(cond, what, why) {
-  if (cond) {
-    console.log('PASS ' + what);
-  } else {
-    failures++;
-    console.log('FAIL ' + what + ': ' + (why === undefined ? '' : why));
-  }
-  return cond;
-}
+const {check, failed} = require('../../nodelib/checks.js');
 
 // CRC-32C bit by bit (reflected 0x82F63B78, init and final xor 0xFFFFFFFF).
 function crc32c(buf) {
@@ -173,8 +163,8 @@ async function main() {
           'encrypt with the JWT client as authClient (a self-signed JWT without kid)', JSON.stringify(enc));
   }]);
   await direct.close();
-  console.log(`check.js: ${failures} failed`);
-  return failures ? 1 : 0;
+  console.log(`check.js: ${failed()} failed`);
+  return failed() ? 1 : 0;
 }
 
 main().then(code => process.exit(code), e => {
