@@ -123,7 +123,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 30
 FUZZ_NAMES   := cli defaults schedule scenario
-FUZZ_LIB     := cli cli_bounds cli_defaults cli_help schedule units scenario infile mem
+FUZZ_LIB     := cli cli_bounds cli_defaults cli_help schedule units scenario infile mem threshold
 FUZZ_OBJS    := $(patsubst %,build/fuzz/obj/%.o,$(FUZZ_LIB))
 FUZZ_BINS    := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) $(JANSSON_CFLAGS) -Isrc \

@@ -15,6 +15,7 @@
 #include "cli_opt.h"
 #include "mem.h"
 #include "schedule.h"
+#include "threshold.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -53,7 +54,7 @@ const struct lg_opt lg_cli_opts[] = {
     { {"summary"}, LG_OPT_SECS, LG_MIN_PERIOD, F(summary), 1, LG_GROUP_OUTPUT, "S", "1",
       "seconds over which throughputs are computed (at least 10ms)" },
     { {"outformat"}, LG_OPT_OUTFORMAT, LG_MIN_0, 0, 1, LG_GROUP_OUTPUT, "F", "short",
-      "short, long, raw or jtl; anything else means long" },
+      "short, long, raw, jtl, csv, json or none (no event lines)" },
     { {"extra"}, LG_OPT_EXTRA, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "JSON", "{}",
       "JSON object handed to the CUT" },
     { {"defaults"}, LG_OPT_DEFAULTS, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "FILE", NULL,
@@ -69,6 +70,9 @@ const struct lg_opt lg_cli_opts[] = {
     { {"quiet"}, LG_OPT_FLAG, LG_MIN_0, F(quiet), 0, LG_GROUP_OUTPUT, NULL, NULL,
       "no progress line on a terminal and no periodic summary lines; errors and "
       "the end summary stay (also -q)" },
+    { {"threshold"}, LG_OPT_THRESHOLD, LG_MIN_0, 0, 0, LG_GROUP_OUTPUT, "EXPR", NULL,
+      "pass/fail criterion checked at the end (p99<250ms, errors<1%, rate>900, "
+      "R-Encrypt:p95<50ms); repeatable; one not met: exit 99" },
     { {"hdr-log"}, LG_OPT_STR, LG_MIN_0, F(hdr_log), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write an HdrHistogram interval log to FILE: each request and transaction "
       "name's latency histogram (ns) for every --summary interval" },
@@ -234,16 +238,47 @@ static void set_extra(struct lg_cli *c, const char *text, const char *label)
     string_set(&c->cfg->extra_from, label);
 }
 
-/* Pylogen's rule: anything that is not a known name means long. */
-static enum lg_outformat outformat_parse(const char *text)
-{
-    static const char *const names[] = { "short", "long", "raw", "jtl" };
-    size_t k;
+static const char *const outformat_names[] = { "short", "long", "raw", "jtl", "csv", "json",
+                                                "none" };
+#define NFORMATS (sizeof outformat_names / sizeof outformat_names[0])
 
-    for (k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (strcmp(text, names[k]) == 0)
-            return (enum lg_outformat)k;
-    return LG_OUT_LONG;
+/* A known name, else an error naming them (Pylogen took anything else
+ * for long). */
+static int set_outformat(struct lg_cli *c, const char *text, const char *label)
+{
+    for (size_t k = 0; k < NFORMATS; k++)
+        if (strcmp(text, outformat_names[k]) == 0) {
+            c->cfg->outformat = (enum lg_outformat)k;
+            return 0;
+        }
+    return lg_cli_err(c, "%s: unknown format '%s' (short, long, raw, jtl, csv, json or none)",
+                      label, text);
+}
+
+/* Appends one expression once threshold.c accepts it. The command line's
+ * replace those of the defaults file, as any option's value does. */
+static int set_threshold(struct lg_cli *c, const struct lg_opt *o, const char *text,
+                         const char *label)
+{
+    struct lg_config *cfg = c->cfg;
+    struct lg_threshold t;
+    char why[512];
+
+    if (lg_threshold_parse(&t, text, why, sizeof why) < 0)
+        return lg_cli_err(c, "%s: '%s': %s", label, text, why);
+    lg_threshold_fini(&t);
+    if (!c->in_file && !(cfg->given >> (o - lg_cli_opts) & 1))
+        lg_cli_thresholds_clear(cfg);
+    cfg->thresholds = lg_realloc(cfg->thresholds, (size_t)(cfg->nthresholds + 1) * sizeof(char *));
+    cfg->thresholds[cfg->nthresholds++] = lg_cli_strndup(text, strlen(text));
+    return 0;
+}
+
+void lg_cli_thresholds_clear(struct lg_config *cfg)
+{
+    lg_cli_steps_free(cfg->thresholds, cfg->nthresholds);
+    cfg->thresholds = NULL;
+    cfg->nthresholds = 0;
 }
 
 static int set_arrival(struct lg_cli *c, const char *text, const char *label)
@@ -266,13 +301,14 @@ int lg_cli_opt_set(struct lg_cli *c, const struct lg_opt *o, const char *text, c
     case LG_OPT_STEPS:     return set_steps(c, text, label);
     case LG_OPT_EXTRA:     set_extra(c, text, label); return 0;
     case LG_OPT_ARRIVAL:   return set_arrival(c, text, label);
+    case LG_OPT_THRESHOLD: return set_threshold(c, o, text, label);
     case LG_OPT_STR:       string_set(field(c->cfg, o), text); return 0;
     case LG_OPT_LABEL:
         if (lg_cli_text_check(c, text, label) < 0)
             return -1;
         string_set(field(c->cfg, o), text);
         return 0;
-    case LG_OPT_OUTFORMAT: c->cfg->outformat = outformat_parse(text); return 0;
+    case LG_OPT_OUTFORMAT: return set_outformat(c, text, label);
     case LG_OPT_FLAG:
     case LG_OPT_EXIT:      *(int *)field(c->cfg, o) = 1; return 0;
     case LG_OPT_DEFAULTS:
@@ -534,7 +570,7 @@ static int cut_argv(struct lg_cli *c, struct cut *cut, int argc, char **argv)
 
 void lg_cli_defaults(struct lg_config *cfg)
 {
-    struct lg_cli c = { cfg, NULL, 0 };
+    struct lg_cli c = { cfg, NULL, 0, 0 };
     size_t i;
 
     memset(cfg, 0, sizeof *cfg);
@@ -580,7 +616,7 @@ int lg_cli_given(const struct lg_config *cfg, const char *name)
 
 int lg_cli_parse(struct lg_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
-    struct lg_cli c = { cfg, err, errlen };
+    struct lg_cli c = { cfg, err, errlen, 0 };
     struct cut cut = { 0 };
     int rc = -1;
 
@@ -617,11 +653,11 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);
+    lg_cli_thresholds_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }
 
 const char *lg_cli_outformat_name(enum lg_outformat f)
 {
-    static const char *const names[] = { "short", "long", "raw", "jtl" };
-    return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "long";
+    return (unsigned)f < NFORMATS ? outformat_names[f] : "long";
 }

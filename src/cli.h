@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum lg_outformat { LG_OUT_SHORT, LG_OUT_LONG, LG_OUT_RAW, LG_OUT_JTL };
+enum lg_outformat { LG_OUT_SHORT, LG_OUT_LONG, LG_OUT_RAW, LG_OUT_JTL, LG_OUT_CSV, LG_OUT_JSON,
+                    LG_OUT_NONE };
 enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
 
 #define LG_STEPS_MAX 1024
@@ -62,6 +63,8 @@ struct lg_config {
     long maxproc;          /* open model: cap on live workers, 0 = none */
     double maxwait;        /* open model: s a job may wait before it is dropped, 0 = forever */
     enum lg_arrival arrival;
+    char **thresholds;     /* --threshold expressions, as given (threshold.h) */
+    int nthresholds;
     char *eval;            /* -e CODE: an ad hoc CUT, CODE is its request's body */
     unsigned long long given; /* bit i: option i of the table was on the command line */
     int help;              /* --help was given */

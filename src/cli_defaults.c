@@ -5,8 +5,8 @@
  * Keys are option names or aliases, case ignored, never abbreviated. Each
  * value goes through the same setter as on the command line
  * (lg_cli_opt_set), as text: a string as it is, a number in the fewest
- * digits that give it back, so "2.5", 2.5 and "2500ms" all work. Steps may
- * also be an array; "extra" may be an object, which is re-encoded as JSON
+ * digits that give it back, so "2.5", 2.5 and "2500ms" all work. Steps and
+ * thresholds may also be an array; "extra" may be an object, which is re-encoded as JSON
  * text. This file does not check extra's content: lua-cjson does, as for
  * --extra (lrt.c). The file is read by infile.c: a regular
  * file of at most 1 MiB. */
@@ -37,6 +37,7 @@ static const struct {
     [LG_OPT_EXTRA]     = { K(JSON_OBJECT) | K(JSON_STRING), "an object or a string" },
     [LG_OPT_OUTFORMAT] = { K(JSON_STRING), "a string" },
     [LG_OPT_ARRIVAL]   = { K(JSON_STRING), "a string" },
+    [LG_OPT_THRESHOLD] = { K(JSON_STRING) | K(JSON_ARRAY), "a string or an array of strings" },
     [LG_OPT_DEFAULTS]  = { 0, "nothing" },
     [LG_OPT_EXIT]      = { 0, "nothing" },
     [LG_OPT_IGNORED]   = { ~0u, "anything" },
@@ -136,6 +137,21 @@ static int steps_from_array(struct lg_cli *c, const json_t *arr, const char *lab
     return rc;
 }
 
+/* Thresholds given as a JSON array of strings, each one as if given alone. */
+static int thresholds_from_array(struct lg_cli *c, const struct lg_opt *o, const json_t *arr,
+                                 const char *label)
+{
+    for (size_t k = 0; k < json_array_size(arr); k++) {
+        const json_t *m = json_array_get(arr, k);
+        const char *text;
+        if (!json_is_string(m))
+            return lg_cli_err(c, "%s: a threshold must be a string, not %s", label, type_name(m));
+        if (value_text(c, m, label, NULL, 0, &text) < 0 || lg_cli_opt_set(c, o, text, label) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Applies one member of the defaults file at path; keylen tells a key
  * holding \u0000 from a shorter one. */
 static int defaults_member(struct lg_cli *c, const char *path, const char *key, size_t keylen,
@@ -161,6 +177,8 @@ static int defaults_member(struct lg_cli *c, const char *path, const char *key, 
         *(int *)((char *)c->cfg + o->off) = json_is_true(v);
         return 0;
     }
+    if (json_is_array(v) && o->kind == LG_OPT_THRESHOLD)
+        return thresholds_from_array(c, o, v, label);
     if (json_is_array(v))
         return steps_from_array(c, v, label);
     if (json_is_object(v)) {
@@ -185,9 +203,11 @@ static int defaults_apply(struct lg_cli *c, const char *path, const char *text, 
         return lg_cli_err(c, "%s:%d:%d: %s", path, je.line, je.column, je.text);
     if (!json_is_object(root))
         rc = lg_cli_err(c, "%s: not a JSON object", path);
+    c->in_file = 1;
     for (void *it = json_object_iter(root); rc == 0 && it; it = json_object_iter_next(root, it))
         rc = defaults_member(c, path, json_object_iter_key(it), json_object_iter_key_len(it),
                              json_object_iter_value(it));
+    c->in_file = 0;
     json_decref(root);
     return rc;
 }

@@ -21,6 +21,7 @@ enum lg_opt_kind {
     LG_OPT_EXTRA,     /* cfg->extra, JSON text checked later by lua-cjson */
     LG_OPT_OUTFORMAT, /* cfg->outformat */
     LG_OPT_ARRIVAL,   /* cfg->arrival */
+    LG_OPT_THRESHOLD, /* cfg->thresholds: repeatable, each checked by threshold.c */
     LG_OPT_DEFAULTS,  /* names the defaults file, read before any other value */
     LG_OPT_EXIT,      /* --help, --version: set the flag, parsing stops there */
     LG_OPT_IGNORED    /* Pylogen parsed it and never used it */
@@ -65,6 +66,7 @@ struct lg_cli {
     struct lg_config *cfg;
     char *err;     /* NULL: no message wanted */
     size_t errlen;
+    int in_file;   /* the values come from the defaults file */
 };
 
 /* Sets the message to "logen: " and fmt, one line; returns -1. */
@@ -96,6 +98,8 @@ char *lg_cli_strndup(const char *s, size_t len);
 /* Replaces cfg's steps with list[0..n), which it takes. */
 void lg_cli_steps_replace(struct lg_config *cfg, char **list, int n);
 void lg_cli_steps_free(char **list, int n);
+/* Drops cfg's thresholds. */
+void lg_cli_thresholds_clear(struct lg_config *cfg);
 
 /* --- the defaults file (cli_defaults.c) */
 

@@ -601,7 +601,7 @@ int lg_controller_run(const struct lg_run *run)
     lg_collector_close(ctl.coll, lg_clock_now());
     ctl_drain_output(&ctl);
     lg_progress_stop();
-    status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, stderr);
+    status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, run->thresholds, stderr);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

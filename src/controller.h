@@ -12,6 +12,8 @@
 
 #include "cli.h"
 
+struct lg_thresholds;
+
 /* One line of the run: its options and its resolved CUT. Borrowed. */
 struct lg_run_line {
     const struct lg_config *cfg;
@@ -27,11 +29,13 @@ struct lg_run {
     enum lg_outformat format;
     double summary;             /* s */
     int quiet;                  /* no progress line, no periodic summary lines */
+    const struct lg_thresholds *thresholds; /* checked at the end (threshold.h); NULL: none */
     FILE *hdr_log;              /* --hdr-log; NULL: none */
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and
- * every worker ended normally, 1 otherwise, 128 + signal when interrupted. */
+ * every worker ended normally, 1 otherwise, 99 when that is all but a
+ * threshold was not met, 128 + signal when interrupted. */
 int lg_controller_run(const struct lg_run *run);
 
 #endif

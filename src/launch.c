@@ -189,10 +189,13 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
     return launch_check_cuts(l, p, NULL, err, errlen);
 }
 
-/* The options that belong to the whole run, refused on a scenario line. */
+/* What may stand beside scenario: the options that belong to the whole
+ * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
+ * for the whole run there, for its line on a line. */
 static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
-                                           "quiet" };
-#define RUN_OPTIONS ((int)(sizeof(run_options) / sizeof(run_options[0])))
+                                           "quiet", "threshold" };
+#define RUN_ONLY 6
+#define BESIDE_SCENARIO 7
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {
@@ -200,7 +203,7 @@ static int line_check(const struct lg_config *c, char *msg, size_t len)
         snprintf(msg, len, "a scenario line cannot run a scenario (no nesting)");
         return -1;
     }
-    for (int i = 0; i < RUN_OPTIONS; i++)
+    for (size_t i = 0; i < RUN_ONLY; i++)
         if (lg_cli_given(c, run_options[i])) {
             snprintf(msg, len, "--%s applies to the whole run: give it beside scenario on the "
                      "command line", run_options[i]);
@@ -288,7 +291,7 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
         snprintf(err, errlen, "logen: scenario needs --file F");
         return -1;
     }
-    const char *stray = lg_cli_given_except(run, run_options, RUN_OPTIONS);
+    const char *stray = lg_cli_given_except(run, run_options, BESIDE_SCENARIO);
     if (stray || run->eval) {
         snprintf(err, errlen, "logen: --%s beside scenario would apply to no line: put it on the "
                  "lines of %s", stray ? stray : "eval", run->file);

@@ -9,8 +9,9 @@
  *
  * Exit codes: 0 the run completed and every record arrived; 1 a failure
  * during the run (a worker died, records or events went missing, an output
- * error); 2 bad input, reported before any worker starts; 128 + signal
- * when the run was interrupted. */
+ * error); 2 bad input, reported before any worker starts; 99 the run
+ * completed but a --threshold was not met; 128 + signal when the run was
+ * interrupted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,7 +26,9 @@
 #include "cuts.h"
 #include "launch.h"
 #include "log.h"
+#include "mem.h"
 #include "paths.h"
+#include "threshold.h"
 
 #define LG_VERSION "0.2.0"
 
@@ -45,7 +48,7 @@ static FILE *output_open(const char *path)
 }
 
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
-                     char *err, size_t errlen)
+                     const struct lg_thresholds *th, char *err, size_t errlen)
 {
     FILE *out = stdout, *hdr = NULL;
     if (cfg->output && !(out = output_open(cfg->output))) {
@@ -60,7 +63,8 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     }
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
-                          .quiet = cfg->quiet };
+                          .quiet = cfg->quiet,
+                          .thresholds = th->n ? th : NULL };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
@@ -77,6 +81,44 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     return status;
 }
 
+/* Adds the thresholds of c, given on scenario line `line` (-1: for the
+ * whole run). */
+static int thresholds_of(struct lg_thresholds *th, const struct lg_config *c, int line,
+                         const struct lg_launch *l, const struct lg_threshold_line *lines,
+                         char *err, size_t errlen)
+{
+    char why[512];
+    for (int k = 0; k < c->nthresholds; k++) {
+        if (lg_thresholds_add(th, c->thresholds[k], line, lines, l->n, why, sizeof(why)) == 0)
+            continue;
+        if (line >= 0)
+            snprintf(err, errlen, "logen: %s:%d: --threshold '%s': %s", l->sc.path,
+                     l->sc.lines[line].lineno, c->thresholds[k], why);
+        else
+            snprintf(err, errlen, "logen: --threshold '%s': %s", c->thresholds[k], why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The run's thresholds: its command line's (beside scenario, only those
+ * given there: a --defaults file's already reach every line), then each
+ * scenario line's for its line, every one checked against the lines. */
+static int thresholds_build(struct lg_thresholds *th, const struct lg_config *cfg,
+                            const struct lg_launch *l, int scenario, char *err, size_t errlen)
+{
+    struct lg_threshold_line *lines = lg_calloc((size_t)l->n, sizeof(*lines));
+    int rc = 0;
+    for (int i = 0; i < l->n; i++)
+        lines[i] = (struct lg_threshold_line){ l->lines[i].cfg->id, l->lines[i].cfg->openedmodel };
+    if (!scenario || lg_cli_given(cfg, "threshold"))
+        rc = thresholds_of(th, cfg, -1, l, lines, err, errlen);
+    for (int i = 0; scenario && rc == 0 && i < l->n; i++)
+        rc = thresholds_of(th, l->lines[i].cfg, i, l, lines, err, errlen);
+    free(lines);
+    return rc;
+}
+
 /* A run of one CUT, of -e code, or of a scenario file. */
 static int run(struct lg_config *cfg, char *err, size_t errlen)
 {
@@ -87,7 +129,11 @@ static int run(struct lg_config *cfg, char *err, size_t errlen)
     int scenario = cfg->action && strcmp(cfg->action, "scenario") == 0;
     int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, err, errlen)
                       : lg_launch_single(&l, cfg, &paths, err, errlen);
-    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, err, errlen);
+    struct lg_thresholds th = { 0 };
+    if (rc == 0)
+        rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, err, errlen);
+    lg_thresholds_free(&th);
     lg_launch_free(&l);
     return status;
 }

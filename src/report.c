@@ -1,4 +1,7 @@
-/* report.c -- event and error lines, formatted without printf (see report.h).
+/* report.c -- event and error lines, formatted without printf (see
+ * report.h): the field writers, the human formats (short, long), error
+ * lines and the jtl hold; the formats for other programs (raw, jtl, csv,
+ * json) are report_cols.c, through report_impl.h.
  *
  * Every writer appends at a char pointer and returns the new end; the
  * caller guarantees LG_REPORT_LINE_MAX bytes of room, and strings are cut at
@@ -14,6 +17,7 @@
 
 #include "clock.h"
 #include "outbuf.h"
+#include "report_impl.h"
 
 static const char digits2[] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -87,7 +91,7 @@ char *lg_report_fixed(char *p, double v, int decimals)
 }
 
 /* ns as seconds with 6 decimals, rounded to the microsecond. */
-static char *put_secs(char *p, int64_t ns)
+char *lg_report_secs(char *p, int64_t ns)
 {
     uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
     uint64_t us = (a + 500) / 1000;
@@ -99,24 +103,6 @@ static char *put_secs(char *p, int64_t ns)
 }
 
 /* ---- strings ---------------------------------------------------------- */
-
-static char *put_lit(char *p, const char *s, size_t n)
-{
-    memcpy(p, s, n);
-    return p + n;
-}
-
-#define PUT(p, lit) put_lit((p), (lit), sizeof(lit) - 1)
-
-static size_t cut_len(const char *s)
-{
-    return s ? strnlen(s, LG_REPORT_STR_MAX) : 0;
-}
-
-static char *put_str(char *p, const char *s)
-{
-    return put_lit(p, s ? s : "", cut_len(s));
-}
 
 /* A message on one line: trailing blanks dropped, each line break becomes
  * " | " (Lua tracebacks are multi-line), other control bytes a space. */
@@ -138,36 +124,55 @@ static char *put_clean(char *p, const char *s)
     return p;
 }
 
-/* A CSV field (RFC 4180): quoted, quotes doubled, when it holds a comma or
- * a quote; line breaks are folded first by put_clean. */
-static char *put_csv(char *p, const char *s)
+char *lg_report_csv_field(char *p, const char *s, size_t n)
 {
-    char *start = p, *end = put_clean(p, s);
-    if (!memchr(start, ',', (size_t)(end - start)) && !memchr(start, '"', (size_t)(end - start)))
-        return end;
-    char tmp[3 * LG_REPORT_STR_MAX + 8]; /* put_clean at most triples */
-    size_t n = (size_t)(end - start);
-    memcpy(tmp, start, n);
+    int quote = 0;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote)
+        return put_lit(p, s, n);
     *p++ = '"';
     for (size_t i = 0; i < n; i++) {
-        if (tmp[i] == '"')
+        if (s[i] == '"')
             *p++ = '"';
-        *p++ = tmp[i];
+        *p++ = s[i];
     }
     *p++ = '"';
     return p;
 }
 
-/* A JSON string, or null. Bytes >= 0x80 pass as they are (UTF-8). */
-static char *put_json(char *p, const char *s)
+char *lg_report_csv_clean(char *p, const char *s)
+{
+    char tmp[3 * LG_REPORT_STR_MAX + 8]; /* put_clean at most triples */
+    size_t n = (size_t)(put_clean(tmp, s) - tmp);
+    return lg_report_csv_field(p, tmp, n);
+}
+
+/* The length of the valid UTF-8 sequence at s[0..n) (its first byte is
+ * >= 0x80), or 0 when it is not one: overlong forms, surrogates and code
+ * points past U+10FFFF are not valid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (!len || len > n || s[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+char *lg_report_json_field(char *p, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    if (!s)
-        return PUT(p, "null");
-    size_t n = cut_len(s);
+    const unsigned char *u = (const unsigned char *)s;
     *p++ = '"';
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+        unsigned char ch = u[i];
+        size_t len;
         if (ch == '"' || ch == '\\') {
             *p++ = '\\';
             *p++ = (char)ch;
@@ -175,7 +180,10 @@ static char *put_json(char *p, const char *s)
             p = PUT(p, "\\n");
         } else if (ch == '\t') {
             p = PUT(p, "\\t");
-        } else if (ch < ' ' || ch == 0x7f) {
+        } else if (ch >= 0x80 && (len = utf8_len(u + i, n - i))) {
+            p = put_lit(p, s + i, len);
+            i += len - 1;
+        } else if (ch < ' ' || ch >= 0x7f) { /* a byte outside UTF-8: its Latin-1 character */
             p = PUT(p, "\\u00");
             *p++ = hex[ch >> 4];
             *p++ = hex[ch & 15];
@@ -185,6 +193,11 @@ static char *put_json(char *p, const char *s)
     }
     *p++ = '"';
     return p;
+}
+
+char *lg_report_json_str(char *p, const char *s)
+{
+    return s ? lg_report_json_field(p, s, cut_len(s)) : PUT(p, "null");
 }
 
 /* ---- wall clock ------------------------------------------------------- */
@@ -227,11 +240,18 @@ static uint64_t report_wall(struct lg_report *r, int64_t wall_ns)
     return (uint64_t)rem / 1000;
 }
 
-/* "HH:MM:SS.uuuuuu" */
-static char *put_clock(struct lg_report *r, char *p, int64_t wall_ns)
+char *lg_report_time(struct lg_report *r, char *p, int64_t wall_ns)
 {
     uint64_t us = report_wall(r, wall_ns);
     p = put_lit(p, r->hms, sizeof r->hms);
+    *p++ = '.';
+    return put_padded(p, us, 6);
+}
+
+char *lg_report_epoch(struct lg_report *r, char *p, int64_t wall_ns)
+{
+    uint64_t us = report_wall(r, wall_ns);
+    p = put_lit(p, r->epoch, r->epoch_len);
     *p++ = '.';
     return put_padded(p, us, 6);
 }
@@ -239,18 +259,12 @@ static char *put_clock(struct lg_report *r, char *p, int64_t wall_ns)
 /* "HH:MM:SS.uuuuuu SSSSSSSSSS.uuuuuu", both from one cached second. */
 static char *put_clock_epoch(struct lg_report *r, char *p, int64_t wall_ns)
 {
-    uint64_t us = report_wall(r, wall_ns);
-    p = put_lit(p, r->hms, sizeof r->hms);
-    *p++ = '.';
-    p = put_padded(p, us, 6);
+    p = lg_report_time(r, p, wall_ns);
     *p++ = ' ';
-    p = put_lit(p, r->epoch, r->epoch_len);
-    *p++ = '.';
-    return put_padded(p, us, 6);
+    return lg_report_epoch(r, p, wall_ns);
 }
 
-/* "SSSSSSSSSS.uuuuuu" of wall ns, without touching the cached second. */
-static char *put_epoch(char *p, int64_t wall_ns)
+char *lg_report_epoch_abs(char *p, int64_t wall_ns)
 {
     int64_t sec = wall_ns / LG_NS_PER_S, rem = wall_ns % LG_NS_PER_S;
     if (rem < 0) {
@@ -264,19 +278,14 @@ static char *put_epoch(char *p, int64_t wall_ns)
 
 /* ---- derived fields --------------------------------------------------- */
 
-static int ev_is_part(const struct lg_event *ev)
-{
-    return ev->rec->type == LG_REC_REQ && ev->rec->u.ev.tra != 0;
-}
-
-static const char *ev_nature(const struct lg_event *ev)
+const char *lg_report_nature(const struct lg_event *ev)
 {
     if (ev->rec->type == LG_REC_TRA)
         return "tra";
     return ev_is_part(ev) ? "part" : "solo";
 }
 
-static const char *ev_type(const struct lg_event *ev)
+const char *lg_report_type(const struct lg_event *ev)
 {
     switch (ev->rec->type) {
     case LG_REC_TRA:
@@ -288,13 +297,12 @@ static const char *ev_type(const struct lg_event *ev)
     }
 }
 
-static char *put_step(char *p, const struct lg_event *ev)
+char *lg_report_step(char *p, const struct lg_event *ev)
 {
     return ev->step ? put_str(p, ev->step) : lg_report_u64(p, ev->rec->step);
 }
 
-/* {id}.{pid}.{Cut}.{stepIndex}.{name} */
-static char *put_full_id(char *p, const struct lg_event *ev)
+char *lg_report_full_id(char *p, const struct lg_event *ev)
 {
     p = put_str(p, ev->id);
     *p++ = '.';
@@ -307,8 +315,7 @@ static char *put_full_id(char *p, const struct lg_event *ev)
     return put_str(p, ev->name);
 }
 
-/* {id}.{pid}.{tra}, or None outside a transaction */
-static char *put_tra_id(char *p, const struct lg_event *ev)
+char *lg_report_tra_id(char *p, const struct lg_event *ev)
 {
     if (ev->rec->u.ev.tra == 0)
         return PUT(p, "None");
@@ -319,20 +326,9 @@ static char *put_tra_id(char *p, const struct lg_event *ev)
     return lg_report_u64(p, ev->rec->u.ev.tra);
 }
 
-static char *put_local_thru(char *p, const struct lg_event *ev)
+char *lg_report_local_thru(char *p, const struct lg_event *ev)
 {
     return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
-}
-
-static int64_t ev_duration(const struct lg_event *ev)
-{
-    return ev->rec->u.ev.end_ns - ev->rec->u.ev.begin_ns;
-}
-
-/* Open model: from the event's intended time to the request's start. */
-static int64_t ev_wait(const struct lg_event *ev)
-{
-    return ev->rec->u.ev.begin_ns - ev->rec->u.ev.intended_ns;
 }
 
 /* ---- formats ---------------------------------------------------------- */
@@ -344,7 +340,7 @@ static size_t report_short(struct lg_report *r, const struct lg_event *ev, char 
     const struct lg_record *rec = ev->rec;
     char *p = put_clock_epoch(r, buf, lg_clock_wall_ns(rec->u.ev.end_ns));
     *p++ = ' ';
-    p = put_str(p, ev_type(ev));
+    p = put_str(p, lg_report_type(ev));
     *p++ = ' ';
     p = lg_report_u64(p, ev->global_ops);
     *p++ = ' ';
@@ -356,24 +352,24 @@ static size_t report_short(struct lg_report *r, const struct lg_event *ev, char 
     *p++ = ' ';
     p = lg_report_i64(p, ev->active);
     *p++ = ' ';
-    p = put_full_id(p, ev);
+    p = lg_report_full_id(p, ev);
     *p++ = ' ';
-    p = put_str(p, ev_nature(ev));
+    p = put_str(p, lg_report_nature(ev));
     *p++ = ' ';
-    p = put_tra_id(p, ev);
+    p = lg_report_tra_id(p, ev);
     *p++ = ' ';
     p = lg_report_u64(p, rec->u.ev.opcount);
     *p++ = ' ';
-    p = put_local_thru(p, ev);
+    p = lg_report_local_thru(p, ev);
     p = PUT(p, " RC ");
     p = lg_report_u64(p, rec->rc);
     *p++ = ' ';
-    p = put_step(p, ev);
+    p = lg_report_step(p, ev);
     p = PUT(p, " t ");
-    p = put_secs(p, ev_duration(ev));
+    p = lg_report_secs(p, ev_duration(ev));
     if (ev->open) {
         p = PUT(p, " w ");
-        p = put_secs(p, ev_wait(ev));
+        p = lg_report_secs(p, ev_wait(ev));
     }
     *p++ = '\n';
     return (size_t)(p - buf);
@@ -385,7 +381,7 @@ static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *
     const struct lg_record *rec = ev->rec;
     char *p = put_clock_epoch(r, buf, lg_clock_wall_ns(rec->u.ev.end_ns));
     p = PUT(p, " typ=");
-    p = put_str(p, ev_type(ev));
+    p = put_str(p, lg_report_type(ev));
     p = PUT(p, " q=");
     p = lg_report_i64(p, ev->backlog);
     p = PUT(p, " ops=");
@@ -401,215 +397,33 @@ static size_t report_long(struct lg_report *r, const struct lg_event *ev, char *
     p = PUT(p, " pid=");
     p = lg_report_i64(p, rec->pid);
     p = PUT(p, " fullId=");
-    p = put_full_id(p, ev);
+    p = lg_report_full_id(p, ev);
     p = PUT(p, " kind=");
-    p = put_str(p, ev_nature(ev));
+    p = put_str(p, lg_report_nature(ev));
     p = PUT(p, " transId=");
-    p = put_tra_id(p, ev);
+    p = lg_report_tra_id(p, ev);
     p = PUT(p, " opcount=");
     p = lg_report_u64(p, rec->u.ev.opcount);
     p = PUT(p, " thru=");
-    p = put_local_thru(p, ev);
+    p = lg_report_local_thru(p, ev);
     p = PUT(p, " RC=");
     p = lg_report_u64(p, rec->rc);
     p = PUT(p, " step=");
-    p = put_step(p, ev);
+    p = lg_report_step(p, ev);
     p = PUT(p, " t=");
-    p = put_secs(p, ev_duration(ev));
+    p = lg_report_secs(p, ev_duration(ev));
     if (ev->open) {
         p = PUT(p, " w=");
-        p = put_secs(p, ev_wait(ev));
+        p = lg_report_secs(p, ev_wait(ev));
     }
     *p++ = '\n';
     return (size_t)(p - buf);
 }
 
-/* Appends `"key":` (the key is a literal without escapes). */
-static char *put_key(char *p, const char *key)
-{
-    *p++ = ',';
-    *p++ = '"';
-    p = put_str(p, key);
-    *p++ = '"';
-    *p++ = ':';
-    return p;
-}
-
-/* The JSON fields derived from the record, for report_raw. */
-static char *raw_derived(char *p, const struct lg_event *ev)
-{
-    char idbuf[4 * LG_REPORT_STR_MAX], *e;
-    p = put_key(p, "fullId");
-    e = put_full_id(idbuf, ev);
-    *e = '\0';
-    p = put_json(p, idbuf);
-    p = put_key(p, "nature");
-    p = put_json(p, ev_nature(ev));
-    p = put_key(p, "transactionId");
-    if (ev->rec->u.ev.tra) {
-        e = put_tra_id(idbuf, ev);
-        *e = '\0';
-        p = put_json(p, idbuf);
-    } else {
-        p = PUT(p, "null");
-    }
-    p = put_key(p, "name");
-    p = put_json(p, ev->name);
-    p = put_key(p, "step");
-    if (ev->step) {
-        p = put_json(p, ev->step);
-    } else {
-        *p++ = '"';
-        p = lg_report_u64(p, ev->rec->step);
-        *p++ = '"';
-    }
-    p = put_key(p, "duration");
-    p = put_secs(p, ev_duration(ev));
-    if (ev->open) { /* response: free of coordinated omission */
-        p = put_key(p, "intended");
-        p = put_epoch(p, lg_clock_wall_ns(ev->rec->u.ev.intended_ns));
-        p = put_key(p, "wait");
-        p = put_secs(p, ev_wait(ev));
-        p = put_key(p, "response");
-        p = put_secs(p, ev->rec->u.ev.end_ns - ev->rec->u.ev.intended_ns);
-    }
-    p = put_key(p, "thru");
-    return ev_is_part(ev) ? PUT(p, "-1") : lg_report_fixed(p, ev->local_thru, 2);
-}
-
-/* The record's own fields, for report_raw. */
-static char *raw_record(char *p, const struct lg_record *rec)
-{
-    p = put_key(p, "worker");
-    p = lg_report_u64(p, rec->worker);
-    p = put_key(p, "pid");
-    p = lg_report_i64(p, rec->pid);
-    p = put_key(p, "seq");
-    p = lg_report_u64(p, rec->seq);
-    p = put_key(p, "nameId");
-    p = lg_report_u64(p, rec->name);
-    p = put_key(p, "stepIndex");
-    p = lg_report_u64(p, rec->step);
-    p = put_key(p, "opcount");
-    p = lg_report_u64(p, rec->u.ev.opcount);
-    p = put_key(p, "tra");
-    p = lg_report_u64(p, rec->u.ev.tra);
-    p = put_key(p, "begin_ns");
-    p = lg_report_i64(p, rec->u.ev.begin_ns);
-    p = put_key(p, "end_ns");
-    p = lg_report_i64(p, rec->u.ev.end_ns);
-    p = put_key(p, "intended_ns");
-    p = lg_report_i64(p, rec->u.ev.intended_ns);
-    p = put_key(p, "inlen");
-    p = lg_report_u64(p, rec->u.ev.inlen);
-    p = put_key(p, "outlen");
-    p = lg_report_u64(p, rec->u.ev.outlen);
-    p = put_key(p, "rc");
-    return lg_report_u64(p, rec->rc);
-}
-
-/* One JSON object: every record field, the derived ones and the counters. */
-static size_t report_raw(struct lg_report *r, const struct lg_event *ev, char *buf)
-{
-    char *p = PUT(buf, "{\"time\":\"");
-    int64_t wall = lg_clock_wall_ns(ev->rec->u.ev.end_ns);
-    p = put_clock(r, p, wall);
-    p = PUT(p, "\",\"epoch\":");
-    p = put_lit(p, r->epoch, r->epoch_len); /* cached by put_clock */
-    *p++ = '.';
-    p = put_padded(p, report_wall(r, wall), 6);
-    p = put_key(p, "type");
-    p = put_json(p, ev_type(ev));
-    p = put_key(p, "line");
-    p = lg_report_i64(p, ev->line + 1);
-    p = put_key(p, "ops");
-    p = lg_report_u64(p, ev->global_ops);
-    p = put_key(p, "gThru");
-    p = lg_report_fixed(p, ev->global_thru, 2);
-    p = put_key(p, "started");
-    p = lg_report_i64(p, ev->started);
-    p = put_key(p, "ended");
-    p = lg_report_i64(p, ev->ended);
-    p = put_key(p, "active");
-    p = lg_report_i64(p, ev->active);
-    p = put_key(p, "backlog");
-    p = lg_report_i64(p, ev->backlog);
-    p = raw_derived(p, ev);
-    p = raw_record(p, ev->rec);
-    if (ev->error) {
-        p = put_key(p, "error");
-        p = put_json(p, ev->error);
-    }
-    p = PUT(p, "}\n");
-    return (size_t)(p - buf);
-}
-
-/* JMeter's transaction convention: its dashboard spots transaction samples
- * by this responseMessage prefix. The message holds a comma, so it is
- * quoted, as JMeter's own CSV writer does. */
-static char *jtl_message(char *p, const struct lg_event *ev)
-{
-    const struct lg_record *rec = ev->rec;
-    if (rec->type == LG_REC_TRA) {
-        p = PUT(p, "\"Number of samples in transaction : ");
-        p = lg_report_u64(p, ev->tra_samples);
-        p = PUT(p, ", number of failing samples : ");
-        p = lg_report_u64(p, ev->tra_failing);
-        *p++ = '"';
-        return p;
-    }
-    if (rec->rc == 0)
-        return PUT(p, "OK");
-    return ev->error ? put_csv(p, ev->error) : PUT(p, "Error");
-}
-
-/* Open-model lines look the same here as closed ones: JMeter's CSV has no
- * column for the wait or the intended time (Latency is time to first byte,
- * IdleTime is time excluded from `elapsed`), and a jtl file with an extra
- * column no longer loads in JMeter. The wait is in the other formats and in
- * the end summary. */
-static size_t report_jtl(const struct lg_event *ev, char *buf)
-{
-    const struct lg_record *rec = ev->rec;
-    int64_t dur = ev_duration(ev);
-    int64_t ms = dur >= 0 ? (dur + 500000) / 1000000 : -((-dur + 500000) / 1000000);
-    int ok = rec->rc == 0 && !(rec->type == LG_REC_TRA && ev->tra_failing);
-    char *p = lg_report_i64(buf, lg_clock_wall_ns(rec->u.ev.begin_ns) / 1000000);
-    *p++ = ',';
-    p = lg_report_i64(p, ms);
-    *p++ = ',';
-    p = put_csv(p, ev->name);
-    *p++ = ',';
-    p = lg_report_u64(p, rec->rc);
-    *p++ = ',';
-    p = jtl_message(p, ev);
-    *p++ = ',';
-    char thread[LG_REPORT_STR_MAX + 48], *t = put_str(thread, ev->id);
-    *t++ = ' ';
-    t = lg_report_i64(t, ev->line + 1);
-    *t++ = '-';
-    t = lg_report_u64(t, (uint64_t)rec->worker + 1);
-    *t = '\0';
-    p = put_csv(p, thread);
-    p = ok ? PUT(p, ",text,true,") : PUT(p, ",text,false,");
-    if (!ok && ev->error) /* a transaction's: its first failing request's */
-        p = put_csv(p, ev->error);
-    *p++ = ',';
-    p = lg_report_u64(p, rec->u.ev.outlen);
-    *p++ = ',';
-    p = lg_report_u64(p, rec->u.ev.inlen);
-    *p++ = ',';
-    p = lg_report_i64(p, ev->line_active);
-    *p++ = ',';
-    p = lg_report_i64(p, ev->active);
-    p = PUT(p, ",,"); /* URL: none */
-    p = lg_report_i64(p, ms);
-    p = PUT(p, ",0,0\n");
-    return (size_t)(p - buf);
-}
-
 size_t lg_report_header(const struct lg_report *r, char *buf)
 {
+    if (r->format == LG_OUT_CSV)
+        return lg_report_csv_header(buf);
     if (r->format != LG_OUT_JTL)
         return 0;
     memcpy(buf, LG_REPORT_JTL_HEADER, sizeof LG_REPORT_JTL_HEADER - 1);
@@ -622,9 +436,15 @@ size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf
     case LG_OUT_LONG:
         return report_long(r, ev, buf);
     case LG_OUT_RAW:
-        return report_raw(r, ev, buf);
+        return lg_report_raw(r, ev, buf);
     case LG_OUT_JTL:
-        return report_jtl(ev, buf);
+        return lg_report_jtl(ev, buf);
+    case LG_OUT_CSV:
+        return lg_report_csv(r, ev, buf);
+    case LG_OUT_JSON:
+        return lg_report_json(r, ev, buf);
+    case LG_OUT_NONE:
+        return 0;
     default:
         return report_short(r, ev, buf);
     }
@@ -632,9 +452,9 @@ size_t lg_report_event(struct lg_report *r, const struct lg_event *ev, char *buf
 
 size_t lg_report_error(struct lg_report *r, const struct lg_event *ev, char *buf)
 {
-    char *p = put_clock(r, buf, lg_clock_wall_ns(ev->rec->u.ev.end_ns));
+    char *p = lg_report_time(r, buf, lg_clock_wall_ns(ev->rec->u.ev.end_ns));
     p = PUT(p, " ERROR ");
-    p = put_full_id(p, ev);
+    p = lg_report_full_id(p, ev);
     p = PUT(p, " rc=");
     p = lg_report_u64(p, ev->rec->rc);
     p = PUT(p, ": ");
@@ -652,6 +472,8 @@ void lg_report_put_header(const struct lg_report *r, struct lg_outbuf *b)
 
 void lg_report_put_event(struct lg_report *r, struct lg_outbuf *b, const struct lg_event *ev)
 {
+    if (r->format == LG_OUT_NONE)
+        return;
     char *p = lg_outbuf_room(b);
     b->len += lg_report_event(r, ev, p);
 }

@@ -5,7 +5,9 @@
  * decimals have their own writers, and the wall-clock second ("HH:MM:SS",
  * and the epoch seconds) is formatted once and reused until the second
  * changes. Formats (see the Statistics section of the Pylogen reference):
- * short and long columns, raw (one JSON object a line) and jtl (JMeter CSV).
+ * short and long columns, raw (one JSON object a line) and jtl (JMeter CSV),
+ * and logen's own csv (RFC 4180) and json (JSON lines) of the long line's
+ * fields; none writes no event line at all.
  * An open-model line also shows its event's wait (request start minus the
  * event's intended time): short ` w S`, long ` w=S`, raw "intended", "wait"
  * and "response"; jtl has no column for it and stays JMeter's.

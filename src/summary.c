@@ -11,10 +11,12 @@
 #include "summary.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "mem.h"
 #include "openstats.h"
+#include "threshold.h"
 
 #define END_BUF_BYTES (256 << 10)
 #define NAME_COL_MIN 20
@@ -389,24 +391,60 @@ static void say_line(struct sum *s, int l, const struct lg_collector_line *lv, u
                          l + 1, k.phases_done, k.phases);
 }
 
+/* ==== thresholds ========================================================= */
+
+/* Lists each threshold, met or not, with what it measured; returns how
+ * many were not met. */
+static int thresholds(struct sum *s, const struct lg_thresholds *th)
+{
+    struct lg_threshold_result *res = lg_calloc((size_t)th->n, sizeof *res);
+    char text[96], measured[96];
+    int failed = 0, width = 0;
+    for (int i = 0; i < th->n; i++) {
+        lg_threshold_eval(&th->v[i], s->c, &res[i]);
+        failed += !res[i].pass;
+        int w = (int)strlen(th->v[i].text) + (th->v[i].own_line >= 0 ? 10 : 0);
+        width = w > width ? w : width;
+    }
+    lg_outbuf_printf(s->b, "thresholds: %d of %d met\n", th->n - failed, th->n);
+    for (int i = 0; i < th->n; i++) {
+        const struct lg_threshold *t = &th->v[i];
+        if (t->own_line >= 0)
+            snprintf(text, sizeof text, "line %d: %s", t->own_line + 1, t->text);
+        else
+            snprintf(text, sizeof text, "%s", t->text);
+        lg_outbuf_printf(s->b, "  %-6s %-*s  %s\n", res[i].pass ? "ok" : "FAILED",
+                         width > 60 ? 60 : width, text,
+                         lg_threshold_measured(t, &res[i], measured, sizeof measured));
+    }
+    free(res);
+    return failed;
+}
+
 /* The result line: what the exit status will be, and why. */
-static int result_line(struct sum *s, int bad, int signal, const char *failure)
+static int result_line(struct sum *s, int bad, int thr_failed, int signal, const char *failure)
 {
     if (signal) {
         lg_outbuf_printf(s->b, "result: INTERRUPTED by signal %d (exit %d)%s\n", signal,
-                         128 + signal, bad || failure ? "; FAILED as well (see above)" : "");
+                         128 + signal,
+                         bad || failure || thr_failed ? "; FAILED as well (see above)" : "");
         return 128 + signal;
     }
     if (failure) {
         lg_outbuf_printf(s->b, "result: FAILED: %s (exit 1)\n", failure);
         return 1;
     }
+    if (!bad && thr_failed) {
+        lg_outbuf_printf(s->b, "result: FAILED: %d threshold%s not met (exit %d)\n", thr_failed,
+                         thr_failed > 1 ? "s" : "", LG_SUMMARY_EXIT_THRESHOLDS);
+        return LG_SUMMARY_EXIT_THRESHOLDS;
+    }
     lg_outbuf_printf(s->b, "result: %s\n", bad ? "FAILED (see above)" : "OK");
     return bad;
 }
 
 /* The reasons, then the result line; returns the exit status. */
-static int health(struct sum *s, int signal, const char *failure)
+static int health(struct sum *s, int thr_failed, int signal, const char *failure)
 {
     struct lg_collector_line lv;
     struct lg_collector_worker w;
@@ -428,10 +466,11 @@ static int health(struct sum *s, int signal, const char *failure)
     else if (s->v.out_failed)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
                                "***\n");
-    return result_line(s, lg_summary_verdict(s->c, signal != 0), signal, failure);
+    return result_line(s, lg_summary_verdict(s->c, signal != 0), thr_failed, signal, failure);
 }
 
-int lg_summary_end(const struct lg_collector *c, int signal, const char *failure, FILE *f)
+int lg_summary_end(const struct lg_collector *c, int signal, const char *failure,
+                   const struct lg_thresholds *th, FILE *f)
 {
     struct lg_outbuf b;
     struct sum s = { .b = &b, .c = c };
@@ -448,7 +487,8 @@ int lg_summary_end(const struct lg_collector *c, int signal, const char *failure
     timeouts(&s);
     workers_thru(&s, span);
     pipe_figures(&s);
-    int rc = health(&s, signal, failure);
+    int thr_failed = th && th->n ? thresholds(&s, th) : 0;
+    int rc = health(&s, thr_failed, signal, failure);
     lg_outbuf_sync(&b);
     lg_outbuf_free(&b);
     return rc;

@@ -33,16 +33,24 @@ const char *lg_summary_pctl(char *buf, const struct lg_hist *h);
 void lg_summary_interval(struct lg_outbuf *b, const struct lg_collector *c, lg_ns_t end,
                          double thru);
 
+#define LG_SUMMARY_EXIT_THRESHOLDS 99 /* a threshold was not met (as k6) */
+
+struct lg_thresholds; /* threshold.h */
+
 /* Writes the end summary of c (after lg_collector_close) to f and flushes
  * it. `signal` is the signal that stopped the run (0: none); `failure`,
- * when not NULL, says why the controller gave up on the run. Returns the
- * exit status, which the last line ("result: ...") states with its
- * reason: 128 + signal when interrupted; else 1 when the controller gave
- * up or the verdict (lg_summary_verdict) is bad; else 0, when every record
- * every worker sent was received, every worker ended normally, the event
- * lines were written and, on open lines of a run not interrupted, every
- * generated event was processed or dropped and every phase reported. */
-int lg_summary_end(const struct lg_collector *c, int signal, const char *failure, FILE *f);
+ * when not NULL, says why the controller gave up on the run; `th` (NULL:
+ * none) are listed with what they measured and whether each was met.
+ * Returns the exit status, which the last line ("result: ...") states with
+ * its reason: 128 + signal when interrupted; else 1 when the controller
+ * gave up or the verdict (lg_summary_verdict) is bad; else 99
+ * (LG_SUMMARY_EXIT_THRESHOLDS) when a threshold was not met; else 0, when
+ * every record every worker sent was received, every worker ended
+ * normally, the event lines were written and, on open lines of a run not
+ * interrupted, every generated event was processed or dropped and every
+ * phase reported. */
+int lg_summary_end(const struct lg_collector *c, int signal, const char *failure,
+                   const struct lg_thresholds *th, FILE *f);
 
 /* ---- the verdict, for any rendering ----------------------------------- */
 

@@ -8,7 +8,9 @@
 # events/s, 0 lost, <= 4 MiB per worker. Figures are printed as a table.
 # Then the cost of one histogram record (build/bench/bench_hist, which make
 # bench builds from tests/bench/bench_hist.c: 100 M records, target under
-# 20 ns), and the open model's generator precision.
+# 20 ns), the open model's generator precision, and event lines per second
+# in each --outformat, side by side with short (1 process,
+# BENCH_FORMAT_SECONDS).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LOGEN=${LOGEN:-$ROOT/build/logen}
@@ -99,3 +101,31 @@ echo "Pylogen on this machine: +1.3 % drift at 50 events/s and +4.5 % at 200 eve
 echo "dispatch lateness p99 205 ms and 431 ms, the missing events sent in one burst at"
 echo "the end of the phase (and with its default postpone the controller gives up"
 echo "before the workers are ready, so an open run never starts)."
+
+# ---- event-line formats: lines per second in each, beside short ----
+# format_run FORMAT: 1 process, Dummy sleep 0, lines to /dev/null, for
+# BENCH_FORMAT_SECONDS (default 3); prints events/s and the ratio to short.
+FSECS=${BENCH_FORMAT_SECONDS:-3}
+format_run() {
+    "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --proc 1 --duration "$FSECS" --steps 1 \
+        --outformat "$1" >/dev/null 2>"$T/err"
+    local rc=$? events lost
+    events=$(sed -n 's/^totals: \([0-9]*\) requests, \([0-9]*\) transactions.*/\1 \2/p' "$T/err" |
+             awk '{ print $1 + $2 }')
+    lost=$(sed -n 's/^records: .*lost \([0-9]*\).*/\1/p' "$T/err")
+    local rate
+    rate=$(awk -v e="${events:-0}" -v s="$FSECS" 'BEGIN { printf "%.0f", e / s }')
+    [ "$1" = short ] && short_rate=$rate
+    printf '%-8s %12s %12s %8s %10s\n' "$1" "${events:-?}" "$rate" "${lost:-?}" \
+        "$(awk -v r="$rate" -v s="${short_rate:-0}" 'BEGIN { if (s > 0) printf "%.2f", r / s; else print "?" }')"
+    [ "$rc" -eq 0 ] || echo "  (exit status $rc)" >&2
+}
+
+echo
+echo "event-line formats: cuts.Dummy, sleep 0, 1 process, ${FSECS}s each, lines to /dev/null"
+printf '%-8s %12s %12s %8s %10s\n' "format" "lines" "lines/s" "lost" "vs short"
+short_rate=
+for f in short long raw jtl csv json none; do
+    format_run "$f"
+done
+echo "(none writes no line: its figure is what the run produced without formatting)"

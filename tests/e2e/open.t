@@ -89,14 +89,14 @@ is "$?" 130 "SIGINT: exit 130"
 no_process_left $pids
 
 # Pylogen's open-model sample lines, unchanged but for the program name
-run 120 "$LOGEN" cuts.Dummy -vvv --open --pre 2 --sche "5@1,10@0.1,5@1,30@0.1" --len 0 --out x --contr 0.5 --extra '{"sleep":1}'
-is "$rc" 0 "sample: cuts.Dummy -vvv --open --pre 2 --sche 5@1,10@0.1,5@1,30@0.1 --len 0 --out x ..."
-is "$(grep -c 'typ=req' out)" 14 "5 + 1 + 5 + 3 = 14 events, in long lines (--out x)"
+run 120 "$LOGEN" cuts.Dummy -vvv --open --pre 2 --sche "5@1,10@0.1,5@1,30@0.1" --len 0 --out long --contr 0.5 --extra '{"sleep":1}'
+is "$rc" 0 "sample: cuts.Dummy -vvv --open --pre 2 --sche 5@1,10@0.1,5@1,30@0.1 --len 0 --out long ..."
+is "$(grep -c 'typ=req' out)" 14 "5 + 1 + 5 + 3 = 14 events, in long lines (--out long)"
 
 . "$ROOT/tests/e2e/nginx.sh"
 nginx_start
-SBGC01_URL="http://127.0.0.1:$NGINX_PORT/" run 60 "$LOGEN" cuts.Sbgc01 -vvv --open --pre 2 --sche "5@1" --len 0 --out x --contr 0.5 --extra '{"sleep":1}'
-is "$rc" 0 "sample: cuts.Sbgc01 -vvv --open --pre 2 --sche 5@1 --len 0 --out x --contr 0.5 --extra '{\"sleep\":1}'"
+SBGC01_URL="http://127.0.0.1:$NGINX_PORT/" run 60 "$LOGEN" cuts.Sbgc01 -vvv --open --pre 2 --sche "5@1" --len 0 --out long --contr 0.5 --extra '{"sleep":1}'
+is "$rc" 0 "sample: cuts.Sbgc01 -vvv --open --pre 2 --sche 5@1 --len 0 --out long --contr 0.5 --extra '{\"sleep\":1}'"
 is "$(grep -c 'typ=req' out)" 5 "5 events, 5 GETs"
 is "$(grep -c ' 200 ' "$NGINX_ACCESS_LOG")" 5 "nginx served 5 requests"
 

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct lg_config cfg;
     char err[512] = "";
-    struct lg_cli c = { &cfg, err, sizeof err };
+    struct lg_cli c = { &cfg, err, sizeof err, 0 };
 
     lg_cli_defaults(&cfg);
     if (lg_cli_defaults_text(&c, "fuzz.json", (const char *)data, size) == 0)

@@ -246,8 +246,16 @@ static void test_ambiguity(void)
 
 static void test_pylogen_prefix_rule(void)
 {
-    PARSES("--out", "x");
-    is_int(cfg.outformat, LG_OUT_LONG, "  --out x is --outformat, long");
+    PARSES("--out", "long");
+    is_int(cfg.outformat, LG_OUT_LONG, "  --out long is --outformat long");
+    FAILS("logen: --outformat: unknown format 'x' (short, long, raw, jtl, csv, json or none)", "--out",
+          "x");
+    PARSES("--outformat", "csv");
+    is_int(cfg.outformat, LG_OUT_CSV, "  --outformat csv");
+    PARSES("--outformat", "json");
+    is_int(cfg.outformat, LG_OUT_JSON, "  --outformat json");
+    PARSES("--outformat", "none");
+    is_int(cfg.outformat, LG_OUT_NONE, "  --outformat none");
     ok(cfg.output == NULL, "  --out does not set --output");
     PARSES("--ou", "short");
     is_int(cfg.outformat, LG_OUT_SHORT, "  --ou is --outformat");
@@ -258,8 +266,8 @@ static void test_pylogen_prefix_rule(void)
     is_int(cfg.outformat, LG_OUT_JTL, "  --outf jtl");
     PARSES("--out", "long");
     is_int(cfg.outformat, LG_OUT_LONG, "  --out long");
-    PARSES("--out", "RAW");
-    is_int(cfg.outformat, LG_OUT_LONG, "  --out RAW: unknown names mean long");
+    FAILS("logen: --outformat: unknown format 'RAW' (short, long, raw, jtl, csv, json or none)",
+          "--out", "RAW");
     PARSES("--out", "short");
     is_int(cfg.outformat, LG_OUT_SHORT, "  --out short");
 }
@@ -702,19 +710,19 @@ static void test_pylogen_samples(void)
     is_str(cfg.extra, "{\"file\":\"KmsDefault.json\",\"key\":\"symmetric1\"}", "  extra");
 
     PARSES("cuts.Dummy", "-vvv", "--open", "--pre", "2", "--sche", "5@1,10@0.1,5@1,30@0.1",
-           "--len", "0", "--out", "x", "--contr", "0.5", "--extra", "{\"sleep\":1}");
+           "--len", "0", "--out", "long", "--contr", "0.5", "--extra", "{\"sleep\":1}");
     is_int(cfg.verbose, 3, "  -vvv");
     is_int(cfg.openedmodel, 1, "  open model");
     is_int(cfg.prefork, 2, "  prefork 2");
     is_str(cfg.schedule, "5@1,10@0.1,5@1,30@0.1", "  schedule");
     is_steps("0", "sample 3");
-    is_int(cfg.outformat, LG_OUT_LONG, "  --out x: long");
+    is_int(cfg.outformat, LG_OUT_LONG, "  --out long");
     ok(cfg.output == NULL, "  no --output");
     is_double(cfg.controller_delay, 0.5, 0, "  controllerDelay 0.5");
     is_str(cfg.extra, "{\"sleep\":1}", "  extra");
 
     PARSES("cuts.Sbgc01", "-vvv", "--open", "--pre", "2", "--sche", "5@1", "--len", "0",
-           "--out", "x", "--contr", "0.5", "--extra", "{\"sleep\":1}");
+           "--out", "long", "--contr", "0.5", "--extra", "{\"sleep\":1}");
     is_str(cfg.action, "cuts.Sbgc01", "  action");
     is_str(cfg.schedule, "5@1", "  schedule");
 
@@ -801,6 +809,7 @@ static void test_outformat_names(void)
     is_str(lg_cli_outformat_name(LG_OUT_LONG), "long", "outformat name long");
     is_str(lg_cli_outformat_name(LG_OUT_RAW), "raw", "outformat name raw");
     is_str(lg_cli_outformat_name(LG_OUT_JTL), "jtl", "outformat name jtl");
+    is_str(lg_cli_outformat_name(LG_OUT_NONE), "none", "outformat name none");
 }
 
 int main(void)

@@ -60,7 +60,7 @@ static char *slurp(FILE *f)
 static int finish(int signal, lg_ns_t now)
 {
     lg_collector_close(coll, now);
-    return lg_summary_end(coll, signal, NULL, err);
+    return lg_summary_end(coll, signal, NULL, NULL, err);
 }
 
 static void end_run(void)

@@ -1,4 +1,5 @@
-/* test_report.c -- exact event and error lines in every format, and the
+/* test_report.c -- exact event and error lines in every format (csv and
+ * json included, with their quoting and escaping; none writes nothing), and the
  * output buffer they go through in front of a pipe nobody reads. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +20,13 @@ static char buf[LG_REPORT_LINE_MAX];
 static const char *line_of(struct lg_report *r, const struct lg_event *ev)
 {
     size_t n = lg_report_event(r, ev, buf);
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *header_of(const struct lg_report *r)
+{
+    size_t n = lg_report_header(r, buf);
     buf[n] = '\0';
     return buf;
 }
@@ -165,9 +173,7 @@ static void test_jtl(void)
     struct lg_record rec = req_rec();
     struct lg_event ev = base_event(&rec);
     lg_report_init(&r, LG_OUT_JTL);
-    size_t n = lg_report_header(&r, buf);
-    buf[n] = '\0';
-    is_str(buf,
+    is_str(header_of(&r),
            "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,"
            "failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
            "jtl: JMeter's exact header");
@@ -245,6 +251,75 @@ static void test_open(void)
     is_str(line_of(&r, &ev),
            "1700000001500,1,RMngr.R-EXEC,0,OK,myid 1-3,text,true,,300,256,2,2,,1,0,0\n",
            "jtl: an open line's row is JMeter's, unchanged");
+}
+
+/* csv: RFC 4180 fields, a header naming every column, empty when null. */
+static void test_csv(void)
+{
+    struct lg_report r;
+    struct lg_record rec = req_rec();
+    struct lg_event ev = base_event(&rec);
+    lg_report_init(&r, LG_OUT_CSV);
+    is_str(header_of(&r),
+           "time,epoch,type,backlog,globalOps,globalThru,started,ended,active,pid,fullId,nature,"
+           "transactionId,localOpcount,localThru,rc,step,duration,wait\n",
+           "csv: the header names the long line's fields");
+    is_str(line_of(&r, &ev),
+           "22:13:21.501234,1700000001.501234,req,4,7,123.46,2,0,2,4242,"
+           "myid.4242.Dummy.1.RMngr.R-EXEC,solo,,5,3.33,0,256,0.001235,\n",
+           "csv: a solo request on a closed line, no transaction id, no wait");
+    rec.u.ev.tra = 5;
+    rec.u.ev.intended_ns = rec.u.ev.begin_ns - 250000;
+    ev.open = 1;
+    ev.name = "a,\"b\"\r\nc";
+    ev.step = "x\"y";
+    is_str(line_of(&r, &ev),
+           "22:13:21.501234,1700000001.501234,req,4,7,123.46,2,0,2,4242,"
+           "\"myid.4242.Dummy.1.a,\"\"b\"\"\r\nc\",part,myid.4242.5,5,-1,0,\"x\"\"y\",0.001235,"
+           "0.000250\n",
+           "csv: comma, quote, CR and LF quoted with quotes doubled; a part; the wait");
+}
+
+/* json: JSON lines, numbers as numbers, null where nothing applies. */
+static void test_json(void)
+{
+    struct lg_report r;
+    struct lg_record rec = req_rec();
+    struct lg_event ev = base_event(&rec);
+    lg_report_init(&r, LG_OUT_JSON);
+    is_int(lg_report_header(&r, buf), 0, "json: no header");
+    is_str(line_of(&r, &ev),
+           "{\"time\":\"22:13:21.501234\",\"epoch\":1700000001.501234,\"type\":\"req\","
+           "\"backlog\":4,\"globalOps\":7,\"globalThru\":123.46,\"started\":2,\"ended\":0,"
+           "\"active\":2,\"pid\":4242,\"fullId\":\"myid.4242.Dummy.1.RMngr.R-EXEC\","
+           "\"nature\":\"solo\",\"transactionId\":null,\"localOpcount\":5,\"localThru\":3.33,"
+           "\"rc\":0,\"step\":\"256\",\"duration\":0.001235,\"wait\":null}\n",
+           "json: a solo request on a closed line");
+    ev.name = "q\"b\\s\x01\x7f\xc3\xa9\xe9\xed\xa0\x80!";
+    like(line_of(&r, &ev),
+         "\"fullId\":\"myid.4242.Dummy.1.q\\\"b\\\\s\\u0001\\u007f\xc3\xa9\\u00e9\\u00ed\\u00a0"
+         "\\u0080!\"",
+         "json: quote, backslash, control bytes escaped; valid UTF-8 kept, other bytes \\u00XX");
+    rec.u.ev.intended_ns = rec.u.ev.begin_ns - 250000;
+    ev.open = 1;
+    like(line_of(&r, &ev), ",\"wait\":0.000250}\n", "json: an open line's wait");
+}
+
+static void test_none(void)
+{
+    struct lg_report r;
+    struct lg_record rec = req_rec();
+    struct lg_event ev = base_event(&rec);
+    struct lg_outbuf b;
+    FILE *f = tmpfile();
+    lg_report_init(&r, LG_OUT_NONE);
+    lg_outbuf_init(&b, f, 2 * LG_REPORT_LINE_MAX);
+    lg_report_put_header(&r, &b);
+    lg_report_put_event(&r, &b, &ev);
+    is_int(b.len, 0, "none: no header, no event line");
+    lg_outbuf_free(&b);
+    is_int(ftell(f), 0, "none: nothing written");
+    fclose(f);
 }
 
 static void test_error_line(void)
@@ -348,6 +423,9 @@ int main(void)
     test_raw();
     test_jtl();
     test_open();
+    test_csv();
+    test_json();
+    test_none();
     test_error_line();
     test_long_strings();
     test_outbuf_nonblock();

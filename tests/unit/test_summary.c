@@ -102,7 +102,7 @@ static void test_end_summary(void)
     struct lg_collector_opts opts = { .out = NULL, .err = err, .summary_ns = 1000 * MS };
     struct lg_collector *c = lg_collector_new(&opts);
     lg_collector_close(c, 0);
-    is_int(lg_summary_end(c, 0, NULL, err), 0, "end: an empty run is not a failure");
+    is_int(lg_summary_end(c, 0, NULL, NULL, err), 0, "end: an empty run is not a failure");
     is_int(lg_summary_verdict(c, 0), 0, "end: the verdict alone agrees");
     const char *e = slurp(err);
     like(e, "==== summary: 0.000 s of load, 0 workers started, 0 ended ====\n", "end: head");
@@ -114,7 +114,7 @@ static void test_end_summary(void)
     like(e, "result: OK\n", "end: verdict");
     snprintf(first, sizeof first, "%s", e);
     FILE *again = tmpfile();
-    lg_summary_end(c, 0, NULL, again);
+    lg_summary_end(c, 0, NULL, NULL, again);
     is_str(slurp(again), first, "end: rendering again gives the same text");
     fclose(again);
     lg_collector_free(c);
@@ -129,17 +129,17 @@ static void test_result_line(void)
     struct lg_collector *c = lg_collector_new(&opts);
     lg_collector_close(c, 0);
     FILE *err = tmpfile();
-    is_int(lg_summary_end(c, SIGINT, NULL, err), 128 + SIGINT, "result: interrupted: 128 + signal");
+    is_int(lg_summary_end(c, SIGINT, NULL, NULL, err), 128 + SIGINT, "result: interrupted: 128 + signal");
     like(slurp(err), "\nresult: INTERRUPTED by signal 2 (exit 130)\n",
          "result: interrupted, said with its exit status");
     fclose(err);
     err = tmpfile();
-    is_int(lg_summary_end(c, 0, "a worker could not start", err), 1, "result: failure: 1");
+    is_int(lg_summary_end(c, 0, "a worker could not start", NULL, err), 1, "result: failure: 1");
     like(slurp(err), "\nresult: FAILED: a worker could not start (exit 1)\n",
          "result: the controller's failure, said with its reason and exit status");
     fclose(err);
     err = tmpfile();
-    is_int(lg_summary_end(c, SIGTERM, "a worker could not start", err), 128 + SIGTERM,
+    is_int(lg_summary_end(c, SIGTERM, "a worker could not start", NULL, err), 128 + SIGTERM,
            "result: interrupted after a failure: the signal's status");
     like(slurp(err), "\nresult: INTERRUPTED by signal 15 (exit 143); FAILED as well",
          "result: both said");
