@@ -59,7 +59,7 @@ for how in end INT KILL; do
     wait_for 30 have_pids
     ok $? "$how: the CUT's own processes started ($(cat leaver.*.pid | tr '\n' ' '))"
     [ "$how" != end ] && kill "-$how" "$main"
-    wait "$main"
+    wait "$main" 2>/dev/null # no "Killed" notice from bash for the kill -9
     wait_for 10 leftover_gone
     ok $? "$how: the CUT's own processes end with the run"
 done
