@@ -19,23 +19,6 @@ timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 300 * m }')" "$HDR_DIR/install.s
 ok $? "hdr-histogram-js installed in tests/hdr/node_modules (npm ci from the lock)"
 [ -d "$HDR_DIR/node_modules/hdr-histogram-js" ] || { diag "$(tail -5 npm.out)"; done_testing; exit 1; }
 
-# checks LABEL CMD...: one TAP line per "PASS what" / "FAIL what: why" of
-# CMD, then one for its exit status
-checks() {
-    local label=$1 line status
-    shift
-    timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 120 * m }')" "$@" > checks.out 2>&1
-    status=$?
-    while IFS= read -r line; do
-        case $line in
-            PASS\ *) ok 0 "$label${line#PASS }" ;;
-            FAIL\ *) ok 1 "$label${line#FAIL }" ;;
-            *) diag "$line" ;;
-        esac
-    done < checks.out
-    is "$status" 0 "${label}the checker exits 0"
-}
-
 # summary_ok LABEL JSON: the JSON against the schema, the text summary in
 # err, and hdr-histogram-js
 summary_ok() {
@@ -108,13 +91,20 @@ echo "cuts.Dummy --proc 1 --loops 1 --summary-json x.json" > line.txt
 run 30 "$LOGEN" scenario --file line.txt
 is "$rc" 2 "--summary-json on a scenario line: exit 2"
 like "$(cat err)" "--summary-json applies to the whole run" "... it belongs beside scenario"
-run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' --hdr-log h.log --summary-json h.log
-is "$rc" 2 "--summary-json naming the --hdr-log file: exit 2"
-like "$(cat err)" "^logen: --summary-json h.log is the --hdr-log file" "... with a line saying so"
+# refused WHAT REGEX ARG...: a one-request run with ARG... exits 2, saying REGEX
+refused() {
+    local what=$1 re=$2
+    shift 2
+    run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' "$@"
+    is "$rc" 2 "--summary-json $what: exit 2"
+    like "$(cat err)" "$re" "... with a line saying so"
+}
+refused "naming the --hdr-log file" "^logen: --summary-json h.log is the --hdr-log file" \
+    --hdr-log h.log --summary-json h.log
 echo kept > ev.out
-run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' --output ev.out --summary-json ./ev.out
-is "$rc:$(cat ev.out)" 2:kept "--summary-json naming the --output file under another name: exit 2, the file kept"
-run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' --summary-json no/such/dir/s.json
-is "$rc" 2 "--summary-json where it cannot be created: exit 2"
-like "$(cat err)" "^logen: --summary-json: cannot open no/such/dir/s.json" "... with the reason"
+refused "naming the --output file under another name" "is the --output file" \
+    --output ev.out --summary-json ./ev.out
+is "$(cat ev.out)" kept "... which stays as it was"
+refused "where it cannot be created" "^logen: --summary-json: cannot open no/such/dir/s.json" \
+    --summary-json no/such/dir/s.json
 done_testing
