@@ -31,6 +31,9 @@ struct lg_run {
     int quiet;                  /* no progress line, no periodic summary lines */
     const struct lg_thresholds *thresholds; /* checked at the end (threshold.h); NULL: none */
     FILE *hdr_log;              /* --hdr-log; NULL: none */
+    FILE *summary_json;         /* --summary-json; NULL: none */
+    char *const *argv;          /* the command line, for the summary JSON */
+    int argc;
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and

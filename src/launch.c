@@ -130,14 +130,15 @@ static const char *launch_input(const struct lg_launch *l, const struct lg_confi
     return NULL;
 }
 
-/* Refuses an --output (or --hdr-log) naming an input of the run: opening
- * it for writing would truncate it before the first worker starts; and
- * one file for both. */
+/* Refuses an output (--output, --hdr-log, --summary-json) naming an input
+ * of the run: opening it for writing would truncate it before the first
+ * worker starts; and one file for two outputs. */
 static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
                                const char *file, char *err, size_t errlen)
 {
-    const char *const opt[] = { "output", "hdr-log" }, *path[] = { run->output, run->hdr_log };
-    for (int i = 0; i < 2; i++) {
+    const char *const opt[] = { "output", "hdr-log", "summary-json" };
+    const char *path[] = { run->output, run->hdr_log, run->summary_json };
+    for (int i = 0; i < 3; i++) {
         const char *kind, *input = path[i] ? launch_input(l, run, file, path[i], &kind) : NULL;
         if (!input)
             continue;
@@ -145,12 +146,15 @@ static int launch_output_check(const struct lg_launch *l, const struct lg_config
                  opt[i], path[i], kind, input);
         return -1;
     }
-    if (run->output && run->hdr_log &&
-        (strcmp(run->output, run->hdr_log) == 0 || lg_infile_same(run->output, run->hdr_log))) {
-        snprintf(err, errlen, "logen: --hdr-log %s is the --output file: give each a file of its own",
-                 run->hdr_log);
-        return -1;
-    }
+    for (int i = 1; i < 3; i++)
+        for (int j = 0; j < i; j++) {
+            if (!path[i] || !path[j] ||
+                (strcmp(path[i], path[j]) != 0 && !lg_infile_same(path[i], path[j])))
+                continue;
+            snprintf(err, errlen, "logen: --%s %s is the --%s file: give each a file of its own",
+                     opt[i], path[i], opt[j]);
+            return -1;
+        }
     return 0;
 }
 
@@ -193,9 +197,9 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
  * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
  * for the whole run there, for its line on a line. */
 static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
-                                           "quiet", "threshold" };
-#define RUN_ONLY 6
-#define BESIDE_SCENARIO 7
+                                           "summary-json", "quiet", "threshold" };
+#define RUN_ONLY 7
+#define BESIDE_SCENARIO 8
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {

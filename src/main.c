@@ -29,10 +29,9 @@
 #include "mem.h"
 #include "paths.h"
 #include "threshold.h"
+#include "version.h"
 
-#define LG_VERSION "0.2.0"
-
-/* The --output (or --hdr-log) file, truncated; created 0644 (less what the
+/* The --output (--hdr-log, --summary-json) file, truncated; created 0644 (less what the
  * umask takes), never group- or world-writable, and closed in what a CUT
  * executes. */
 static FILE *output_open(const char *path)
@@ -47,10 +46,19 @@ static FILE *output_open(const char *path)
     return f;
 }
 
-static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
-                     const struct lg_thresholds *th, char *err, size_t errlen)
+/* Closes the --summary-json file; 0, or 1 after saying why writing failed. */
+static int summary_json_close(FILE *f, const char *path)
 {
-    FILE *out = stdout, *hdr = NULL;
+    if (!f || (ferror(f) | fclose(f)) == 0)
+        return 0;
+    lg_log(LG_LOG_ERROR, "writing the --summary-json file %s: %s", path, strerror(errno));
+    return 1;
+}
+
+static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
+                     const struct lg_thresholds *th, char *const *argv, char *err, size_t errlen)
+{
+    FILE *out = stdout, *hdr = NULL, *sj = NULL;
     if (cfg->output && !(out = output_open(cfg->output))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));
         return 2;
@@ -61,9 +69,21 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
             fclose(out);
         return 2;
     }
+    if (cfg->summary_json && !(sj = output_open(cfg->summary_json))) {
+        snprintf(err, errlen, "logen: --summary-json: cannot open %s: %s", cfg->summary_json,
+                 strerror(errno));
+        if (out != stdout)
+            fclose(out);
+        if (hdr)
+            fclose(hdr);
+        return 2;
+    }
+    int argc = 0;
+    while (argv[argc])
+        argc++;
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
-                          .quiet = cfg->quiet,
+                          .quiet = cfg->quiet, .summary_json = sj, .argv = argv, .argc = argc,
                           .thresholds = th->n ? th : NULL };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
@@ -78,6 +98,8 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
         lg_log(LG_LOG_ERROR, "writing the --hdr-log file %s: %s", cfg->hdr_log, strerror(errno));
         status = status ? status : 1;
     }
+    if (summary_json_close(sj, cfg->summary_json))
+        status = status ? status : 1;
     return status;
 }
 
@@ -120,7 +142,7 @@ static int thresholds_build(struct lg_thresholds *th, const struct lg_config *cf
 }
 
 /* A run of one CUT, of -e code, or of a scenario file. */
-static int run(struct lg_config *cfg, char *err, size_t errlen)
+static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errlen)
 {
     struct lg_paths paths;
     struct lg_launch l;
@@ -132,7 +154,7 @@ static int run(struct lg_config *cfg, char *err, size_t errlen)
     struct lg_thresholds th = { 0 };
     if (rc == 0)
         rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
-    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, err, errlen);
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, argv, err, errlen);
     lg_thresholds_free(&th);
     lg_launch_free(&l);
     return status;
@@ -210,7 +232,7 @@ int main(int argc, char **argv)
         status = 0;
     } else {
         lg_log_verbosity = cfg.verbose;
-        status = run(&cfg, err, sizeof(err));
+        status = run(&cfg, argv, err, sizeof(err));
     }
     if (status == 2)
         fprintf(stderr, "%s\n", err);

@@ -156,6 +156,41 @@ void lg_openstats_counts(const struct lg_openstats *o, struct lg_openstats_count
     k->depth = o->depth;
 }
 
+void lg_openstats_detail(const struct lg_openstats *o, struct lg_openstats_detail *d)
+{
+    *d = (struct lg_openstats_detail){ .requests = o->requests, .late1 = o->late1,
+                                       .late2 = o->late2, .late_max_ns = o->late_max_ns,
+                                       .hwm_depth = o->hwm_depth, .hwm_depth_at = o->hwm_depth_at,
+                                       .started = o->started, .retired = o->retired,
+                                       .peak_live = o->peak_live, .nphases = o->nph };
+    for (int i = 0; i < LG_OPEN_NTIMES; i++)
+        d->times[i] = &o->t[i];
+}
+
+/* Events/s generated over the phase's span: from its scheduled start to its
+ * scheduled end, or to its last event if that came later; -1 if unknown. */
+static double phase_rate(const struct ophase *ph)
+{
+    lg_ns_t end = ph->last_ns > ph->end_ns ? ph->last_ns : ph->end_ns;
+    if (!ph->done || end <= ph->start_ns)
+        return -1;
+    return (double)ph->generated * 1e9 / (double)(end - ph->start_ns);
+}
+
+void lg_openstats_phase_get(const struct lg_openstats *o, int i, struct lg_openstats_phase *p)
+{
+    const struct ophase *ph = &o->ph[i];
+    *p = (struct lg_openstats_phase){ .asked_r1 = -1, .asked_r2 = -1, .achieved = phase_rate(ph),
+                                      .done = ph->done, .generated = ph->generated,
+                                      .processed = ph->processed, .dropped = ph->dropped,
+                                      .duration_s = (double)(ph->end_ns - ph->start_ns) / 1e9 };
+    if (o->s && i < o->s->nphases) {
+        p->duration_s = o->s->phases[i].duration_s;
+        p->asked_r1 = o->s->phases[i].r1;
+        p->asked_r2 = o->s->phases[i].r2;
+    }
+}
+
 /* ==== the summary ======================================================== */
 
 struct out {
@@ -201,15 +236,14 @@ static void phase_names(const struct lg_openstats *o, int i, char *label, char *
     snprintf(asked, n, "?");
 }
 
-/* Events generated over the phase's span: from its scheduled start to its
- * scheduled end, or to its last event if that came later. */
+/* Events generated over the phase's span (phase_rate), "-" if unknown. */
 static void phase_achieved(const struct ophase *ph, char *buf, size_t n)
 {
-    lg_ns_t end = ph->last_ns > ph->end_ns ? ph->last_ns : ph->end_ns;
-    if (!ph->done || end <= ph->start_ns)
+    double r = phase_rate(ph);
+    if (r < 0)
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%.2f", (double)ph->generated * 1e9 / (double)(end - ph->start_ns));
+        snprintf(buf, n, "%.2f", r);
 }
 
 static void summary_phases(const struct lg_openstats *o, const struct out *out)

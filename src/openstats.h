@@ -17,6 +17,8 @@
 #include "schedule.h"
 #include "record.h"
 
+struct lg_hist; /* hist.h */
+
 #define LG_OPEN_LATE1_NS 1000000LL   /* "late": dispatched more than 1 ms after intended */
 #define LG_OPEN_LATE2_NS 10000000LL  /* "very late": more than 10 ms */
 
@@ -49,6 +51,31 @@ struct lg_openstats_counts {
     long depth;            /* the queue depth last heard of */
 };
 void lg_openstats_counts(const struct lg_openstats *o, struct lg_openstats_counts *k);
+
+/* Everything the summary shows, for another rendering (summary_json.c).
+ * The histograms are borrowed: valid until the next recording call. */
+enum { LG_OPEN_WAIT, LG_OPEN_RESPONSE, LG_OPEN_SERVICE, LG_OPEN_LATENESS, LG_OPEN_NTIMES };
+struct lg_openstats_detail {
+    uint64_t requests;         /* sum of JOB.requests */
+    uint64_t late1, late2;     /* events later than LG_OPEN_LATE1_NS / LATE2 */
+    lg_ns_t late_max_ns;       /* worst dispatch lateness */
+    long hwm_depth;            /* queue high-water mark, events */
+    lg_ns_t hwm_depth_at;      /* when; -1: never heard of */
+    int started, retired, peak_live; /* the line's workers */
+    const struct lg_hist *times[LG_OPEN_NTIMES]; /* wait, response, service, lateness; ns */
+    int nphases;               /* phases known: the schedule's, or as records named them */
+};
+void lg_openstats_detail(const struct lg_openstats *o, struct lg_openstats_detail *d);
+
+/* Phase i (0 <= i < detail.nphases). asked_r1/r2 are -1 for a phase the
+ * schedule does not know; achieved is -1 until its PHASE record came. */
+struct lg_openstats_phase {
+    double duration_s, asked_r1, asked_r2; /* events/s asked, from .. to */
+    double achieved;           /* events/s generated over its span */
+    int done;                  /* its PHASE record came */
+    uint64_t generated, processed, dropped;
+};
+void lg_openstats_phase_get(const struct lg_openstats *o, int i, struct lg_openstats_phase *p);
 
 /* Writes the open-model summary: per-phase table, lateness, queue, times,
  * workers, requests per event, and a loud line for dropped events. `emit`

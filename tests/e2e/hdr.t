@@ -30,22 +30,6 @@ is "$(stat -c %a h.log 2>/dev/null)" 644 "the log is created 0644, even under um
 cp out raw.out
 cp err summary.out
 
-# checks LABEL CMD...: one TAP line per "PASS what" / "FAIL what: why" of
-# CMD, then one for its exit status (a crash does not shrink the plan)
-checks() {
-    local label=$1 line status
-    shift
-    timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 120 * m }')" "$@" > checks.out 2>&1
-    status=$?
-    while IFS= read -r line; do
-        case $line in
-            PASS\ *) ok 0 "$label${line#PASS }" ;;
-            FAIL\ *) ok 1 "$label${line#FAIL }" ;;
-            *) diag "$line" ;;
-        esac
-    done < checks.out
-    is "$status" 0 "${label}the checker exits 0"
-}
 checks "hdr-histogram-js: " node "$HDR_DIR/check.js" --log h.log --events raw.out \
     --summary summary.out --period 0.25
 

@@ -100,6 +100,24 @@ no_process_left() { # no_process_left PID... : none of them is alive
     if [ -z "$alive" ]; then ok 0 "no process left behind"; else ok 1 "no process left behind"; diag "  alive:$alive"; fi
 }
 
+# checks LABEL CMD...: one TAP line per "PASS what" / "FAIL what: why" of
+# a checker CMD (tests/hdr, tests/summary), then one for its exit status
+# (a crash does not shrink the plan)
+checks() {
+    local label=$1 line status
+    shift
+    timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 120 * m }')" "$@" > checks.out 2>&1
+    status=$?
+    while IFS= read -r line; do
+        case $line in
+            PASS\ *) ok 0 "$label${line#PASS }" ;;
+            FAIL\ *) ok 1 "$label${line#FAIL }" ;;
+            *) diag "$line" ;;
+        esac
+    done < checks.out
+    is "$status" 0 "${label}the checker exits 0"
+}
+
 done_testing() {
     echo "1..$tap_n"
     if [ "$tap_failed" -ne 0 ]; then
