@@ -111,6 +111,27 @@ static struct lg_cworker *worker_get(struct lg_collector *c, int index, int pid)
     return w;
 }
 
+/* w's live buffers, allocated on first use. */
+static struct lg_cwlive *worker_live(struct lg_cworker *w)
+{
+    if (!w->live)
+        w->live = lg_calloc(1, sizeof *w->live);
+    return w->live;
+}
+
+/* Frees what w needed only while sending, once it has stopped and been
+ * reaped: no record of it can come after both (a late one would find an
+ * unknown name id, and buffers allocated anew). Its held line, if any, must
+ * have been written. */
+static void worker_release(struct lg_cworker *w)
+{
+    if (!w->stopped || !w->reaped)
+        return;
+    lg_namemap_free(&w->names);
+    free(w->live);
+    w->live = NULL;
+}
+
 static struct lg_cstat *stat_row(struct lg_collector *c, int line, int name, int kind)
 {
     struct lg_cline *l = &c->lines[line];
@@ -245,10 +266,10 @@ static void event_fill(struct lg_collector *c, const struct lg_cworker *w,
 static void hold_flush(struct lg_collector *c, struct lg_cworker *w)
 {
     struct lg_event ev;
-    if (!w->hold.held)
+    if (!w->live || !w->live->hold.held)
         return;
-    event_fill(c, w, &w->hold.rec, w->hold.name, &ev);
-    lg_report_hold_release(&w->hold, &ev);
+    event_fill(c, w, &w->live->hold.rec, w->live->hold.name, &ev);
+    lg_report_hold_release(&w->live->hold, &ev);
     lg_report_put_event(&c->rep, &c->out, &ev);
 }
 
@@ -257,12 +278,13 @@ static void hold_flush(struct lg_collector *c, struct lg_cworker *w)
 /* The pending message, consumed: valid until the next TEXT record. */
 static const char *text_take(struct lg_cworker *w)
 {
-    if (!w->text_len)
+    struct lg_cwlive *lv = w->live;
+    if (!lv || !lv->text_len)
         return NULL;
-    w->text[w->text_len] = '\0';
-    w->text_len = 0;
-    w->text_done = 0;
-    return w->text;
+    lv->text[lv->text_len] = '\0';
+    lv->text_len = 0;
+    lv->text_done = 0;
+    return lv->text;
 }
 
 /* A REQ, TRA or ERR record with no name: counted apart, in no figure. */
@@ -317,8 +339,8 @@ static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg
     if (rec->rc)
         lg_report_put_error(&c->rep, &c->err, &ev);
     lg_report_put_event(&c->rep, &c->out, &ev);
-    if (w->hold.held)
-        lg_report_hold_count(&w->hold, rec, err);
+    if (w->live && w->live->hold.held)
+        lg_report_hold_count(&w->live->hold, rec, err);
 }
 
 static void on_tra(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
@@ -342,7 +364,7 @@ static void on_tra(struct lg_collector *c, struct lg_cworker *w, const struct lg
         note_first(c, l, rec->u.ev.begin_ns);
     note_end(l, rec->u.ev.end_ns);
     if (lg_report_holds(&c->rep)) {
-        lg_report_hold(&w->hold, rec, name);
+        lg_report_hold(&worker_live(w)->hold, rec, name);
         return;
     }
     struct lg_event ev;
@@ -398,6 +420,8 @@ static void on_stop(struct lg_collector *c, struct lg_cworker *w, const struct l
         line_workers(c, w->line);
     }
     worker_ended(c, w);
+    hold_flush(c, w);
+    worker_release(w);
 }
 
 /* Open model: JOB and DROP from the workers, PHASE from the generator. */
@@ -416,35 +440,37 @@ static void on_event(struct lg_collector *c, struct lg_cworker *w, const struct 
 static void on_name(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec,
                     lg_ns_t now)
 {
+    struct lg_cwlive *lv = worker_live(w);
     size_t n = rec->u.text.len < LG_TEXT_CHUNK ? rec->u.text.len : LG_TEXT_CHUNK;
-    if (n > LG_NAME_MAX - w->name_len)
-        n = LG_NAME_MAX - w->name_len;
-    memcpy(w->name_buf + w->name_len, rec->u.text.bytes, n);
-    w->name_len += n;
+    if (n > LG_NAME_MAX - lv->name_len)
+        n = LG_NAME_MAX - lv->name_len;
+    memcpy(lv->name_buf + lv->name_len, rec->u.text.bytes, n);
+    lv->name_len += n;
     if (rec->u.text.more)
         return;
-    int index = lg_names_intern(&c->names, w->name_buf, w->name_len);
+    int index = lg_names_intern(&c->names, lv->name_buf, lv->name_len);
     if (index < 0) {
         name_over(c, w, rec, now);
         c->names_refused++;
         index = LG_NAMEMAP_REFUSED;
     }
     lg_namemap_set(&w->names, rec->name, index);
-    w->name_len = 0;
+    lv->name_len = 0;
 }
 
 static void on_text(struct lg_cworker *w, const struct lg_record *rec)
 {
-    if (w->text_done) { /* a whole message nobody took: a new one starts */
-        w->text_len = 0;
-        w->text_done = 0;
+    struct lg_cwlive *lv = worker_live(w);
+    if (lv->text_done) { /* a whole message nobody took: a new one starts */
+        lv->text_len = 0;
+        lv->text_done = 0;
     }
     size_t n = rec->u.text.len < LG_TEXT_CHUNK ? rec->u.text.len : LG_TEXT_CHUNK;
-    if (n > LG_TEXT_MAX - w->text_len)
-        n = LG_TEXT_MAX - w->text_len;
-    memcpy(w->text + w->text_len, rec->u.text.bytes, n);
-    w->text_len += n;
-    w->text_done = !rec->u.text.more;
+    if (n > LG_TEXT_MAX - lv->text_len)
+        n = LG_TEXT_MAX - lv->text_len;
+    memcpy(lv->text + lv->text_len, rec->u.text.bytes, n);
+    lv->text_len += n;
+    lv->text_done = !rec->u.text.more;
 }
 
 /* Counts the records missing before rec (a gap in seq); `now` stamps the
@@ -479,7 +505,7 @@ void lg_collector_feed(struct lg_collector *c, const struct lg_record *rec, lg_n
     check_seq(c, w, rec, now);
     w->received++;
     c->t.received++;
-    if (w->hold.held && !lg_report_hold_continues(&w->hold, rec))
+    if (w->live && w->live->hold.held && !lg_report_hold_continues(&w->live->hold, rec))
         hold_flush(c, w);
     switch (rec->type) {
     case LG_REC_REQ:
@@ -551,6 +577,7 @@ void lg_collector_free(struct lg_collector *c)
     for (int i = 0; i < c->nworkers; i++) {
         if (c->workers[i]) {
             lg_namemap_free(&c->workers[i]->names);
+            free(c->workers[i]->live);
             free(c->workers[i]->fail_msg);
             free(c->workers[i]);
         }
@@ -624,6 +651,7 @@ void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg
     w->reaped = 1;
     w->status = status;
     worker_ended(c, w);
+    worker_release(w);
 }
 
 void lg_collector_recent(struct lg_collector *c, struct lg_hist *h)

@@ -46,7 +46,15 @@ struct lg_cworker {
     lg_ns_t start_ns;            /* START begin_ns: its load start */
     struct lg_record stop;       /* its STOP record once stopped */
     char *fail_msg;              /* message of a LG_STOP_FAILED, owned */
-    struct lg_namemap names;     /* its name ids -> run-wide indices */
+    struct lg_namemap names;     /* its name ids -> run-wide indices; freed at release */
+    struct lg_cwlive *live;      /* NULL until needed, and again once released */
+};
+
+/* What only a worker still sending needs (2.4 KiB): allocated on its first
+ * NAME, TEXT or held line, released with its name map once the worker has
+ * both stopped and been reaped, so that an ended worker costs the collector
+ * its counters only (struct lg_cworker) however many come and go. */
+struct lg_cwlive {
     char name_buf[LG_NAME_MAX + 1]; /* NAME chunks so far */
     size_t name_len;
     char text[LG_TEXT_MAX + 1];  /* TEXT chunks: the next REQ/ERR's message */

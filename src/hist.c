@@ -6,16 +6,26 @@
  * One count-leading-zeros and a few shifts, no branch but the clamp. The
  * counts live in a window [lo, lo + n) grown on demand, at least doubling
  * each time, so a histogram reallocates a handful of times in its life at
- * most. The V2 encoding is hist_v2.c. */
+ * most. The old window is freed after the copy; when it was large (64 KiB
+ * or more) its pages go back to the system at once (glibc's malloc_trim),
+ * as otherwise they stay resident in the heap's free lists and a row that
+ * widens late in a run (a new extreme value) costs its old window again
+ * on top of its new one: what the soak measured. The windows themselves
+ * are bounded by the layout (LG_HIST_COUNTS counts, 352 KiB) and grow only
+ * with the span of the values. The V2 encoding is hist_v2.c. */
 #include "hist.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
 
-#define WINDOW_MIN 8 /* counts of a first window */
+#define WINDOW_MIN 8              /* counts of a first window */
+#define WINDOW_TRIM (64 * 1024 / 8) /* counts of an old window whose pages are returned */
 
 static inline uint32_t hist_index(uint64_t v)
 {
@@ -93,6 +103,10 @@ static void hist_window(struct lg_hist *h, uint32_t lo, uint32_t hi)
     if (h->n)
         memcpy(b + (old_lo - new_lo), h->counts, h->n * sizeof *b);
     free(h->counts);
+#ifdef __GLIBC__
+    if (h->n >= WINDOW_TRIM) /* rare: a handful of times in a row's life */
+        malloc_trim(0);
+#endif
     h->counts = b;
     h->lo = new_lo;
     h->n = new_hi - new_lo;

@@ -17,8 +17,14 @@
 # (other processes mapping the same library pages moves Private_Clean by up
 # to 1.4 MiB; each worker the controller forks shares the collector's dirty
 # pages until one side writes them), while Anonymous counts the same pages
-# whoever shares them. Prints a table; exits 1 when a target is missed. Not
-# run in CI: it takes 2 x (SOAK_SECONDS + 5) s of both cores.
+# whoever shares them. What may still grow by design: a histogram row's
+# window of counts widens when a value beyond its span arrives (a latency
+# outlier late in the run), bounded by the layout at 352 KiB a row (README,
+# "Memory per row"); the old window's pages are given back, so such an
+# event costs the pages of counts it writes, not a copy. Beside a
+# collector that missed, the table says this may be the cause; the target
+# is not relaxed for it. Prints a table; exits 1 when a target is missed.
+# Not run in CI: it takes 2 x (SOAK_SECONDS + 5) s of both cores.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LOGEN=${LOGEN:-$ROOT/build/logen}
@@ -89,7 +95,7 @@ growth() {
 # when anonymous memory grew by MAX_GROWTH % or more, or the descriptors
 # changed.
 row() {
-    local gp ga verdict=
+    local gp ga verdict= note=
     # shellcheck disable=SC2086
     set -- "$1" $2 $3 "$4" "$5"
     gp=$(growth "$2" "$4")
@@ -101,8 +107,14 @@ row() {
         verdict="${verdict:+$verdict, }descriptors"
     fi
     [ -z "$verdict" ] || missed=1
+    case $1:$verdict in
+        collector*memory*)
+            note="  (may be a histogram row widening on a new extreme value: by design, at most"
+            note="$note 352 KiB a row; see README, Memory per row; the target still counts it)" ;;
+    esac
     printf '  %-22s %9s %9s %8s %9s %9s %8s %6s %6s  %s\n' "$1" "$2" "$4" "$gp" "$3" "$5" "$ga" "$6" "$7" \
         "${verdict:+MISSED: }${verdict:-ok}"
+    [ -z "$note" ] || echo "$note"
 }
 
 # soak LABEL MODE ARGS...: one run of cuts.Dummy, its samples and its table.
