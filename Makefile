@@ -181,6 +181,7 @@ install: all
 	install -m 644 lua/logen/gcp/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp/
 	install -m 644 $(SHIPPED_CUTS) $(DESTDIR)$(PREFIX)/share/logen/cuts/
 	install -m 644 $(SHIPPED_SCENARIOS) $(DESTDIR)$(PREFIX)/share/logen/scenarios/
+	install -m 644 src/summary-1.schema.json $(DESTDIR)$(PREFIX)/share/logen/
 
 clean:
 	rm -rf build

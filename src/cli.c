@@ -78,7 +78,7 @@ const struct lg_opt lg_cli_opts[] = {
       "name's latency histogram (ns) for every --summary interval" },
     { {"summary-json"}, LG_OPT_STR, LG_MIN_0, F(summary_json), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the end summary to FILE as JSON (schema logen-summary/1: "
-      "schemas/summary-1.schema.json), also when interrupted" },
+      "src/summary-1.schema.json), also when interrupted" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",

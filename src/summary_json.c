@@ -1,5 +1,5 @@
 /* summary_json.c -- --summary-json: the end summary as JSON (see
- * summary_json.h and schemas/summary-1.schema.json).
+ * summary_json.h and src/summary-1.schema.json).
  *
  * The figures are summary.c's, from the same view: a line's throughputs
  * over its own span, the run's over the run's span, the `all` rows merged

@@ -1,5 +1,5 @@
 /* summary_json.h -- --summary-json: the end summary as one JSON document
- * (schema "logen-summary/1", schemas/summary-1.schema.json).
+ * (schema "logen-summary/1", src/summary-1.schema.json).
  *
  * A sibling of summary.c: rendered from the collector's read-only view with
  * the same figures (per line and per name, the all-lines rows, records,

@@ -13,7 +13,7 @@ is "$status" 0 "make install DESTDIR=... succeeds"
 bin=$(find "$T/root" -path '*/bin/logen' -type f | head -1)
 ok "$([ -x "$bin" ]; echo $?)" "it installs an executable bin/logen"
 share=$(dirname "$(dirname "$bin")")/share/logen
-for f in lua/logen/init.lua lua/logen/runner.lua cuts/Dummy.lua cuts/KmsDefault.json scenarios/shape.txt; do
+for f in lua/logen/init.lua lua/logen/runner.lua cuts/Dummy.lua cuts/KmsDefault.json scenarios/shape.txt summary-1.schema.json; do
     ok "$([ -f "$share/$f" ]; echo $?)" "it installs share/logen/$f"
 done
 ok "$([ ! -e "$share/cuts/$(basename "$probe")" ]; echo $?)" "it does not install an untracked file of cuts/"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --summary-json: every summary a run writes validates against
-# schemas/summary-1.schema.json with an independent validator (Debian's
+# src/summary-1.schema.json with an independent validator (Debian's
 # python3-jsonschema), agrees with the text end summary of the same run
 # (tests/summary/check.py: every row's count, errors, throughput and
 # latency figures at the text's precision, the totals, records, thresholds
@@ -11,7 +11,7 @@
 # input, on another output, on a scenario line and where it cannot be opened.
 . "$(dirname "$0")/lib.sh"
 
-SCHEMA=$ROOT/schemas/summary-1.schema.json
+SCHEMA=$ROOT/src/summary-1.schema.json
 HDR_DIR=$ROOT/tests/hdr
 PY=/usr/bin/python3
 
