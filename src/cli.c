@@ -79,6 +79,14 @@ const struct lg_opt lg_cli_opts[] = {
     { {"summary-json"}, LG_OPT_STR, LG_MIN_0, F(summary_json), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the end summary to FILE as JSON (schema logen-summary/1: "
       "src/summary-1.schema.json), also when interrupted" },
+    { {"metrics-listen"}, LG_OPT_STR, LG_MIN_0, F(metrics_listen), 0, LG_GROUP_OUTPUT, "HOST:PORT",
+      NULL,
+      "serve live figures for Prometheus on http://HOST:PORT/metrics during the run "
+      "(127.0.0.1:9464, [::1]:9464; port 0: a free one, told on stderr)" },
+    { {"metrics-linger"}, LG_OPT_SECS, LG_MIN_0, F(metrics_linger), 0, LG_GROUP_OUTPUT, "S",
+      "20s",
+      "after the run, serve the final figures until one scrape takes them, at most S "
+      "(a 15 s scrape interval and a margin); 0: stop at once" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -654,6 +662,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->output);
     free(cfg->hdr_log);
     free(cfg->summary_json);
+    free(cfg->metrics_listen);
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);

@@ -41,6 +41,7 @@
 #include "jobq.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "pool.h"
 #include "progress.h"
 #include "statpipe.h"
@@ -103,6 +104,7 @@ static void ctl_child_close(struct ctl *ctl, int keep_job_r, int keep_job_w)
 {
     close(ctl->reader->fd);
     close(ctl->sfd);
+    lg_metrics_child(ctl->run->metrics);
     for (int l = 0; l < ctl->run->nlines; l++) {
         struct ctl_line *ln = &ctl->lines[l];
         if (ln->job_r >= 0 && ln->job_r != keep_job_r)
@@ -454,9 +456,9 @@ static void ctl_drain_output(struct ctl *ctl)
 
 static void ctl_loop(struct ctl *ctl)
 {
-    struct pollfd pf[3] = { { .fd = ctl->reader->fd, .events = POLLIN },
-                            { .fd = ctl->sfd, .events = POLLIN },
-                            { .fd = -1 } };
+    struct pollfd pf[3 + LG_METRICS_NFDS] = { { .fd = ctl->reader->fd, .events = POLLIN },
+                                              { .fd = ctl->sfd, .events = POLLIN },
+                                              { .fd = -1 } }; /* then --metrics-listen's */
     lg_ns_t next_tick = lg_collector_tick(ctl->coll, lg_clock_now());
     lg_ns_t next_progress = lg_progress_tick(ctl->coll, lg_clock_now());
     int spawning = 1;
@@ -482,6 +484,8 @@ static void ctl_loop(struct ctl *ctl)
         lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], now);
         until = next_tick < until ? next_tick : until;
         until = next_progress < until ? next_progress : until;
+        lg_ns_t served = lg_metrics_pollfds(ctl->run->metrics, pf + 3, now);
+        until = served < until ? served : until;
         for (int l = 0; l < ctl->run->nlines; l++) {
             if (ctl->lines[l].open) {
                 lg_ns_t t = ctl_open_step(ctl, l, now);
@@ -494,7 +498,7 @@ static void ctl_loop(struct ctl *ctl)
             until = ctl->hard_end;
         if (spawning)
             until = now;
-        if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 3 + LG_METRICS_NFDS, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
             ctl_read(ctl, 16);
@@ -502,6 +506,7 @@ static void ctl_loop(struct ctl *ctl)
             ctl_signals(ctl);
         if (pf[2].revents)
             lg_collector_output_write(ctl->coll);
+        lg_metrics_serve(ctl->run->metrics, pf + 3, ctl->coll, lg_clock_now());
     }
     ctl_read(ctl, 1 << 20);
     lg_collector_tick(ctl->coll, lg_clock_now());
@@ -615,6 +620,7 @@ int lg_controller_run(const struct lg_run *run)
     if (ctl.sj && lg_sumjson_write(ctl.sj, ctl.coll, ctl.interrupted, ctl.failed, run->thresholds,
                                    status, run->summary_json) < 0)
         lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
+    lg_metrics_linger(run->metrics, ctl.coll, ctl.sfd, run->quiet ? NULL : stderr);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

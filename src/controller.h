@@ -13,6 +13,7 @@
 #include "cli.h"
 
 struct lg_thresholds;
+struct lg_metrics;
 
 /* One line of the run: its options and its resolved CUT. Borrowed. */
 struct lg_run_line {
@@ -32,6 +33,7 @@ struct lg_run {
     const struct lg_thresholds *thresholds; /* checked at the end (threshold.h); NULL: none */
     FILE *hdr_log;              /* --hdr-log; NULL: none */
     FILE *summary_json;         /* --summary-json; NULL: none */
+    struct lg_metrics *metrics; /* --metrics-listen (metrics.h), served from the loop; NULL: none */
     char *const *argv;          /* the command line, for the summary JSON */
     int argc;
 };

@@ -27,6 +27,7 @@
 #include "launch.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "paths.h"
 #include "threshold.h"
 #include "version.h"
@@ -56,7 +57,8 @@ static int summary_json_close(FILE *f, const char *path)
 }
 
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
-                     const struct lg_thresholds *th, char *const *argv, char *err, size_t errlen)
+                     const struct lg_thresholds *th, struct lg_metrics *metrics, char *const *argv,
+                     char *err, size_t errlen)
 {
     FILE *out = stdout, *hdr = NULL, *sj = NULL;
     if (cfg->output && !(out = output_open(cfg->output))) {
@@ -84,7 +86,7 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
                           .quiet = cfg->quiet, .summary_json = sj, .argv = argv, .argc = argc,
-                          .thresholds = th->n ? th : NULL };
+                          .thresholds = th->n ? th : NULL, .metrics = metrics };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
@@ -154,7 +156,14 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     struct lg_thresholds th = { 0 };
     if (rc == 0)
         rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
-    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, argv, err, errlen);
+    struct lg_metrics *metrics = NULL; /* bound before any worker starts */
+    if (rc == 0 && cfg->metrics_listen &&
+        !(metrics = lg_metrics_open(cfg->metrics_listen, cfg->metrics_linger, err, errlen)))
+        rc = -1;
+    if (metrics)
+        fprintf(stderr, "metrics: listening on %s\n", lg_metrics_where(metrics));
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, metrics, argv, err, errlen);
+    lg_metrics_close(metrics);
     lg_thresholds_free(&th);
     lg_launch_free(&l);
     return status;
