@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "names.h"
 #include "openstats.h"
+#include "report.h"
 
 /* The buckets' upper bounds: 100 us to 60 s, three per decade (1, 2.5, 5),
  * then 30 s and 60 s; le as OpenMetrics writes canonical numbers. */
@@ -69,30 +70,13 @@ void lg_metrics_printf(struct lg_metrics_buf *b, const char *fmt, ...)
     }
 }
 
-/* The length of the UTF-8 sequence at s[0..n), 0 when it is not one
- * (overlong forms, surrogates and values past U+10FFFF are not). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
-               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 /* A label value, escaped. */
 static void mt_value(struct mt *r, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
     while (n > 0) {
-        size_t k = utf8_len(p, n);
+        size_t k = *p < 0x80 ? 1 : lg_report_utf8_len(p, n);
         if (k == 0)
             lg_metrics_printf(r->b, "?");
         else if (*p == '\\' || *p == '"')

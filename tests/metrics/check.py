@@ -25,16 +25,11 @@ import urllib.parse
 import urllib.request
 import zlib
 
-failed = 0
+results = []  # (what, why): why is None for a check that passed
 
 
 def check(cond, what, why=""):
-    global failed
-    if cond:
-        print("PASS " + what)
-    else:
-        failed += 1
-        print("FAIL %s: %s" % (what, why))
+    results.append((what, None if cond else why))
 
 
 def query(prom, q):
@@ -137,7 +132,9 @@ def main():
                   % (tag, len(middle), ",".join(middle)))
     check(nrows > 0 and len(reqs) == nrows, "one series per summary row",
           "%d series, %d rows" % (len(reqs), nrows))
-    sys.exit(1 if failed else 0)
+    for what, why in results:
+        print("PASS " + what if why is None else "FAIL %s: %s" % (what, why))
+    sys.exit(0 if all(why is None for _, why in results) else 1)
 
 
 main()
