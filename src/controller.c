@@ -620,7 +620,9 @@ int lg_controller_run(const struct lg_run *run)
     if (ctl.sj && lg_sumjson_write(ctl.sj, ctl.coll, ctl.interrupted, ctl.failed, run->thresholds,
                                    status, run->summary_json) < 0)
         lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
-    lg_metrics_linger(run->metrics, ctl.coll, ctl.sfd, run->quiet ? NULL : stderr);
+    /* a run stopped by a signal was asked to end: no wait for a last scrape */
+    lg_metrics_linger(ctl.interrupted ? NULL : run->metrics, ctl.coll, ctl.sfd,
+                      run->quiet ? NULL : stderr);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

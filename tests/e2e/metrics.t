@@ -10,8 +10,9 @@
 # three hostile clients (tests/metrics/hostile.py: a malformed request,
 # an endless header, a silent connection) get a 400, are cut off and are
 # closed, and the run's figures and exit code stay as they are. Then: the
-# wait for a last scrape ends at once on SIGTERM, and addresses that cannot
-# be parsed or bound are refused in one line before any worker starts.
+# wait for a last scrape ends at once on SIGTERM (and is skipped when a
+# signal stopped the run), and addresses that cannot be parsed or bound
+# are refused in one line before any worker starts.
 . "$(dirname "$0")/lib.sh"
 
 MDIR=$ROOT/tests/metrics
@@ -136,6 +137,19 @@ ok $? "... SIGTERM ends the wait at once"
 wait "$LOGEN_PID"
 is "$?" 0 "... and the run's exit code stays 0"
 LOGEN_PID=
+
+# A run stopped by a signal ends without waiting for a scrape.
+"$LOGEN" cuts.Dummy --proc 1 --duration 60 --steps 1 --extra '{"sleep": 0.01}' --outformat none \
+    --metrics-listen 127.0.0.1:0 > out3 2> err3 &
+LOGEN_PID=$!
+wait_for 30 grep -q '^metrics: listening on' err3
+kill -INT "$LOGEN_PID"
+wait_for 10 eval '! kill -0 $LOGEN_PID 2>/dev/null'
+ok $? "SIGINT during the run: logen ends without waiting for a last scrape"
+wait "$LOGEN_PID"
+is "$?" 130 "... exit 130"
+LOGEN_PID=
+is "$(grep -c 'serving the final figures' err3)" 0 "... and says of no wait"
 
 # Bad input: one line naming the option, exit 2, no worker started.
 refused() { # refused ADDR REGEX WHAT
