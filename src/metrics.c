@@ -235,8 +235,9 @@ static int request_parse(char *req, size_t end, struct mreq *r)
         return -1;
     req[end - 1] = '\0'; /* the head's last '\n' */
     char *p = req, *line = head_line(&p), *sp1, *sp2;
-    size_t mlen = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                               "!#$%&'*+-.^_`|~");
+    size_t mlen = 0;
+    while (is_tchar((unsigned char)line[mlen]))
+        mlen++;
     if (mlen == 0 || line[mlen] != ' ' || !(sp2 = strchr(line + mlen + 1, ' ')))
         return -1;
     sp1 = line + mlen;
@@ -435,7 +436,8 @@ lg_ns_t lg_metrics_pollfds(struct lg_metrics *m, struct pollfd *pf, lg_ns_t now)
         const struct mclient *k = &m->cl[i];
         if (k->state == C_FREE)
             continue;
-        pf[1 + i] = (struct pollfd){ .fd = k->fd, .events = k->state == C_WRITE ? POLLOUT : POLLIN };
+        pf[1 + i] = (struct pollfd){ .fd = k->fd,
+                                     .events = k->state == C_WRITE ? POLLOUT : POLLIN };
         next = k->deadline < next ? k->deadline : next;
     }
     return next;

@@ -45,7 +45,9 @@ static const char *const kind_name[LG_NKINDS] = { "req", "tra" };
 struct mt {
     struct lg_metrics_buf *b;
     const struct lg_collector *c;
+    const struct lg_names *names; /* the view's */
     int om;            /* OpenMetrics */
+    struct lg_metrics_buf lab;    /* the labels of the series being written, escaped */
 };
 
 void lg_metrics_printf(struct lg_metrics_buf *b, const char *fmt, ...)
@@ -70,25 +72,24 @@ void lg_metrics_printf(struct lg_metrics_buf *b, const char *fmt, ...)
     }
 }
 
-/* A label value, escaped. */
+/* Appends label value s to r->lab, escaped: runs of plain text at once. */
 static void mt_value(struct mt *r, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    while (n > 0) {
-        size_t k = *p < 0x80 ? 1 : lg_report_utf8_len(p, n);
-        if (k == 0)
-            lg_metrics_printf(r->b, "?");
-        else if (*p == '\\' || *p == '"')
-            lg_metrics_printf(r->b, "\\%c", *p);
-        else if (*p == '\n')
-            lg_metrics_printf(r->b, "\\n");
-        else
-            lg_metrics_printf(r->b, "%.*s", (int)k, (const char *)p);
-        k = k ? k : 1;
-        p += k;
-        n -= k;
+    size_t n = strlen(s), run = 0;
+    while (run < n) {
+        size_t k = p[run] < 0x80 ? 1 : lg_report_utf8_len(p + run, n - run);
+        if (k && p[run] != '\\' && p[run] != '"' && p[run] != '\n') {
+            run += k;
+            continue;
+        }
+        lg_metrics_printf(&r->lab, "%.*s%s", (int)run, (const char *)p,
+                          !k ? "?" : p[run] == '\n' ? "\\n" : p[run] == '"' ? "\\\"" : "\\\\");
+        p += run + 1;
+        n -= run + 1;
+        run = 0;
     }
+    lg_metrics_printf(&r->lab, "%.*s", (int)run, (const char *)p);
 }
 
 /* HELP and TYPE of a family. OpenMetrics names a counter's family without
@@ -102,22 +103,22 @@ static void mt_family(struct mt *r, const char *name, const char *type, const ch
                       type);
 }
 
-/* `name{line="ID"` then, for a row, `,name="N",kind="K"`: the caller closes
- * the braces, after labels of its own. */
-static void mt_labels(struct mt *r, const char *metric, int l, const struct lg_collector_row *row)
+/* The labels of line l, and of row unless NULL, escaped:
+ * `line="ID",name="N",kind="K"`. Valid until the next call. */
+static const char *mt_labels(struct mt *r, int l, const struct lg_collector_row *row)
 {
     struct lg_collector_line lv;
     lg_collector_line(r->c, l, &lv);
-    lg_metrics_printf(r->b, "%s{line=\"", metric);
+    r->lab.len = 0;
+    lg_metrics_printf(&r->lab, "line=\"");
     mt_value(r, lv.info && lv.info->id ? lv.info->id : "");
     if (row) {
-        struct lg_collector_view v;
-        lg_collector_view(r->c, &v);
-        lg_metrics_printf(r->b, "\",name=\"");
-        mt_value(r, lg_names_str(v.names, row->name));
-        lg_metrics_printf(r->b, "\",kind=\"%s", kind_name[row->kind]);
+        lg_metrics_printf(&r->lab, "\",name=\"");
+        mt_value(r, lg_names_str(r->names, row->name));
+        lg_metrics_printf(&r->lab, "\",kind=\"%s", kind_name[row->kind]);
     }
-    lg_metrics_printf(r->b, "\"");
+    lg_metrics_printf(&r->lab, "\"");
+    return r->lab.p;
 }
 
 /* The requests' and the errors' counters of every row. */
@@ -132,11 +133,9 @@ static void mt_row_counters(struct mt *r, int nlines)
         mt_family(r, name[m], "counter", help[m]);
         for (int l = 0; l < nlines; l++) {
             struct lg_collector_row row;
-            for (size_t pos = 0; lg_collector_row_next(r->c, l, &pos, &row);) {
-                mt_labels(r, name[m], l, &row);
-                lg_metrics_printf(r->b, "} %" PRIu64 "\n",
+            for (size_t pos = 0; lg_collector_row_next(r->c, l, &pos, &row);)
+                lg_metrics_printf(r->b, "%s{%s} %" PRIu64 "\n", name[m], mt_labels(r, l, &row),
                                   m == 0 ? lg_hist_count(row.h) : row.errors);
-            }
         }
     }
 }
@@ -150,17 +149,16 @@ static void mt_row_histograms(struct mt *r, int nlines)
         struct lg_collector_row row;
         for (size_t pos = 0; lg_collector_row_next(r->c, l, &pos, &row);) {
             uint64_t cum[NBOUNDS], count = lg_hist_count(row.h), sum = row.h->sum_ns;
+            const char *lab = mt_labels(r, l, &row);
             lg_hist_count_le(row.h, bound_ns, NBOUNDS, cum);
-            for (int k = 0; k <= NBOUNDS; k++) {
-                mt_labels(r, "logen_request_duration_seconds_bucket", l, &row);
-                lg_metrics_printf(r->b, ",le=\"%s\"} %" PRIu64 "\n",
-                                  k < NBOUNDS ? bound_le[k] : "+Inf", k < NBOUNDS ? cum[k] : count);
-            }
-            mt_labels(r, "logen_request_duration_seconds_sum", l, &row);
-            lg_metrics_printf(r->b, "} %" PRIu64 ".%09" PRIu64 "\n", sum / (uint64_t)LG_NS_PER_S,
-                              sum % (uint64_t)LG_NS_PER_S);
-            mt_labels(r, "logen_request_duration_seconds_count", l, &row);
-            lg_metrics_printf(r->b, "} %" PRIu64 "\n", count);
+            for (int k = 0; k <= NBOUNDS; k++)
+                lg_metrics_printf(r->b, "logen_request_duration_seconds_bucket{%s,le=\"%s\"} "
+                                  "%" PRIu64 "\n", lab, k < NBOUNDS ? bound_le[k] : "+Inf",
+                                  k < NBOUNDS ? cum[k] : count);
+            lg_metrics_printf(r->b, "logen_request_duration_seconds_sum{%s} %" PRIu64 ".%09" PRIu64
+                              "\n", lab, sum / (uint64_t)LG_NS_PER_S, sum % (uint64_t)LG_NS_PER_S);
+            lg_metrics_printf(r->b, "logen_request_duration_seconds_count{%s} %" PRIu64 "\n", lab,
+                              count);
         }
     }
 }
@@ -206,8 +204,8 @@ static void mt_lines(struct mt *r, int nlines)
                 continue;
             if (!header++)
                 mt_family(r, per_line[m].name, per_line[m].type, per_line[m].help);
-            mt_labels(r, per_line[m].name, l, NULL);
-            lg_metrics_printf(r->b, "} %" PRIu64 "\n", mt_line_value(&lv, m));
+            lg_metrics_printf(r->b, "%s{%s} %" PRIu64 "\n", per_line[m].name, mt_labels(r, l, NULL),
+                              mt_line_value(&lv, m));
         }
     }
 }
@@ -223,9 +221,9 @@ static void mt_run_value(struct mt *r, const char *name, const char *type, const
 void lg_metrics_render(struct lg_metrics_buf *b, const struct lg_collector *c, int openmetrics,
                        int ended)
 {
-    struct mt r = { .b = b, .c = c, .om = openmetrics };
     struct lg_collector_view v;
     lg_collector_view(c, &v);
+    struct mt r = { .b = b, .c = c, .names = v.names, .om = openmetrics };
     mt_row_counters(&r, v.nlines);
     mt_row_histograms(&r, v.nlines);
     mt_lines(&r, v.nlines);
@@ -244,4 +242,5 @@ void lg_metrics_render(struct lg_metrics_buf *b, const struct lg_collector *c, i
                  "1 once the run is over and these figures are final, else 0.", ended != 0);
     if (openmetrics)
         lg_metrics_printf(b, "# EOF\n");
+    free(r.lab.p);
 }

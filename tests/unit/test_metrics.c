@@ -151,14 +151,15 @@ static void test_errors(void)
         { "GARBAGE\r\n\r\n", "HTTP/1.1 400 ", "no request line" },
         { "GET /metrics HTTP/2.0\r\n\r\n", "HTTP/1.1 400 ", "another version" },
         { "GET metrics HTTP/1.1\r\n\r\n", "HTTP/1.1 400 ", "a target without /" },
-        { "GET /metrics HTTP/1.1\r\nno colon here\r\n\r\n", "HTTP/1.1 400 ", "a header without ':'" },
-        { "GET /metrics HTTP/1.1\r\nBad Name: x\r\n\r\n", "HTTP/1.1 400 ", "a space in a header name" },
+        { "GET /metrics HTTP/1.1\r\nno colon\r\n\r\n", "HTTP/1.1 400 ", "a header without ':'" },
+        { "GET /metrics HTTP/1.1\r\nBad Name: x\r\n\r\n", "HTTP/1.1 400 ", "a space in a name" },
         { "GET /nope HTTP/1.1\r\n\r\n", "HTTP/1.1 404 ", "another path" },
         { "POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 405 ", "POST" },
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         like(ask(t[i].req, 0), t[i].want, "%s: %.12s", t[i].what, t[i].want + 9);
-    like(ask("DELETE /metrics HTTP/1.1\r\n\r\n", 0), "Allow: GET, HEAD\r\n", "405 says what is allowed");
+    like(ask("DELETE /metrics HTTP/1.1\r\n\r\n", 0), "Allow: GET, HEAD\r\n",
+         "405 says what is allowed");
     static const char nul[] = "GET /metrics\0 HTTP/1.1\r\n\r\n";
     like(ask_n(nul, sizeof nul - 1, 0), "HTTP/1.1 400 ", "a NUL in the head: 400");
 
@@ -275,9 +276,9 @@ static void test_addresses(void)
     else
         note("no IPv6 loopback here: %s", err);
     lg_metrics_close(v6);
-    static const char *const bad[] = { "nonsense", "127.0.0.1", ":9464", "127.0.0.1:", "127.0.0.1:65536",
-                                       "127.0.0.1:-1", "127.0.0.1:9x", "[::1:0", "999.1.1.1:0",
-                                       "example.com:80" };
+    static const char *const bad[] = { "nonsense", "127.0.0.1", ":9464", "127.0.0.1:",
+                                       "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:9x", "[::1:0",
+                                       "999.1.1.1:0", "example.com:80" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         struct lg_metrics *x = lg_metrics_open(bad[i], 0, err, sizeof err);
@@ -288,7 +289,8 @@ static void test_addresses(void)
     char taken[64];
     snprintf(taken, sizeof taken, "127.0.0.1:%d", port);
     struct lg_metrics *x = lg_metrics_open(taken, 0, err, sizeof err);
-    ok(!x && strstr(err, "--metrics-listen") && strstr(err, "in use"), "a port in use: refused (%s)", err);
+    ok(!x && strstr(err, "--metrics-listen") && strstr(err, "in use"), "a port in use: %s",
+       err);
     lg_metrics_close(x);
     x = lg_metrics_open("192.0.2.1:0", 0, err, sizeof err);
     ok(!x && strstr(err, "cannot listen"), "an address not of this host: refused (%s)", err);

@@ -184,7 +184,8 @@ static void test_text(void)
                  b[i].le);
         is_double(sample(t, series), b[i].want, 0, "text: bucket le=%s", b[i].le);
     }
-    is_int(count_of(t, "logen_request_duration_seconds_bucket" ROW), 19, "text: 18 bounds and +Inf");
+    is_int(count_of(t, "logen_request_duration_seconds_bucket" ROW), 19,
+           "text: 18 bounds and +Inf");
     is_double(sample(t, "logen_request_duration_seconds_count" ROW "}"), 5, 0,
               "text: _count equals +Inf");
     like(t, "logen_request_duration_seconds_sum" ROW "} 70.004350000\n", "text: _sum exact, in s");
