@@ -20,7 +20,6 @@ struct lg_collector; /* collector.h */
 #define LG_METRICS_CLIENTS 16                    /* connections served at once; more: closed */
 #define LG_METRICS_NFDS (1 + LG_METRICS_CLIENTS) /* pollfds the caller gives */
 #define LG_METRICS_REQUEST_MAX 8192              /* bytes of a request head; more: 431 */
-#define LG_METRICS_LINGER_DEFAULT "20s"          /* --metrics-linger: a 15 s scrape and margin */
 
 /* A growable text buffer (owned p; free it with free()). */
 struct lg_metrics_buf {
