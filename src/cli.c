@@ -79,6 +79,9 @@ const struct lg_opt lg_cli_opts[] = {
     { {"summary-json"}, LG_OPT_STR, LG_MIN_0, F(summary_json), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the end summary to FILE as JSON (schema logen-summary/1: "
       "src/summary-1.schema.json), also when interrupted" },
+    { {"report"}, LG_OPT_STR, LG_MIN_0, F(report), 0, LG_GROUP_OUTPUT, "FILE", NULL,
+      "write an HTML report to FILE: one self-contained page of charts and "
+      "tables drawn from the end summary, also when interrupted" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -654,6 +657,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->output);
     free(cfg->hdr_log);
     free(cfg->summary_json);
+    free(cfg->report);
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);

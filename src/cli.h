@@ -54,6 +54,7 @@ struct lg_config {
     int quiet;             /* -q: no progress line, no periodic summary lines */
     char *hdr_log;         /* --hdr-log: HdrHistogram interval log file; NULL: none */
     char *summary_json;    /* --summary-json: the end summary as JSON; NULL: none */
+    char *report;          /* --report: the HTML report; NULL: none */
     int openedmodel;       /* open model instead of closed */
     char *schedule;        /* open model phases, as given */
     long prefork;          /* open model: workers ready before the first event */

@@ -74,9 +74,11 @@ static const struct {
     { "run", "logen ACTION [options]" },
     { "-e", "logen -e 'LUA CODE' [options]     an ad hoc one-request CUT" },
     { "scenario", "logen scenario --file F [-v] [--outformat F] [--output F] [--summary S]\n"
-                  "                      [--hdr-log F] [--summary-json F] [--threshold EXPR]..." },
+                  "                      [--hdr-log F] [--summary-json F] [--report F]\n"
+                  "                      [--threshold EXPR]..." },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
+    { "report", "logen report SUMMARY.json -o F    the HTML report of a --summary-json file" },
     { "help", "logen help [TOPIC]                this help, or its part on TOPIC" },
 };
 

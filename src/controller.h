@@ -32,6 +32,7 @@ struct lg_run {
     const struct lg_thresholds *thresholds; /* checked at the end (threshold.h); NULL: none */
     FILE *hdr_log;              /* --hdr-log; NULL: none */
     FILE *summary_json;         /* --summary-json; NULL: none */
+    FILE *report;               /* --report: the HTML report (report_html.h); NULL: none */
     char *const *argv;          /* the command line, for the summary JSON */
     int argc;
 };
