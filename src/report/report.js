@@ -274,7 +274,7 @@
   function timeChart(box, sum, series, opts) {
     box.textContent = '';
     if (!series.length) return noData(box, opts.what);
-    var xs = times(sum), W = chartWidth(box), H = CHART_H;
+    var xs = times(sum), W = chartWidth(box), H = opts.h || CHART_H;
     var t0 = Math.min(0, arr(sum.intervals).length ? sum.intervals[0].start_s || 0 : 0);
     var t1 = Math.max.apply(null, [t0 + 1e-3].concat(xs));
     var ymax = 0;
@@ -349,7 +349,7 @@
       lineSeries(function (x) { return x.throughput; }), { name: 'throughput', what: 'throughput', fmtY: fmt });
     timeChart(document.getElementById('chart-errors'), sum,
       lineSeries(function (x, iv) { return num(x.errors) && iv.end_s > iv.start_s ? x.errors / (iv.end_s - iv.start_s) : null; }),
-      { name: 'errors', what: 'errors per second', fmtY: fmt });
+      { name: 'errors', what: 'errors per second', fmtY: fmt, h: 180 });
     var lat = [];
     PCTS.forEach(function (p) {
       if (!state.pcts[p.key]) return;
@@ -366,9 +366,9 @@
     document.getElementById('open-panel').hidden = !open;
     if (open) {
       timeChart(document.getElementById('chart-queue'), sum, lineSeries(function (x) { return x.queue_depth; }),
-        { name: 'queue', what: 'queue depth per interval (this summary has none)', fmtY: fmt, step: true });
+        { name: 'queue', what: 'queue depth per interval (this summary has none)', fmtY: fmt, step: true, h: 190 });
       timeChart(document.getElementById('chart-dropped'), sum, lineSeries(function (x) { return x.dropped; }),
-        { name: 'dropped', what: 'dropped events per interval (this summary has none)', fmtY: fmt });
+        { name: 'dropped', what: 'dropped events per interval (this summary has none)', fmtY: fmt, h: 170 });
     }
   }
 
