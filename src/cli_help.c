@@ -78,7 +78,7 @@ static const struct {
                   "                      [--threshold EXPR]..." },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
-    { "report", "logen report SUMMARY.json -o F    the HTML report of a --summary-json file" },
+    { "report", "logen report SUMMARY.json -o F    the HTML report of a summary JSON" },
     { "help", "logen help [TOPIC]                this help, or its part on TOPIC" },
 };
 
