@@ -163,7 +163,7 @@
 
   // Scenario lines' begin and end, and open-model phases, on the time axis.
   function timeMarks(sum) {
-    var marks = [], bands = [], lines = arr(sum.lines);
+    var marks = [], bands = [], seen = {}, lines = arr(sum.lines);
     lines.forEach(function (ln, l) {
       if (state.hidden[l]) return;
       if (lines.length > 1) {
@@ -174,7 +174,9 @@
       arr(om && om.phase_table).forEach(function (ph, k) {
         if (!num(ph.duration_s)) return;
         var rate = num(ph.asked_from) ? fmt(ph.asked_from) + (num(ph.asked_to) && ph.asked_to !== ph.asked_from ? '→' + fmt(ph.asked_to) : '') + '/s' : '';
-        bands.push({ t0: t, t1: t + ph.duration_s, label: 'L' + ln.line + ' P' + (k + 1) + ' ' + rate });
+        var key = t.toFixed(3) + '-' + (t + ph.duration_s).toFixed(3);
+        if (seen[key]) seen[key].label = 'P' + (k + 1); // lines sharing a phase: one band
+        else bands.push(seen[key] = { t0: t, t1: t + ph.duration_s, label: 'L' + ln.line + ' P' + (k + 1) + ' ' + rate });
         t += ph.duration_s;
       });
     });
@@ -365,6 +367,7 @@
     var open = arr(sum.lines).some(function (ln) { return ln.open_model; });
     document.getElementById('open-panel').hidden = !open;
     if (open) {
+      openTable(document.getElementById('open-table'));
       timeChart(document.getElementById('chart-queue'), sum, lineSeries(function (x) { return x.queue_depth; }),
         { name: 'queue', what: 'queue depth per interval (this summary has none)', fmtY: fmt, step: true, h: 190 });
       timeChart(document.getElementById('chart-dropped'), sum, lineSeries(function (x) { return x.dropped; }),
@@ -560,6 +563,25 @@
     }), { 'data-table': 'thresholds' }));
   }
 
+  // Each open line's phases as asked and as run, its queue and lateness.
+  function openTable(box) {
+    var rows = [];
+    arr(base.lines).forEach(function (ln) {
+      var om = ln.open_model;
+      if (!om) return;
+      arr(om.phase_table).forEach(function (ph, k) {
+        var asked = num(ph.asked_from) ? fmt(ph.asked_from) + (num(ph.asked_to) && ph.asked_to !== ph.asked_from ? ' → ' + fmt(ph.asked_to) : '') : '–';
+        rows.push(['L' + ln.line, 'P' + (k + 1), fmt(ph.duration_s) + ' s', asked + ' /s', fmt(ph.achieved) + ' /s',
+          fmtInt(ph.generated), fmtInt(ph.processed), fmtInt(ph.dropped),
+          k ? '' : fmtInt(get(om, ['queue', 'high_water_mark'])), k ? '' : fmtMs(get(om, ['lateness', 'worst']))]);
+      });
+    });
+    box.textContent = '';
+    if (rows.length)
+      box.appendChild(simpleTable(['Line', 'Phase', 'Duration', 'Asked', 'Achieved', 'Generated', 'Processed', 'Dropped',
+        'Queue peak', 'Worst lateness'], rows, { 'data-table': 'phases' }));
+  }
+
   function model(o) {
     if (!o) return '–';
     if (o.open) return 'open: ' + (o.schedule || '') + (o.arrival ? ', ' + o.arrival : '') + ', prefork ' + o.prefork +
@@ -598,7 +620,8 @@
   function header() {
     var res = base.result || {}, st = res.status || 'unknown';
     var badge = document.getElementById('result');
-    badge.textContent = st === 'ok' ? 'OK' : st.toUpperCase() + (res.signal ? ' (signal ' + res.signal + ')' : '');
+    badge.textContent = st === 'ok' ? 'OK' : st.toUpperCase() +
+      (res.signal ? ' (signal ' + res.signal + ')' : num(res.exit_status) ? ' (exit ' + res.exit_status + ')' : '');
     badge.className = 'badge ' + st;
     badge.setAttribute('data-status', st);
     var argv = arr(get(base, ['meta', 'argv'])), lines = arr(base.lines);

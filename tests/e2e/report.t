@@ -9,7 +9,8 @@
 # distribution's curves, the per-name table and its sorting, the result,
 # the time marks, drawing within a time budget. Runs: a closed run, an
 # open-model run, a scenario of three lines (one open, a threshold not
-# met), and a synthetic hour of ten lines (tests/report/long.py). The
+# met), an interrupted run, and a synthetic hour of ten lines
+# (tests/report/long.py). The
 # screenshots are kept in tests/out/report/ ($LOGEN_TEST_OUT/report).
 # Then bad input: a non-JSON file, a JSON without the schema, another
 # schema version, several summaries, and --report refused where an
@@ -63,6 +64,16 @@ run 60 "$LOGEN" scenario --file sc.txt --summary 0.25 --report scenario.html --s
     --threshold 'p99<10s' --threshold 'p50<1us' --outformat none -q
 is "$rc" 99 "a scenario of three lines, a threshold not met (exit 99)"
 page scenario sc.json
+
+"$LOGEN" cuts.Dummy --proc 2 --duration 60 --summary 0.1 --steps 1 --extra '{"sleep": 0.01}' \
+    --report interrupted.html --summary-json int.json >out 2>err &
+main=$!
+wait_for 30 test -s out
+ok $? "a long run writes event lines"
+kill -INT "$main"
+wait "$main"
+is "$?" 130 "SIGINT: exit 130, and the report is written all the same"
+page interrupted int.json
 
 timeout 60 python3 "$REP_DIR/long.py" sc.json long.json 3600 10
 ok $? "a synthetic summary of 3600 intervals and ten lines, from the scenario's"
