@@ -86,9 +86,11 @@ $(B)/obj/%.o: src/%.c $(B)/.flags
 
 # The HTML report's sources, compiled in so an installed logen needs no
 # data file (src/report/embed.sh: od and awk).
-REPORT_PAGE := html=src/report/report.html css=src/report/report.css js=src/report/report.js
+REPORT_PAGE := html=src/report/report.html css=src/report/report.css chart=src/report/chart.js \
+               js=src/report/report.js
 
-$(B)/gen/report_page.c: $(patsubst %,src/report/%,report.html report.css report.js) src/report/embed.sh
+$(B)/gen/report_page.c: $(patsubst %,src/report/%,report.html report.css chart.js report.js) \
+                        src/report/embed.sh
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "GEN $@")
 	$(Q)sh src/report/embed.sh $(REPORT_PAGE) > $@.tmp && mv $@.tmp $@

@@ -144,8 +144,19 @@ static int put_data(json_t *const *docs, const char *const *labels, int n, FILE 
     return rc;
 }
 
-/* The template with its @@LOGEN_CSS@@, @@LOGEN_JS@@ and @@LOGEN_DATA@@
- * markers replaced. */
+/* The sources that replace the template's @@LOGEN_<NAME>@@ markers. */
+static const struct {
+    const char *name;
+    const char *text;
+    const size_t *len;
+} page_parts[] = {
+    { "CSS@@", lg_report_page_css, &lg_report_page_css_len },
+    { "CHART@@", lg_report_page_chart, &lg_report_page_chart_len },
+    { "JS@@", lg_report_page_js, &lg_report_page_js_len },
+};
+
+/* The template with its markers replaced: the sources, and the data at
+ * @@LOGEN_DATA@@. */
 int lg_report_html_write(json_t *const *docs, const char *const *labels, int n, FILE *f)
 {
     static const char mark[] = "@@LOGEN_";
@@ -158,13 +169,11 @@ int lg_report_html_write(json_t *const *docs, const char *const *labels, int n, 
         if (!m)
             break;
         m += sizeof mark - 1;
-        int rc = 0;
-        if (strncmp(m, "CSS@@", 5) == 0)
-            rc = fwrite(lg_report_page_css, 1, lg_report_page_css_len, f) == lg_report_page_css_len ? 0 : -1;
-        else if (strncmp(m, "JS@@", 4) == 0)
-            rc = fwrite(lg_report_page_js, 1, lg_report_page_js_len, f) == lg_report_page_js_len ? 0 : -1;
-        else if (strncmp(m, "DATA@@", 6) == 0)
-            rc = put_data(docs, labels, n, f);
+        int rc = strncmp(m, "DATA@@", 6) == 0 ? put_data(docs, labels, n, f) : 0;
+        for (size_t i = 0; i < sizeof page_parts / sizeof page_parts[0]; i++)
+            if (strncmp(m, page_parts[i].name, strlen(page_parts[i].name)) == 0 &&
+                fwrite(page_parts[i].text, 1, *page_parts[i].len, f) != *page_parts[i].len)
+                rc = -1;
         const char *close = strstr(m, "@@");
         if (rc < 0 || !close)
             return -1;

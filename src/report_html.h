@@ -3,12 +3,13 @@
  * written at the end of a run (--report FILE.html) or afterwards from a
  * summary JSON file (logen report SUMMARY.json -o FILE.html).
  *
- * The page is src/report/report.html with report.css and report.js inlined
+ * The page is src/report/report.html with report.css, chart.js and
+ * report.js inlined
  * and the summaries embedded as JSON (every `<` escaped, so nothing in it
- * can close its script tag); the three sources are compiled into the
+ * can close its script tag); the four sources are compiled into the
  * binary at build time (src/report/embed.sh, Makefile), so an installed
  * logen needs no data file. The page loads nothing from anywhere: its
- * charts are SVG drawn by report.js. The histograms are not embedded: each
+ * charts are SVG drawn by chart.js. The histograms are not embedded: each
  * row's is decoded here (lg_hist_decode) into its percentile curve, and the
  * per-interval ones are left out. Built with libjansson. */
 #ifndef LG_REPORT_HTML_H
@@ -24,8 +25,10 @@ struct lg_sumjson;     /* summary_json.h */
 struct lg_thresholds;  /* threshold.h */
 
 /* The page's sources (generated from src/report/ by the Makefile). */
-extern const char lg_report_page_html[], lg_report_page_css[], lg_report_page_js[];
-extern const size_t lg_report_page_html_len, lg_report_page_css_len, lg_report_page_js_len;
+extern const char lg_report_page_html[], lg_report_page_css[], lg_report_page_chart[],
+    lg_report_page_js[];
+extern const size_t lg_report_page_html_len, lg_report_page_css_len, lg_report_page_chart_len,
+    lg_report_page_js_len;
 
 /* 0 when doc is a summary this logen reads (schema logen-summary/1, with
  * its lines), else -1 with *why saying what is wrong (static; do not free). */
