@@ -36,9 +36,9 @@ int lg_report_check(const struct json_t *doc, const char **why);
 
 /* Writes the report of the summaries docs[0..n) to f, each named by its
  * label: n is 1 (a run, or a merged one); drawing a second run beside the
- * first is the page's job, for a comparison. docs are checked
- * (lg_report_check) and modified: their histograms become curves. Returns
- * 0, or -1 when writing failed (errno set). */
+ * first is the page's job, for a comparison. docs have passed
+ * lg_report_check; they are modified: their histograms become curves.
+ * Returns 0, or -1 when writing failed (errno set). */
 int lg_report_html_write(struct json_t *const *docs, const char *const *labels, int n, FILE *f);
 
 /* --report: the report of the run that just ended, from the summary JSON

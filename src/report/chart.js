@@ -159,14 +159,18 @@ var LogenChart = (function () {
       if (z <= a) return;
       var ph = svg('g', { class: 'phase', 'data-phase': b.label });
       ph.appendChild(svg('rect', { x: X(a), y: M.t, width: Math.max(1, X(z) - X(a)), height: H - M.t - M.b }));
-      ph.appendChild(svg('text', { x: X(a) + 3, y: M.t + 11 + (k % 2) * 11 }, b.label));
+      ph.appendChild(svg('text', { x: X(a) + 3, y: H - M.b - 5 - (k % 2) * 11 }, b.label));
       g.bands.appendChild(ph);
     });
-    tm.marks.forEach(function (m, k) {
+    var taken = []; // per row of labels, the x its last label reaches
+    tm.marks.slice().sort(function (a, b) { return a.t - b.t; }).forEach(function (m) {
       if (m.t < t0 || m.t > t1) return;
       var x = X(m.t), mk = svg('g', { class: 'marker', 'data-mark': m.label });
+      var from = m.end ? x - 34 : x, row = 0;
+      while (row < 3 && taken[row] !== undefined && taken[row] > from) row++;
+      taken[row] = from + 34;
       mk.appendChild(svg('line', { x1: x, x2: x, y1: M.t - 4, y2: H - M.b, style: 'stroke:' + m.color }));
-      mk.appendChild(svg('text', { x: m.end ? x - 3 : x + 3, y: M.t - 8 + 0 * k, 'text-anchor': m.end ? 'end' : 'start',
+      mk.appendChild(svg('text', { x: m.end ? x - 3 : x + 3, y: M.t - 8 + row * 11, 'text-anchor': m.end ? 'end' : 'start',
         style: 'fill:' + m.color }, m.label));
       g.marks.appendChild(mk);
     });
