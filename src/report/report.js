@@ -341,6 +341,24 @@
       return ['L' + ln.line, o.cut || '-e code', o.id || '', model(o), arr(o.steps).join(','),
         fmt(ln.begin_s) + '–' + fmt(ln.end_s) + ' s', fmtInt(get(ln, ['workers', 'started']))];
     }), { 'data-table': 'lines' }));
+    box.appendChild(allOptions(arr(base.lines)));
+  }
+
+  // Every option of every line, one row per option, folded.
+  function allOptions(lines) {
+    var keys = [];
+    lines.forEach(function (ln) {
+      Object.keys(ln.options || {}).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+    });
+    var d = el('details', { class: 'options' });
+    d.appendChild(el('summary', null, 'All options of each line'));
+    d.appendChild(simpleTable(['Option'].concat(lines.map(function (ln) { return 'L' + ln.line; })), keys.map(function (k) {
+      return [k].concat(lines.map(function (ln) {
+        var v = (ln.options || {})[k];
+        return v === undefined ? '' : v === null ? '–' : Array.isArray(v) ? v.join(',') : String(v);
+      }));
+    }), { 'data-table': 'options' }));
+    return d;
   }
 
   // ==== header, overview, selectors ========================================

@@ -10,8 +10,10 @@
 // hold one series per line with one point per interval (or say "no data"
 // when the summary lacks that figure), the distribution one curve per
 // line; the per-name table has one row per name and sorts when a heading
-// is clicked; the result, the command line and the time marks are shown;
-// drawing ends within the budget. The screenshot is left at --shot.
+// is clicked; the line selector and the distribution's per-name choice
+// redraw what they should; the result, the command line, every option and
+// the time marks are shown; drawing ends within the budget. The
+// screenshot is left at --shot.
 'use strict';
 
 const fs = require('fs');
@@ -105,6 +107,26 @@ async function table(page, sum) {
   check(JSON.stringify(names) === JSON.stringify(sorted), '... and by name on a click on Name', names.join(','));
 }
 
+// The line selector: unticking a line takes its series off the charts;
+// the distribution shows one curve per name of a line when asked.
+async function selectors(page, sum) {
+  const before = (await seriesOf(page, 'throughput')).length;
+  await page.click('#line-select label[data-line="1"] input');
+  const after = await seriesOf(page, 'throughput');
+  check(after.length === before - 1 && after.every((s) => !s.name.startsWith('L1 ')),
+      'unticking line 1 takes its series off the throughput chart', `${before} -> ${after.length}`);
+  await page.click('#line-select label[data-line="1"] input');
+  check((await seriesOf(page, 'throughput')).length === before, '... ticking it brings it back');
+  await page.selectOption('#dist-select', '0');
+  const names = sum.lines[0].rows.filter((r) => r.count > 0).length;
+  const got = await seriesOf(page, 'distribution');
+  check(got.length === names, `distribution by name: ${names} curves for line 1's names`, `got ${got.length}`);
+  await page.selectOption('#dist-select', 'lines');
+  const opts = await page.$$('table[data-table="options"] tbody tr');
+  check(opts.length >= Object.keys(sum.lines[0].options).length, 'every option of each line listed',
+      `${opts.length} rows`);
+}
+
 async function marks(page, sum) {
   if (sum.lines.length > 1) {
     const m = await page.$$('svg[data-chart="throughput"] g.marker');
@@ -161,6 +183,7 @@ async function main() {
     await header(page, sum);
     await page.screenshot({path: a.shot, fullPage: true});
     await table(page, sum);
+    await selectors(page, sum);
     check(errors.length === 0, 'no console error', errors.join(' | '));
     check(pageErrors.length === 0, 'no page error', pageErrors.join(' | '));
     const other = requests.filter((r) => r !== url);
