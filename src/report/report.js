@@ -329,7 +329,7 @@
       ['started', start ? start.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '–'],
       ['load', num(get(base, ['totals', 'load_s'])) ? base.totals.load_s.toFixed(2) + ' s' : '–'],
       ['interval', num(m.interval_s) ? m.interval_s + ' s (' + arr(base.intervals).length + ' intervals)' : '–'],
-      ['records', fmtInt(rec.received) + ' received of ' + fmtInt(rec.sent) + ' sent, ' + fmtInt(rec.lost) + ' lost'],
+      ['records', fmtInt(rec.sent) + ' sent, ' + fmtInt(rec.received) + ' received, ' + fmtInt(rec.lost) + ' lost'],
       ['workers', fmtInt(wk.started) + ' started, ' + fmtInt(wk.ended) + ' ended' +
         (arr(wk.not_normal).length ? ', ' + wk.not_normal.length + ' not normally' : '')]].forEach(function (kv) {
       dl.appendChild(el('dt', null, kv[0]));
