@@ -111,19 +111,19 @@ var LogenChart = (function () {
     return pts.map(function (p) { return p && [p[0], p[1]]; });
   }
 
+  // The path through pts (null: a gap); a point alone between gaps is a
+  // dot (a zero-length segment, drawn by the round line cap).
   function pathOf(pts, Y, step) {
-    var d = '', pen = false, prev = null;
+    var d = '';
     for (var i = 0; i < pts.length; i++) {
-      var p = pts[i];
-      if (!p) { pen = false; continue; }
+      var p = pts[i], pen = i > 0 && pts[i - 1];
+      if (!p) continue;
       var y = Y(p[1]).toFixed(1), x = p[0].toFixed(1);
-      if (!pen) d += 'M' + x + ' ' + y;
+      if (!pen) d += 'M' + x + ' ' + y + (pts[i + 1] ? '' : 'h0');
       else if (step) d += 'H' + x + 'V' + y;
       else d += 'L' + x + ' ' + y;
-      pen = true;
-      prev = p;
     }
-    return prev ? d : '';
+    return d;
   }
 
   function noData(box, what) {
@@ -279,9 +279,7 @@ var LogenChart = (function () {
     }
     g.axis.appendChild(svg('text', { x: W - M.r, y: H - 2, 'text-anchor': 'end' }, 'percentile (log scale of 1/(1-p))'));
     series.forEach(function (s) {
-      var d = s.curve.map(function (pt, i) {
-        return (i ? 'L' : 'M') + X(xOf(pt[0])).toFixed(1) + ' ' + Y(pt[1]).toFixed(1);
-      }).join('');
+      var d = pathOf(s.curve.map(function (pt) { return [X(xOf(pt[0])), pt[1]]; }), Y, false);
       g.series.appendChild(svg('path', { d: d, stroke: s.color, 'stroke-dasharray': s.dash || null,
         'stroke-opacity': s.faint ? 0.5 : 1, 'data-series': s.label, 'data-points': s.curve.length }));
     });
