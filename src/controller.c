@@ -43,9 +43,9 @@
 #include "mem.h"
 #include "pool.h"
 #include "progress.h"
+#include "report_html.h"
 #include "statpipe.h"
 #include "summary.h"
-#include "report_html.h"
 #include "summary_json.h"
 #include "worker.h"
 
