@@ -87,6 +87,9 @@ const struct lg_opt lg_cli_opts[] = {
       "20s",
       "after the run, serve the final figures until one scrape takes them, at most S "
       "(a 15 s scrape interval and a margin); 0: stop at once" },
+    { {"report"}, LG_OPT_STR, LG_MIN_0, F(report), 0, LG_GROUP_OUTPUT, "FILE", NULL,
+      "write an HTML report to FILE: one self-contained page of charts and "
+      "tables drawn from the end summary, also when interrupted" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -663,6 +666,7 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->hdr_log);
     free(cfg->summary_json);
     free(cfg->metrics_listen);
+    free(cfg->report);
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);

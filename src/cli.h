@@ -56,6 +56,7 @@ struct lg_config {
     char *summary_json;    /* --summary-json: the end summary as JSON; NULL: none */
     char *metrics_listen;  /* --metrics-listen: HOST:PORT serving /metrics; NULL: none */
     double metrics_linger; /* s to wait after the run for a scrape of the final figures */
+    char *report;          /* --report: the HTML report; NULL: none */
     int openedmodel;       /* open model instead of closed */
     char *schedule;        /* open model phases, as given */
     long prefork;          /* open model: workers ready before the first event */

@@ -44,6 +44,7 @@
 #include "metrics.h"
 #include "pool.h"
 #include "progress.h"
+#include "report_html.h"
 #include "statpipe.h"
 #include "summary.h"
 #include "summary_json.h"
@@ -604,7 +605,7 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     }
     ctl.coll = lg_collector_new(&opts);
-    if (run->summary_json) {
+    if (run->summary_json || run->report) {
         struct lg_sumjson_meta m = { .argv = run->argv, .argc = run->argc, .lines = run->lines,
                                      .nlines = run->nlines, .period_ns = opts.summary_ns };
         ctl.sj = lg_sumjson_new(&m);
@@ -617,9 +618,12 @@ int lg_controller_run(const struct lg_run *run)
     ctl_drain_output(&ctl);
     lg_progress_stop();
     status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, run->thresholds, stderr);
-    if (ctl.sj && lg_sumjson_write(ctl.sj, ctl.coll, ctl.interrupted, ctl.failed, run->thresholds,
-                                   status, run->summary_json) < 0)
+    if (run->summary_json && lg_sumjson_write(ctl.sj, ctl.coll, ctl.interrupted, ctl.failed,
+                                              run->thresholds, status, run->summary_json) < 0)
         lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
+    if (run->report && lg_report_html_run(ctl.sj, ctl.coll, ctl.interrupted, ctl.failed,
+                                          run->thresholds, status, run->report) < 0)
+        lg_log(LG_LOG_ERROR, "writing the --report file: %s", strerror(errno));
     /* a run stopped by a signal was asked to end: no wait for a last scrape */
     lg_metrics_linger(ctl.interrupted ? NULL : run->metrics, ctl.coll, ctl.sfd,
                       run->quiet ? NULL : stderr);

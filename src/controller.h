@@ -34,6 +34,7 @@ struct lg_run {
     FILE *hdr_log;              /* --hdr-log; NULL: none */
     FILE *summary_json;         /* --summary-json; NULL: none */
     struct lg_metrics *metrics; /* --metrics-listen (metrics.h), served from the loop; NULL: none */
+    FILE *report;               /* --report: the HTML report (report_html.h); NULL: none */
     char *const *argv;          /* the command line, for the summary JSON */
     int argc;
 };

@@ -130,15 +130,15 @@ static const char *launch_input(const struct lg_launch *l, const struct lg_confi
     return NULL;
 }
 
-/* Refuses an output (--output, --hdr-log, --summary-json) naming an input
+/* Refuses an output (--output, --hdr-log, --summary-json, --report) naming an input
  * of the run: opening it for writing would truncate it before the first
  * worker starts; and one file for two outputs. */
 static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
                                const char *file, char *err, size_t errlen)
 {
-    const char *const opt[] = { "output", "hdr-log", "summary-json" };
-    const char *path[] = { run->output, run->hdr_log, run->summary_json };
-    for (int i = 0; i < 3; i++) {
+    const char *const opt[] = { "output", "hdr-log", "summary-json", "report" };
+    const char *path[] = { run->output, run->hdr_log, run->summary_json, run->report };
+    for (int i = 0; i < 4; i++) {
         const char *kind, *input = path[i] ? launch_input(l, run, file, path[i], &kind) : NULL;
         if (!input)
             continue;
@@ -146,7 +146,7 @@ static int launch_output_check(const struct lg_launch *l, const struct lg_config
                  opt[i], path[i], kind, input);
         return -1;
     }
-    for (int i = 1; i < 3; i++)
+    for (int i = 1; i < 4; i++)
         for (int j = 0; j < i; j++) {
             if (!path[i] || !path[j] ||
                 (strcmp(path[i], path[j]) != 0 && !lg_infile_same(path[i], path[j])))
@@ -197,10 +197,10 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
  * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
  * for the whole run there, for its line on a line. */
 static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
-                                           "summary-json", "quiet", "metrics-listen",
+                                           "summary-json", "report", "quiet", "metrics-listen",
                                            "metrics-linger", "threshold" };
-#define RUN_ONLY 9
-#define BESIDE_SCENARIO 10
+#define RUN_ONLY 10
+#define BESIDE_SCENARIO 11
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {

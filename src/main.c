@@ -5,6 +5,7 @@
  *   logen scenario --file F [opts]   every command line of F, side by side
  *   logen new NAME                   writes cuts/NAME.lua from a template
  *   logen list                       the CUTs on the search path
+ *   logen report SUMMARY.json -o F   the HTML report of a summary (report_cmd.c)
  *   logen help [TOPIC]               the help, or its part on a command or option
  *
  * Exit codes: 0 the run completed and every record arrived; 1 a failure
@@ -29,6 +30,7 @@
 #include "mem.h"
 #include "metrics.h"
 #include "paths.h"
+#include "report_html.h"
 #include "threshold.h"
 #include "version.h"
 
@@ -47,12 +49,12 @@ static FILE *output_open(const char *path)
     return f;
 }
 
-/* Closes the --summary-json file; 0, or 1 after saying why writing failed. */
-static int summary_json_close(FILE *f, const char *path)
+/* Closes the --summary-json (--report) file; 0, or 1 after saying why writing failed. */
+static int summary_json_close(FILE *f, const char *opt, const char *path)
 {
     if (!f || (ferror(f) | fclose(f)) == 0)
         return 0;
-    lg_log(LG_LOG_ERROR, "writing the --summary-json file %s: %s", path, strerror(errno));
+    lg_log(LG_LOG_ERROR, "writing the %s file %s: %s", opt, path, strerror(errno));
     return 1;
 }
 
@@ -60,7 +62,7 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
                      const struct lg_thresholds *th, struct lg_metrics *metrics, char *const *argv,
                      char *err, size_t errlen)
 {
-    FILE *out = stdout, *hdr = NULL, *sj = NULL;
+    FILE *out = stdout, *hdr = NULL, *sj = NULL, *rep = NULL;
     if (cfg->output && !(out = output_open(cfg->output))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));
         return 2;
@@ -80,13 +82,24 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
             fclose(hdr);
         return 2;
     }
+    if (cfg->report && !(rep = output_open(cfg->report))) {
+        snprintf(err, errlen, "logen: --report: cannot open %s: %s", cfg->report, strerror(errno));
+        if (out != stdout)
+            fclose(out);
+        if (hdr)
+            fclose(hdr);
+        if (sj)
+            fclose(sj);
+        return 2;
+    }
     int argc = 0;
     while (argv[argc])
         argc++;
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
-                          .quiet = cfg->quiet, .summary_json = sj, .argv = argv, .argc = argc,
-                          .thresholds = th->n ? th : NULL, .metrics = metrics };
+                          .quiet = cfg->quiet, .summary_json = sj, .report = rep,
+                          .argv = argv, .argc = argc, .thresholds = th->n ? th : NULL,
+                          .metrics = metrics };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
@@ -100,7 +113,8 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
         lg_log(LG_LOG_ERROR, "writing the --hdr-log file %s: %s", cfg->hdr_log, strerror(errno));
         status = status ? status : 1;
     }
-    if (summary_json_close(sj, cfg->summary_json))
+    if (summary_json_close(sj, "--summary-json", cfg->summary_json) |
+        summary_json_close(rep, "--report", cfg->report))
         status = status ? status : 1;
     return status;
 }
@@ -185,11 +199,13 @@ static int help(int argc, char **argv, char *err, size_t errlen)
     return 2;
 }
 
-/* logen new NAME, logen list, logen help: commands that start no run. */
+/* logen new NAME, logen list, logen help, logen report: commands that start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
 {
     if (strcmp(argv[1], "help") == 0)
         return help(argc, argv, err, errlen);
+    if (strcmp(argv[1], "report") == 0)
+        return lg_report_command(argc, argv, err, errlen);
     if (strcmp(argv[1], "new") == 0) {
         char path[4096];
         if (argc != 3) {
@@ -224,7 +240,7 @@ int main(int argc, char **argv)
     int status;
 
     if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0 ||
-                      strcmp(argv[1], "help") == 0)) {
+                      strcmp(argv[1], "help") == 0 || strcmp(argv[1], "report") == 0)) {
         status = command(argc, argv, err, sizeof(err));
         if (status == 2)
             fprintf(stderr, "%s\n", err);
