@@ -141,7 +141,8 @@ void lg_results_free(struct lg_results *r);
 
 /* ---- from the collector (results_collect.c) ---------------------------- */
 
-struct lg_run_line; /* controller.h */
+struct lg_run_line;   /* controller.h */
+struct lg_thresholds; /* threshold.h */
 
 /* What the collector does not know of the run. Borrowed. */
 struct lg_results_meta {
@@ -151,6 +152,7 @@ struct lg_results_meta {
     int nlines;
     double start_epoch_s;
     lg_ns_t interval_ns;
+    const struct lg_thresholds *thresholds; /* threshold.h; NULL: none */
     int signal;
     const char *failure;
 };
