@@ -1,10 +1,12 @@
 /* results.c -- what every source of a struct lg_results shares (see
  * results.h): freeing it. Filling one is results_collect.c's (from the
  * collector), results_load.c's (from a summary JSON) and results_merge.c's
- * (from several); rendering it is summary.c's and summary_json.c's. */
+ * (from several); rendering it is summary.c's and summary_json.c's. Also
+ * here: an interval's durations decoded, for whoever reads them. */
 #include "results.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void line_free(struct lg_results_line *l)
 {
@@ -28,7 +30,7 @@ static void series_free(struct lg_results *r)
 {
     for (size_t i = 0; i < r->niv; i++) {
         for (int l = 0; r->iv[i].lines && l < r->nlines; l++)
-            lg_hist_fini(&r->iv[i].lines[l].h);
+            free(r->iv[i].lines[l].histogram);
         free(r->iv[i].lines);
     }
     free(r->iv);
@@ -55,4 +57,17 @@ void lg_results_free(struct lg_results *r)
     free(r->thr);
     free(r->failure);
     free(r);
+}
+
+int lg_results_ivl_hist(const struct lg_results_ivl_line *il, struct lg_hist *h)
+{
+    if (!il->histogram) {
+        lg_hist_init(h);
+        return 0;
+    }
+    if (lg_hist_decode(h, il->histogram, strlen(il->histogram), NULL) < 0)
+        return -1;
+    if (il->max_ns >= h->min_ns)
+        h->max_ns = il->max_ns;
+    return 0;
 }

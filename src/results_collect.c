@@ -8,9 +8,9 @@
  * missing, the sum of their own ops/s, time blocked on the pipe, workers
  * ended at the hard end) are computed here, once, as it did. A line's
  * options become compact JSON with sorted keys (libjansson), what the
- * summary JSON shows as its "options". The interval series' histograms are
- * decoded from the encodings interval.c keeps, their max restored exact.
- * Renders nothing. */
+ * summary JSON shows as its "options". The interval series keeps the
+ * encoded histograms interval.c kept (results.h says why). Renders
+ * nothing. */
 #include "results.h"
 
 #include <jansson.h>
@@ -228,15 +228,11 @@ static void series_copy(struct lg_results *r, const struct lg_intervals *iv)
             const struct lg_interval_line *il = lg_intervals_line(iv, i, l);
             struct lg_results_ivl_line *rl = &ri->lines[l];
             *rl = (struct lg_results_ivl_line){ .requests = il->requests, .errors = il->errors,
-                                                .workers = il->workers,
+                                                .max_ns = il->max_ns, .workers = il->workers,
                                                 .queue_depth = il->queue_depth,
                                                 .generated = il->generated,
                                                 .dropped = il->dropped };
-            if (!il->histogram ||
-                lg_hist_decode(&rl->h, il->histogram, strlen(il->histogram), NULL) < 0)
-                lg_hist_init(&rl->h);
-            else
-                rl->h.max_ns = il->max_ns; /* the encoding's is its count's top */
+            rl->histogram = il->histogram ? lg_strdup(il->histogram) : NULL;
         }
     }
 }
