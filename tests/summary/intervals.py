@@ -17,20 +17,14 @@ max exact to the event line's microsecond. Prints "PASS what" or
 "FAIL what: why" per check; exits 1 if any failed."""
 import json
 import math
+import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check as checker  # noqa: E402  (check.py: its PASS/FAIL lines and their count)
+
+check = checker.check
 FLUSH_S = 0.25  # the worker's batch period (0.1 s) and slack for a loaded machine
-failures = 0
-
-
-def check(cond, what, why=""):
-    global failures
-    if cond:
-        print("PASS " + what)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (what, why))
-    return cond
 
 
 def rank_value(sorted_v, p):
@@ -81,4 +75,4 @@ check(ivs[0]["lines"][0]["workers"] == 1 and ivs[-1]["lines"][0]["workers"] == 0
       "the live workers: 1 during the run, 0 at its end")
 check(all(iv["lines"][0][k] is None for iv in ivs for k in ("queue_depth", "generated", "dropped")),
       "a closed line has no queue depth, events generated or dropped")
-sys.exit(1 if failures else 0)
+sys.exit(1 if checker.failures else 0)
