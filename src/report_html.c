@@ -183,15 +183,15 @@ int lg_report_html_write(json_t *const *docs, const char *const *labels, int n, 
 }
 
 /* The one place the summary JSON writer is called for a report. */
-int lg_report_html_run(struct lg_sumjson *sj, const struct lg_collector *c, int signal,
-                       const char *failure, const struct lg_thresholds *th, int status, FILE *f)
+int lg_report_html_run(const struct lg_results *r, const struct lg_thresholds *th, int status,
+                       FILE *f)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
     if (!mem)
         return -1;
-    int rc = lg_sumjson_write(sj, c, signal, failure, th, status, mem);
+    int rc = lg_sumjson_write(r, th, status, mem);
     if (fclose(mem) != 0)
         rc = -1;
     json_t *doc = rc == 0 ? json_loadb(buf, len, 0, NULL) : NULL;

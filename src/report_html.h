@@ -18,10 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "collector.h"
-
 struct json_t;         /* jansson.h */
-struct lg_sumjson;     /* summary_json.h */
+struct lg_results;     /* results.h */
 struct lg_thresholds;  /* threshold.h */
 
 /* The page's sources (generated from src/report/ by the Makefile). */
@@ -41,11 +39,11 @@ int lg_report_check(const struct json_t *doc, const char **why);
  * Returns 0, or -1 when writing failed (errno set). */
 int lg_report_html_write(struct json_t *const *docs, const char *const *labels, int n, FILE *f);
 
-/* --report: the report of the run that just ended, from the summary JSON
- * document of sj (arguments as for lg_sumjson_write), to f. Returns 0, or
- * -1 when it could not be made or written (errno set). */
-int lg_report_html_run(struct lg_sumjson *sj, const struct lg_collector *c, int signal,
-                       const char *failure, const struct lg_thresholds *th, int status, FILE *f);
+/* --report: the report of the run that just ended, from its summary JSON
+ * (r, th and status as for lg_sumjson_write), to f. Returns 0, or -1 when
+ * it could not be made or written (errno set). */
+int lg_report_html_run(const struct lg_results *r, const struct lg_thresholds *th, int status,
+                       FILE *f);
 
 /* logen report SUMMARY.json... -o FILE.html (argv[1] is "report"). Returns
  * the exit status: 0, 1 when writing failed (said on stderr), 2 for bad
