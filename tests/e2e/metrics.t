@@ -76,8 +76,9 @@ cat > sc.txt <<'SC'
 cuts.Dummy --id dummy --proc 2 --duration 10 --steps 1 --extra '{"sleep": 0.005}'
 -e 'logen.sleep(math.random() * 0.004)' --id 'r"x' --proc 1 --duration 10 --steps 1
 SC
+: >out # emptied before the run starts, so waits never read an earlier run's lines
 "$LOGEN" scenario --file sc.txt --metrics-listen 127.0.0.1:0 --summary-json s.json \
-    --outformat none > out 2> err &
+    --outformat none >>out 2>err &
 LOGEN_PID=$!
 wait_for 30 grep -q '^metrics: listening on 127\.0\.0\.1:[0-9]*$' err
 ok $? "logen tells where it listens (port 0: a free one)"

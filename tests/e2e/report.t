@@ -65,8 +65,9 @@ run 60 "$LOGEN" scenario --file sc.txt --summary 0.25 --report scenario.html --s
 is "$rc" 99 "a scenario of three lines, a threshold not met (exit 99)"
 page scenario sc.json
 
+: >out # emptied before the run starts, so waits never read an earlier run's lines
 "$LOGEN" cuts.Dummy --proc 2 --duration 60 --summary 0.1 --steps 1 --extra '{"sleep": 0.01}' \
-    --report interrupted.html --summary-json int.json >out 2>err &
+    --report interrupted.html --summary-json int.json >>out 2>err &
 main=$!
 wait_for 30 awk 'END { exit NR < 60 }' out
 ok $? "a long run writes event lines"
