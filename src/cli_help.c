@@ -74,7 +74,8 @@ static const struct {
     { "run", "logen ACTION [options]" },
     { "-e", "logen -e 'LUA CODE' [options]     an ad hoc one-request CUT" },
     { "scenario", "logen scenario --file F [-v] [--outformat F] [--output F] [--summary S]\n"
-                  "                      [--hdr-log F] [--summary-json F] [--threshold EXPR]..." },
+                  "                      [--hdr-log F] [--summary-json F] [--threshold EXPR]...\n"
+                  "                      [--shard I/N] [--start-at T]" },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
     { "help", "logen help [TOPIC]                this help, or its part on TOPIC" },

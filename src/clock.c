@@ -2,6 +2,7 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <signal.h>
 
 int64_t lg_clock_epoch_mono_ns;
 int64_t lg_clock_epoch_wall_ns;
@@ -13,6 +14,41 @@ void lg_clock_init(void)
     clock_gettime(CLOCK_REALTIME, &wall);
     lg_clock_epoch_mono_ns = (int64_t)mono.tv_sec * LG_NS_PER_S + mono.tv_nsec;
     lg_clock_epoch_wall_ns = (int64_t)wall.tv_sec * LG_NS_PER_S + wall.tv_nsec;
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * LG_NS_PER_S + ts.tv_nsec;
+}
+
+void lg_clock_init_at(int64_t wall_ns)
+{
+    int64_t mono = clock_ns(CLOCK_MONOTONIC), wall = clock_ns(CLOCK_REALTIME);
+    lg_clock_epoch_wall_ns = wall_ns;
+    lg_clock_epoch_mono_ns = mono - (wall - wall_ns);
+}
+
+int lg_clock_wait_wall(int64_t wall_ns)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (;;) {
+        int64_t left = wall_ns - clock_ns(CLOCK_REALTIME);
+        if (left <= 0)
+            return 0;
+        if (left > LG_NS_PER_S)
+            left = LG_NS_PER_S;
+        struct timespec ts = { .tv_sec = left / LG_NS_PER_S, .tv_nsec = left % LG_NS_PER_S };
+        int sig = sigtimedwait(&set, NULL, &ts);
+        if (sig > 0)
+            return sig;
+    }
 }
 
 int lg_clock_sleep_until(lg_ns_t t)

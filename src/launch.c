@@ -197,9 +197,10 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
  * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
  * for the whole run there, for its line on a line. */
 static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
-                                           "summary-json", "quiet", "threshold" };
-#define RUN_ONLY 7
-#define BESIDE_SCENARIO 8
+                                           "summary-json", "quiet", "shard", "start-at",
+                                           "threshold" };
+#define RUN_ONLY 9
+#define BESIDE_SCENARIO 10
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {
