@@ -169,9 +169,10 @@ static int ctl_spawn_generator(struct ctl *ctl, int l)
     lg_ns_t now = lg_clock_now(), start = lg_clock_from_s(c->postpone);
     struct spawn_ctx s = { .ctl = ctl, .is_generator = 1 };
     const struct lg_shard *sh = &ctl->run->shard;
-    /* shards share the seed, so all draw the same random schedule; with an
-     * agreed start the schedule starts at --postpone, late or not */
-    uint64_t seed = sh->count > 1 ? SHARD_SEED : (uint64_t)lg_clock_wall_ns(now);
+    /* shards (even --shard 0/1, the whole run to compare with) share the
+     * seed, so all draw the same random schedule; with an agreed start the
+     * schedule starts at --postpone, late or not */
+    uint64_t seed = sh->from[0] ? SHARD_SEED : (uint64_t)lg_clock_wall_ns(now);
     s.gen = (struct lg_generator_args){
         .schedule = &ln->schedule, .burst = ln->burst, .arrival = c->arrival,
         .seed = seed ^ (uint64_t)l, .start_ns = start > now || ctl->run->start_at ? start : now,
