@@ -99,7 +99,7 @@ static int place(struct placement *pl, const struct lg_config *cfg, const struct
     memset(pl, 0, sizeof *pl);
     if (lg_shard_resolve(&pl->shard, cfg->shard, env, err, errlen) < 0)
         return -1;
-    if (pl->shard.count > 1 && cfg->verbose) /* -v names the source, as INFO */
+    if (pl->shard.from[0] && cfg->verbose) /* -v names the source, as INFO */
         lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "shard %ld of %ld (0 to %ld), from %s",
                pl->shard.index, pl->shard.count, pl->shard.count - 1, pl->shard.from);
     if (!cfg->start_at)

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
@@ -30,17 +31,15 @@ shard_err(char *err, size_t errlen, const char *fmt, ...)
 /* The whole number p[0..len), digits only, at most LG_SHARDS_MAX: 0 or -1. */
 static int shard_num(const char *p, size_t len, long *v)
 {
-    *v = 0;
-    if (len == 0)
+    char digits[8];
+    if (len == 0 || len >= sizeof digits)
         return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return -1;
-        *v = *v * 10 + (p[i] - '0');
-        if (*v > LG_SHARDS_MAX)
-            return -1;
-    }
-    return 0;
+    memcpy(digits, p, len);
+    digits[len] = '\0';
+    if (strspn(digits, "0123456789") != len)
+        return -1;
+    *v = strtol(digits, NULL, 10);
+    return *v > LG_SHARDS_MAX ? -1 : 0;
 }
 
 /* --shard I/N */
