@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/timex.h>
 
 int64_t lg_clock_epoch_mono_ns;
 int64_t lg_clock_epoch_wall_ns;
@@ -57,4 +58,13 @@ int lg_clock_sleep_until(lg_ns_t t)
     struct timespec ts = { .tv_sec = abs_ns / LG_NS_PER_S, .tv_nsec = abs_ns % LG_NS_PER_S };
     int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
     return rc == 0 ? 0 : -rc;
+}
+
+void lg_clock_sync_state(struct lg_clock_sync *s)
+{
+    struct timex tx = { .modes = 0 }; /* read only: no privilege needed */
+    int state = adjtimex(&tx);
+    s->synced = state >= 0 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+    s->maxerror_ns = state >= 0 ? (int64_t)tx.maxerror * 1000 : -1; /* us */
+    s->esterror_ns = state >= 0 ? (int64_t)tx.esterror * 1000 : -1;
 }

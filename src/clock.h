@@ -31,6 +31,15 @@ void lg_clock_init_at(int64_t wall_ns);
  * a clock that is stepped meanwhile is followed. */
 int lg_clock_wait_wall(int64_t wall_ns);
 
+/* The real-time clock's synchronisation, as far as the kernel knows it
+ * (adjtimex, read only): what an agreed start across machines is worth. */
+struct lg_clock_sync {
+    int synced;          /* 1: NTP/chrony keeps it; 0: unsynchronised, or unknown */
+    int64_t maxerror_ns; /* the kernel's maximum error, ns; -1 unknown */
+    int64_t esterror_ns; /* its estimated error, ns; -1 unknown */
+};
+void lg_clock_sync_state(struct lg_clock_sync *s);
+
 static inline lg_ns_t lg_clock_now(void)
 {
     struct timespec ts;

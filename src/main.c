@@ -113,14 +113,29 @@ static int place(struct placement *pl, const struct lg_config *cfg, const struct
     return 0;
 }
 
+/* Says what the real-time clock is worth for an agreed start: a warning
+ * when shards rely on an unsynchronised one. */
+static void clock_judge(struct lg_clock_sync *cs, int sharded)
+{
+    lg_clock_sync_state(cs);
+    if (!cs->synced && (sharded || lg_log_verbosity > 0))
+        lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--start-at: the real-time clock is not synchronised "
+               "(adjtimex): copies on other machines may not start together (run NTP or chrony)");
+    else if (lg_log_verbosity > 0) /* -v: INFO */
+        lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "--start-at: the real-time clock is synchronised, "
+               "estimated error %.3f ms, at most %.3f ms", (double)cs->esterror_ns / 1e6,
+               (double)cs->maxerror_ns / 1e6);
+}
+
 /* Waits for the agreed start, then sets the run clock there. Returns 0, or
  * 128 + the signal that ended the wait. */
-static int start_clock(const struct placement *pl)
+static int start_clock(const struct placement *pl, struct lg_clock_sync *cs)
 {
     if (!pl->start_at) {
         lg_clock_init();
         return 0;
     }
+    clock_judge(cs, pl->shard.count > 1);
     if (lg_log_verbosity > 0) /* -v: INFO */
         lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "waiting for --start-at %.6f (epoch seconds)",
                (double)pl->start_wall_ns / 1e9);
@@ -172,7 +187,7 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
-    int status = start_clock(pl);
+    int status = start_clock(pl, &run.clock);
     run.start_wall_ns = lg_clock_epoch_wall_ns;
     status = status ? status : lg_controller_run(&run);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {

@@ -132,6 +132,10 @@ run 60 "$LOGEN" "${DUMMY[@]}" --duration 1 --start-at "$late" -q
 is "$rc" 0 "--start-at 0.5 s ago, a 1 s run: runs"
 like "$(cat err)" "--start-at was [0-9.]+ s ago: starting at once, late" "  and says how late"
 
+run 60 "$LOGEN" "${DUMMY[@]}" --loops 1 --shard 0/2 --start-at +0.1 -v
+like "$(cat err)" "real-time clock is (not synchronised|synchronised, estimated error [0-9.]+ ms)" \
+    "--start-at over shards says what the real-time clock is worth"
+
 # a stop while waiting: at once, no worker
 "$LOGEN" "${DUMMY[@]}" --loops 1 --start-at +60 -v > out 2> err &
 pid=$!
