@@ -13,7 +13,9 @@
 # CPU time of the collector and of the workers from /proc/PID/stat), the
 # open model's generator precision, and event lines per second
 # in each --outformat, side by side with short (1 process,
-# BENCH_FORMAT_SECONDS).
+# BENCH_FORMAT_SECONDS); last, two shards (--shard 0/2, 1/2, one --start-at)
+# against one process doing the same open schedule: events, achieved rate
+# and the response p99 of the union beside the single run's.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LOGEN=${LOGEN:-$ROOT/build/logen}
@@ -182,3 +184,54 @@ for f in short long raw jtl csv json none; do
     format_run "$f"
 done
 echo "(none writes no line: its figure is what the run produced without formatting)"
+
+# ---- shards: two on this machine against one process, the same work ----
+# shard_run LABEL OUT [--shard I/N]: the open schedule BENCH_SHARD_SECONDS
+# (default 5) at BENCH_SHARD_RATE (default 10000) events/s from the agreed
+# start $AT, raw lines to OUT (for the exact response times), summary to
+# OUT.err. Prints events generated, achieved rate and the response p99.
+SHSECS=${BENCH_SHARD_SECONDS:-5}
+SHRATE=${BENCH_SHARD_RATE:-10000}
+shard_run() {
+    local label=$1 out=$2; shift 2
+    "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --postpone 1 --sche "$SHSECS@$SHRATE" \
+        --steps 1 --outformat raw -q --start-at "$AT" "$@" >"$out" 2>"$out.err"
+    local rc=$?
+    [ "$rc" -eq 0 ] || echo "  ($label: exit status $rc)" >&2
+}
+# p99 of response (end - intended), ms, over the raw lines of the files given
+response_p99() {
+    cat "$@" | awk -F'"end_ns":' '{ split($2, e, ","); split($0, i, "\"intended_ns\":");
+        split(i[2], t, ","); print (e[1] - t[1]) / 1e6 }' | sort -n |
+        awk '{ v[NR] = $1 } END { k = int(NR * 0.99 + 0.999999); printf "%.3f", NR ? v[k] : 0 }'
+}
+shard_row() { # shard_row LABEL ASKED/S RAW-FILES...: one row from their summaries and lines
+    local label=$1 asked=$2; shift 2
+    local gen=0 ach=0 f
+    for f in "$@"; do
+        gen=$((gen + $(awk -v p="$SHSECS@$SHRATE" '$1 == p { print $4 }' "$f.err")))
+        ach=$(awk -v a="$ach" -v b="$(awk -v p="$SHSECS@$SHRATE" '$1 == p { print $3 }' "$f.err")" \
+              'BEGIN { print a + b }')
+    done
+    printf '%-24s %10s %10s %12.2f %9s %12s\n' "$label" "$gen" "$asked" "$ach" \
+        "$(awk -v a="$ach" -v r="$asked" 'BEGIN { printf "%+.2f%%", (a - r) / r * 100 }')" \
+        "$(response_p99 "$@")"
+}
+
+echo
+echo "shards: 2 shards at once against 1 process, ${SHSECS}s at ${SHRATE} events/s, cuts.Dummy"
+echo "sleep 0, prefork 2 each, one agreed start (--start-at); asked $((SHSECS * SHRATE)) events"
+printf '%-24s %10s %10s %12s %9s %12s\n' "run" "generated" "asked/s" "achieved/s" "error" \
+    "resp p99 ms"
+AT=$(awk -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + 0.5 }')
+shard_run "1 process" "$T/one"
+shard_row "1 process" "$SHRATE" "$T/one"
+AT=$(awk -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + 0.5 }')
+shard_run "shard 0/2" "$T/s0" --shard 0/2 &
+shard_run "shard 1/2" "$T/s1" --shard 1/2
+wait
+shard_row "shard 0/2" $((SHRATE / 2)) "$T/s0"
+shard_row "shard 1/2" $((SHRATE / 2)) "$T/s1"
+shard_row "2 shards together" "$SHRATE" "$T/s0" "$T/s1"
+echo "(together: events and rates added, p99 over the union of both shards' response times,"
+echo " what logen merge computes from their histograms)"
