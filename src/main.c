@@ -28,8 +28,7 @@
 #include "log.h"
 #include "mem.h"
 #include "paths.h"
-#include "schedule.h"
-#include "shard.h"
+#include "start.h"
 #include "threshold.h"
 #include "version.h"
 
@@ -57,103 +56,8 @@ static int summary_json_close(FILE *f, const char *path)
     return 1;
 }
 
-/* Where the run stands: its shard and agreed start (shard.h), checked
- * before any worker starts. */
-struct placement {
-    struct lg_shard shard;
-    int start_at;          /* --start-at given */
-    int64_t start_wall_ns; /* its instant */
-};
-
-/* The planned length of the run, ns: the latest line's end (a line with
- * --loops counts to its last worker's start). */
-static int64_t run_length_ns(const struct lg_launch *l)
-{
-    double end = 0;
-    for (int i = 0; i < l->n; i++) {
-        const struct lg_config *c = l->lines[i].cfg;
-        struct lg_schedule s;
-        double e = c->postpone + (c->openedmodel ? 0 : (double)(c->process - 1) * c->rampup);
-        if (c->openedmodel && lg_schedule_parse(c->schedule, &s, NULL, 0) == 0) {
-            e += (double)s.duration_ns / 1e9;
-            lg_schedule_free(&s);
-        } else if (!c->openedmodel) {
-            e += c->duration;
-        }
-        end = e > end ? e : end;
-    }
-    return lg_clock_from_s(end);
-}
-
-static const char *env(const char *name)
-{
-    return getenv(name);
-}
-
-/* --shard (or the environment) and --start-at, judged against the run. */
-static int place(struct placement *pl, const struct lg_config *cfg, const struct lg_launch *l,
-                 char *err, size_t errlen)
-{
-    struct timespec now;
-    int64_t late;
-    memset(pl, 0, sizeof *pl);
-    if (lg_shard_resolve(&pl->shard, cfg->shard, env, err, errlen) < 0)
-        return -1;
-    if (pl->shard.from[0] && cfg->verbose) /* -v names the source, as INFO */
-        lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "shard %ld of %ld (0 to %ld), from %s",
-               pl->shard.index, pl->shard.count, pl->shard.count - 1, pl->shard.from);
-    if (!cfg->start_at)
-        return 0;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t wall = (int64_t)now.tv_sec * LG_NS_PER_S + now.tv_nsec;
-    pl->start_at = 1;
-    if (lg_start_at_parse(cfg->start_at, wall, &pl->start_wall_ns, err, errlen) < 0 ||
-        lg_start_at_check(pl->start_wall_ns, wall, run_length_ns(l), &late, err, errlen) < 0)
-        return -1;
-    return 0;
-}
-
-/* Says what the real-time clock is worth for an agreed start: a warning
- * when shards rely on an unsynchronised one. */
-static void clock_judge(struct lg_clock_sync *cs, int sharded)
-{
-    lg_clock_sync_state(cs);
-    if (!cs->synced && (sharded || lg_log_verbosity > 0))
-        lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--start-at: the real-time clock is not synchronised "
-               "(adjtimex): copies on other machines may not start together (run NTP or chrony)");
-    else if (lg_log_verbosity > 0) /* -v: INFO */
-        lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "--start-at: the real-time clock is synchronised, "
-               "estimated error %.3f ms, at most %.3f ms", (double)cs->esterror_ns / 1e6,
-               (double)cs->maxerror_ns / 1e6);
-}
-
-/* Waits for the agreed start, then sets the run clock there. Returns 0, or
- * 128 + the signal that ended the wait. */
-static int start_clock(const struct placement *pl, struct lg_clock_sync *cs)
-{
-    if (!pl->start_at) {
-        lg_clock_init();
-        return 0;
-    }
-    clock_judge(cs, pl->shard.count > 1);
-    if (lg_log_verbosity > 0) /* -v: INFO */
-        lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "waiting for --start-at %.6f (epoch seconds)",
-               (double)pl->start_wall_ns / 1e9);
-    int sig = lg_clock_wait_wall(pl->start_wall_ns);
-    if (sig) {
-        lg_log(LG_LOG_ERROR, "stopped by signal %d while waiting for --start-at: no run", sig);
-        return 128 + sig;
-    }
-    lg_clock_init_at(pl->start_wall_ns);
-    lg_ns_t late = lg_clock_now();
-    if (late > 10 * 1000 * 1000LL) /* the wait itself ends within microseconds */
-        lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--start-at was %.3f s ago: starting at once, late",
-               (double)late / 1e9);
-    return 0;
-}
-
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
-                     const struct lg_thresholds *th, const struct placement *pl, char *const *argv,
+                     const struct lg_thresholds *th, const struct lg_start *st, char *const *argv,
                      char *err, size_t errlen)
 {
     FILE *out = stdout, *hdr = NULL, *sj = NULL;
@@ -182,12 +86,12 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
                           .quiet = cfg->quiet, .summary_json = sj, .argv = argv, .argc = argc,
-                          .thresholds = th->n ? th : NULL, .shard = pl->shard,
-                          .start_at = pl->start_at };
+                          .thresholds = th->n ? th : NULL, .shard = st->shard,
+                          .start_at = st->start_at };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
-    int status = start_clock(pl, &run.clock);
+    int status = lg_start_clock(st, &run.clock);
     run.start_wall_ns = lg_clock_epoch_wall_ns;
     status = status ? status : lg_controller_run(&run);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
@@ -252,12 +156,12 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, err, errlen)
                       : lg_launch_single(&l, cfg, &paths, err, errlen);
     struct lg_thresholds th = { 0 };
-    struct placement pl;
+    struct lg_start st;
     if (rc == 0)
         rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
     if (rc == 0)
-        rc = place(&pl, cfg, &l, err, errlen);
-    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, &pl, argv, err, errlen);
+        rc = lg_start_plan(&st, cfg, &l, err, errlen);
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, &st, argv, err, errlen);
     lg_thresholds_free(&th);
     lg_launch_free(&l);
     return status;
