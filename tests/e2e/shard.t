@@ -137,9 +137,10 @@ like "$(cat err)" "real-time clock is (not synchronised|synchronised, estimated 
     "--start-at over shards says what the real-time clock is worth"
 
 # a stop while waiting: at once, no worker
+rm -f out err
 "$LOGEN" "${DUMMY[@]}" --loops 1 --start-at +60 -v > out 2> err &
 pid=$!
-wait_for 20 grep -q "waiting for --start-at" err
+wait_for 20 grep -q "\[$pid\] waiting for --start-at" err
 kill -TERM "$pid"
 wait "$pid"
 is "$?" 143 "SIGTERM while waiting for --start-at: exit 143"
