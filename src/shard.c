@@ -4,7 +4,7 @@
  * "-1/2" or " 1/2" is refused rather than read as something else. An
  * engine counts only when its rank variable is set; its size variable must
  * then be set too, or the message says which one is missing. Does not
- * read the clock or the environment itself: main.c hands both in. */
+ * read the clock or the environment itself: start.c hands both in. */
 #include "shard.h"
 
 #include <stdarg.h>
