@@ -153,10 +153,12 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     if (lg_paths_init(&paths, err, errlen) < 0)
         return 2;
     int scenario = cfg->action && strcmp(cfg->action, "scenario") == 0;
-    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, err, errlen)
-                      : lg_launch_single(&l, cfg, &paths, err, errlen);
-    struct lg_thresholds th = { 0 };
     struct lg_start st;
+    if (lg_start_shard(&st, cfg, err, errlen) < 0)
+        return 2;
+    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, &st.shard, err, errlen)
+                      : lg_launch_single(&l, cfg, &paths, &st.shard, err, errlen);
+    struct lg_thresholds th = { 0 };
     if (rc == 0)
         rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
     if (rc == 0)

@@ -39,17 +39,22 @@ static const char *start_env(const char *name)
     return getenv(name);
 }
 
-int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
-                  char *err, size_t errlen)
+int lg_start_shard(struct lg_start *st, const struct lg_config *cfg, char *err, size_t errlen)
 {
-    struct timespec now;
-    int64_t late;
     memset(st, 0, sizeof *st);
     if (lg_shard_resolve(&st->shard, cfg->shard, start_env, err, errlen) < 0)
         return -1;
     if (st->shard.from[0] && cfg->verbose) /* -v names the source, as INFO */
         lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "shard %ld of %ld (0 to %ld), from %s",
                st->shard.index, st->shard.count, st->shard.count - 1, st->shard.from);
+    return 0;
+}
+
+int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
+                  char *err, size_t errlen)
+{
+    struct timespec now;
+    int64_t late;
     if (!cfg->start_at)
         return 0;
     clock_gettime(CLOCK_REALTIME, &now);

@@ -23,9 +23,13 @@ struct lg_start {
     int64_t start_wall_ns; /* its instant, ns since the Unix epoch */
 };
 
-/* Resolves the shard and --start-at of the run cfg describes (its lines
- * in l); -v says where the shard came from. Returns 0, or -1 with one line
+/* Resolves the shard of the run cfg describes (--shard, else the
+ * environment); -v says where it came from. Returns 0, or -1 with one line
  * naming the option or variable in err. */
+int lg_start_shard(struct lg_start *st, const struct lg_config *cfg, char *err, size_t errlen);
+
+/* Then its --start-at, against its lines in l. Returns 0, or -1 with one
+ * line in err. */
 int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
                   char *err, size_t errlen);
 

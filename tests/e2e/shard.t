@@ -85,6 +85,20 @@ set -- $firsts
 between "${1:-0}" 400000000 1e18 "shard 1's first worker starts at worker 1's place (0.4 s)"
 between "${2:-0}" 1200000000 1e18 "shard 1's second worker starts at worker 3's place (1.2 s)"
 
+# The machine's process limits hold each shard's share, not the total:
+# RLIMIT_NPROC binds a user without CAP_SYS_RESOURCE (as root, run as nobody).
+limited=(prlimit --nproc=40 --)
+if [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$T"
+    limited=(setpriv --reuid=65534 --regid=65534 --clear-groups "${limited[@]}")
+fi
+run 60 "${limited[@]}" "$LOGEN" "${DUMMY[@]}" --process 100 --loops 1 --shard 3/10 -q
+is "$rc" 0 "RLIMIT_NPROC 40: --process 100 over 10 shards runs (10 workers here)"
+is "$(worker_pids out | wc -l)" 10 "  this shard's 10 workers"
+run 60 "${limited[@]}" "$LOGEN" "${DUMMY[@]}" --process 1000 --loops 1 --shard 3/10 -q
+like "$(cat err)" "^logen: --process 1000 \(100 on shard 3/10\): more than this machine can start" \
+    "  --process 1000 over 10 shards: its 100 are refused, naming the share"
+
 # ---- the engines' variables ----
 engine() { # engine WANT-WORKERS SOURCE VAR=VALUE...
     local want=$1 from=$2; shift 2
