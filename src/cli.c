@@ -118,6 +118,14 @@ const struct lg_opt lg_cli_opts[] = {
       "accepted and ignored, as Pylogen did" },
     { {"workerDelay"}, LG_OPT_IGNORED, LG_MIN_0, 0, 1, LG_GROUP_OPEN, "S", NULL,
       "accepted and ignored, as Pylogen did" },
+    { {"shard"}, LG_OPT_STR, LG_MIN_0, F(shard), 0, LG_GROUP_GENERAL, "I/N", NULL,
+      "run shard I of N copies: open lines take event k when k mod N = I, closed "
+      "lines the workers w with w mod N = I (default: from SLURM_PROCID/SLURM_NTASKS, "
+      "JOB_COMPLETION_INDEX/LOGEN_SHARDS, OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/PMI_SIZE, "
+      "else 0/1)" },
+    { {"start-at"}, LG_OPT_STR, LG_MIN_0, F(start_at), 0, LG_GROUP_GENERAL, "T", NULL,
+      "wait until T, epoch seconds (1796106606.5) or +S from now, and start the run "
+      "clock there (the shards of a run share one T)" },
     { {"eval"}, LG_OPT_STR, LG_MIN_0, F(eval), 0, LG_GROUP_GENERAL, "CODE", NULL,
       "ad hoc run, no file: CODE is the body of a one-request CUT (it sees "
       "step, extra, ctx, self and logen); also -e CODE" },
@@ -670,6 +678,8 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);
+    free(cfg->shard);
+    free(cfg->start_at);
     lg_cli_thresholds_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -70,6 +70,8 @@ struct lg_config {
     char **thresholds;     /* --threshold expressions, as given (threshold.h) */
     int nthresholds;
     char *eval;            /* -e CODE: an ad hoc CUT, CODE is its request's body */
+    char *shard;           /* --shard I/N as given (shard.h); NULL: from the environment */
+    char *start_at;        /* --start-at T as given (shard.h); NULL: start at once */
     unsigned long long given; /* bit i: option i of the table was on the command line */
     int help;              /* --help was given */
     int version;           /* --version was given */

@@ -76,7 +76,8 @@ static const struct {
     { "scenario", "logen scenario --file F [-v] [--outformat F] [--output F] [--summary S]\n"
                   "                      [--hdr-log F] [--summary-json F] [--report F]\n"
                   "                      [--threshold EXPR]...\n"
-                  "                      [--metrics-listen HOST:PORT] [--metrics-linger S]" },
+                  "                      [--metrics-listen HOST:PORT] [--metrics-linger S]\n"
+                  "                      [--shard I/N] [--start-at T]" },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
     { "report", "logen report SUMMARY.json -o F    the HTML report of a summary JSON" },

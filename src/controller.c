@@ -57,6 +57,7 @@
 #define SPAWN_SLICE_NS (20 * 1000 * 1000LL) /* forking, between two turns of the loop */
 #define OUT_HIGH_BYTES (1 << 20)        /* event lines held: stop reading the pipe until written */
 #define HARD_END_SLACK_NS (2000 * 1000 * 1000LL) /* workers end their own calls at the hard end */
+#define SHARD_SEED 0x6c6f67656e736864ULL /* the random schedule's seed when sharded */
 
 /* The state of one line of the run. */
 struct ctl_line {
@@ -72,6 +73,7 @@ struct ctl_line {
     int live;               /* workers forked and not reaped */
     long spawned;           /* workers forked so far */
     long initial;           /* workers to fork at the start: --process, or --prefork */
+    char *event_id;         /* a shard's id prefix of the event lines, "ID-sI"; NULL: --id */
 };
 
 struct ctl {
@@ -169,10 +171,16 @@ static int ctl_spawn_generator(struct ctl *ctl, int l)
     int w = ctl_new_writer(ctl, l);
     lg_ns_t now = lg_clock_now(), start = lg_clock_from_s(c->postpone);
     struct spawn_ctx s = { .ctl = ctl, .is_generator = 1 };
+    const struct lg_shard *sh = &ctl->run->shard;
+    /* shards (even --shard 0/1, the whole run to compare with) share the
+     * seed, so all draw the same random schedule; with an agreed start the
+     * schedule starts at --postpone, late or not */
+    uint64_t seed = sh->from[0] ? SHARD_SEED : (uint64_t)lg_clock_wall_ns(now);
     s.gen = (struct lg_generator_args){
         .schedule = &ln->schedule, .burst = ln->burst, .arrival = c->arrival,
-        .seed = (uint64_t)lg_clock_wall_ns(now) ^ (uint64_t)l, .start_ns = start > now ? start : now,
+        .seed = seed ^ (uint64_t)l, .start_ns = start > now || ctl->run->start_at ? start : now,
         .job_fd = ln->job_w, .stats_fd = ctl->pipe_w, .worker = w,
+        .shard = (uint64_t)sh->index, .nshards = (uint64_t)sh->count,
     };
     pid_t pid = lg_pool_spawn(ctl->pool, w, ctl_child, &s);
     if (pid < 0) {
@@ -222,7 +230,7 @@ static int ctl_spawn_initial(struct ctl *ctl)
         struct ctl_line *ln = &ctl->lines[l];
         const struct lg_config *c = ln->rl->cfg;
         while (ln->spawned < ln->initial) {
-            long i = ln->spawned;
+            long i = ln->open ? ln->spawned : lg_shard_worker_index(&ctl->run->shard, ln->spawned);
             lg_ns_t start = ln->open ? 0 : lg_clock_from_s(c->postpone + (double)i * c->rampup);
             if (ctl_spawn_worker(ctl, l, i, start) < 0)
                 return -1;
@@ -545,7 +553,10 @@ static int ctl_lines_init(struct ctl *ctl)
         int fds[2] = { -1, -1 };
         ln->rl = &ctl->run->lines[l];
         ln->open = c->openedmodel;
-        ln->initial = ln->open ? c->prefork : c->process;
+        ln->initial = ln->open ? c->prefork : lg_shard_workers(&ctl->run->shard, c->process);
+        if (!ln->open && ln->initial == 0 && lg_log_verbosity > 0) /* -v: INFO */
+            lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "line %d: shard %ld/%ld runs none of its %ld "
+                   "workers", l + 1, ctl->run->shard.index, ctl->run->shard.count, c->process);
         ln->gen_worker = -1;
         if (ln->open && (lg_schedule_parse(c->schedule, &ln->schedule, err, sizeof(err)) < 0 ||
                          lg_schedule_burst_parse(c->burst, &ln->burst, err, sizeof(err)) < 0)) {
@@ -558,6 +569,11 @@ static int ctl_lines_init(struct ctl *ctl)
         }
         ln->job_r = fds[0];
         ln->job_w = fds[1];
+        if (ctl->run->shard.count > 1) { /* the shards' event lines never share an id */
+            char id[1024];
+            snprintf(id, sizeof id, "%s-s%ld", c->id ? c->id : "", ctl->run->shard.index);
+            ln->event_id = lg_strdup(id);
+        }
     }
     return 0;
 }
@@ -572,6 +588,7 @@ static void ctl_lines_fini(struct ctl *ctl)
             close(ln->job_w);
         if (ln->open)
             lg_schedule_free(&ln->schedule);
+        free(ln->event_id);
     }
     free(ctl->lines);
 }
@@ -585,7 +602,8 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     for (int l = 0; l < run->nlines; l++) {
         const struct lg_config *c = run->lines[l].cfg;
-        info[l] = (struct lg_line_info){ .id = c->id, .cut = run->lines[l].cut_name,
+        info[l] = (struct lg_line_info){ .id = c->id, .event_id = ctl.lines[l].event_id,
+                                         .cut = run->lines[l].cut_name,
                                          .steps = c->steps, .nsteps = c->nsteps,
                                          .open = ctl.lines[l].open,
                                          .schedule = ctl.lines[l].open ? &ctl.lines[l].schedule : NULL };
@@ -614,7 +632,9 @@ int lg_controller_run(const struct lg_run *run)
                                  .nlines = run->nlines,
                                  .start_epoch_s = (double)lg_clock_wall_ns(0) / 1e9,
                                  .interval_ns = opts.summary_ns, .thresholds = run->thresholds,
-                                 .signal = ctl.interrupted, .failure = ctl.failed };
+                                 .signal = ctl.interrupted, .failure = ctl.failed,
+                                 .shard = (int)run->shard.index,
+                                 .nshards = (int)run->shard.count };
     struct lg_results *res = lg_results_collect(ctl.coll, &m);
     status = lg_summary_end(res, run->thresholds, stderr);
     if (run->summary_json && lg_sumjson_write(res, run->thresholds, status, run->summary_json) < 0)

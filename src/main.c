@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "paths.h"
 #include "report_html.h"
+#include "start.h"
 #include "threshold.h"
 #include "version.h"
 
@@ -59,7 +60,8 @@ static int summary_json_close(FILE *f, const char *opt, const char *path)
 }
 
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
-                     const struct lg_thresholds *th, struct lg_metrics *metrics, char *const *argv,
+                     const struct lg_thresholds *th, struct lg_metrics *metrics,
+                     const struct lg_start *st, char *const *argv,
                      char *err, size_t errlen)
 {
     FILE *out = stdout, *hdr = NULL, *sj = NULL, *rep = NULL;
@@ -99,12 +101,13 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
                           .quiet = cfg->quiet, .summary_json = sj, .report = rep,
                           .argv = argv, .argc = argc, .thresholds = th->n ? th : NULL,
-                          .metrics = metrics };
+                          .metrics = metrics, .shard = st->shard, .start_at = st->start_at };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
-    lg_clock_init();
-    int status = lg_controller_run(&run);
+    int status = lg_start_clock(st, &run.clock);
+    run.start_wall_ns = lg_clock_epoch_wall_ns;
+    status = status ? status : lg_controller_run(&run);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
         lg_log(LG_LOG_ERROR, "writing the event lines: %s", strerror(errno));
         status = status ? status : 1;
@@ -165,8 +168,11 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     if (lg_paths_init(&paths, err, errlen) < 0)
         return 2;
     int scenario = cfg->action && strcmp(cfg->action, "scenario") == 0;
-    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, err, errlen)
-                      : lg_launch_single(&l, cfg, &paths, err, errlen);
+    struct lg_start st;
+    if (lg_start_shard(&st, cfg, err, errlen) < 0)
+        return 2;
+    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, &st.shard, err, errlen)
+                      : lg_launch_single(&l, cfg, &paths, &st.shard, err, errlen);
     struct lg_thresholds th = { 0 };
     if (rc == 0)
         rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
@@ -174,9 +180,11 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     if (rc == 0 && cfg->metrics_listen &&
         !(metrics = lg_metrics_open(cfg->metrics_listen, cfg->metrics_linger, err, errlen)))
         rc = -1;
-    if (metrics)
+    if (rc == 0)
+        rc = lg_start_plan(&st, cfg, &l, err, errlen);
+    if (rc == 0 && metrics)
         fprintf(stderr, "metrics: listening on %s\n", lg_metrics_where(metrics));
-    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, metrics, argv, err, errlen);
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, metrics, &st, argv, err, errlen);
     lg_metrics_close(metrics);
     lg_thresholds_free(&th);
     lg_launch_free(&l);

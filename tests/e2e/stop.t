@@ -27,9 +27,11 @@ like "$(cat err)" "records: sent ([0-9]+), received \\1 .*lost 0" "every record 
 is "$(ps -o pid= --ppid "$main" | wc -l)" 0 "no worker is left"
 
 # 2. SIGHUP (a closed terminal): a stop request like SIGTERM, with the
-# summary and every event line.
-: >out # emptied before the run starts, so waits never read an earlier run's lines
-"$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0.01}' >>out 2>err &
+# summary and every event line. (out and err go first: test 1's out would
+# pass the wait at once, and a HUP to the child before its exec runs the
+# script's EXIT trap there, which removes the test's directory.)
+rm -f out err
+"$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0.01}' >out 2>err &
 main=$!
 wait_for 30 test -s out
 ok $? "the run writes event lines"

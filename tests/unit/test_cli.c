@@ -243,7 +243,7 @@ static void test_ambiguity(void)
     FAILS("logen: option --de is ambiguous: --defaults, --decrease", "--de", "1");
     FAILS("logen: option --l is ambiguous: --loops, --lengths", "--l", "1");
     FAILS("logen: option --h is ambiguous: --hdr-log, --help", "--h");
-    FAILS("logen: option --s is ambiguous: --steps, --summary, --summary-json, --schedule", "--s", "1");
+    FAILS("logen: option --s is ambiguous: --steps, --summary, --summary-json, --schedule, --shard, --start-at", "--s", "1");
     FAILS("logen: option --o is ambiguous: --outformat, --output, --openedmodel", "--o", "x");
     FAILS("logen: option --m is ambiguous: --metrics-listen, --metrics-linger, --maxproc, "
           "--maxwait", "--m", "1");
