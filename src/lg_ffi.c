@@ -116,7 +116,7 @@ int lg_ffi_request_end(void)
     struct lg_co *co = W->co;
     int t = co->timed_out;
     co->timed_out = 0;
-    if (co->depth > 0 && --co->depth == 0 && !W->hard && W->hooked_serial == co->serial)
+    if (co->depth > 0 && --co->depth == 0 && !W->hard)
         W->hooked_ns = 0; /* the next call gets its own deadline */
     return t ? t : co->cut_short ? 3 : 0;
 }

@@ -26,8 +26,9 @@ local sleep_until = sched.sleep_until
 
 local M = {}
 
--- The worker's op count, shared by its copies of the loop (coroutines).
-local ops = { n = 0 }
+-- The worker's op count, shared by its copies of the loop (coroutines
+-- share their upvalues).
+local op_n = 0
 
 -- Per copy of the loop, the step under way, for M.exiting: its CUT (nil
 -- between steps) and index.
@@ -163,7 +164,7 @@ local function exiting(live)
             r.rc, r.error = RC_ERROR, "the CUT exited (os.exit) during this request"
         end
     end
-    ops.n = record_step(rm, live.step, ops.n)
+    op_n = record_step(rm, live.step, op_n)
 end
 
 function M.exiting()
@@ -205,7 +206,7 @@ local function run_loop(cut, steps, live, pausestep, pause)
         -- a hook may have swapped the manager (a named transaction)
         local rm = cut.requestsManager
         local k
-        ops.n, k = record_step(rm, i - 1, ops.n)
+        op_n, k = record_step(rm, i - 1, op_n)
         nreq = nreq + k
         if not ok then
             record_error(rm, i - 1, err, cut_off and RC_TIMEOUT or RC_ERROR)

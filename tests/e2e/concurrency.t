@@ -108,12 +108,18 @@ between "$(stat requests)" "$okn" $((okn + 100)) \
 is "$(ev 'type == "req" && rc != 0 && rc != 16' out | wc -l)" 0 "the requests cut under way are rc 16, never successes"
 pids="$pids $(worker_pids out)"
 
-# 4. logen.sleep and pauses in coroutines keep absolute deadlines: 4
-# copies x 100 loops of (a 10 ms sleep in the request + a 10 ms pause)
-run 30 "$LOGEN" cuts.Dummy --concurrency 4 --loops 100 --steps 1 --pauseloop 0.01 --extra '{"sleep": 0.01}'
+# 4. pauses and logen.sleep in coroutines keep absolute deadlines: 4
+# copies x 100 loops of a 10 ms pause (one timeline per copy, as with
+# processes: 99 pauses between a copy's first and last event), then 4 x 20
+# requests each sleeping 50 ms: none ends early, the median is on time
+run 30 "$LOGEN" cuts.Dummy --concurrency 4 --loops 100 --steps 1 --pauseloop 0.01 --extra '{"sleep": 0}'
 is "$(reqs)" 400 "4 coroutines x 100 loops"
-is "$(ev 'type == "req" && duration < 0.01' out | wc -l)" 0 "no sleep ends early"
-between "$(span)" 1.98 "$(late 2.0 0.2)" "100 x 20 ms take 2 s within 1 % plus the noise margin ($(span) s)"
+between "$(span)" 0.98 "$(late 0.99 0.3)" "100 x 10 ms of pause take 1 s, as in one process ($(span) s)"
+run 30 "$LOGEN" cuts.Dummy --concurrency 4 --loops 20 --steps 1 --extra '{"sleep": 0.05}'
+is "$(reqs)" 80 "4 coroutines x 20 sleeping requests"
+is "$(ev 'type == "req" && duration < 0.05' out | wc -l)" 0 "no logen.sleep ends early"
+med=$(ev 'type == "req" { print duration }' out | sort -n | awk '{ d[NR] = $1 } END { print d[int((NR + 1) / 2)] }')
+between "$med" 0.05 "$(late 0.0505 0.005)" "a 50 ms logen.sleep lasts 50 ms within 1 % (median $med s)"
 
 # 5. the open model: 2 workers x 50 coroutines hold up to 100 events in flight
 delay_server_stats '?reset=1' > /dev/null
