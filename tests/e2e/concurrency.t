@@ -108,6 +108,32 @@ between "$(stat requests)" "$okn" $((okn + 100)) \
 is "$(ev 'type == "req" && rc != 0 && rc != 16' out | wc -l)" 0 "the requests cut under way are rc 16, never successes"
 pids="$pids $(worker_pids out)"
 
+# 3b. --timeout cuts each coroutine's call, the hard end cuts them all
+# (the server is told to answer after 2 s)
+run 30 "$LOGEN" cuts.Sbgc01 --concurrency 10 --loops 3 --timeout 0.3 --steps 1 \
+    --extra "{\"url\": \"${URL}?delay=2\"}"
+is "$(reqs_rc 17)" 30 "--timeout 0.3: 10 coroutines x 3 calls cut, rc 17"
+is "$(ev 'type == "req" && (duration < 0.3 || duration > 0.8)' out | wc -l)" 0 "each cut at its own 0.3 s"
+run 30 "$LOGEN" cuts.Sbgc01 --concurrency 10 --duration 1 --grace 0.5 --steps 1 \
+    --extra "{\"url\": \"${URL}?delay=2\"}"
+is "$(reqs_rc 17)" 10 "the hard end (1 s + 0.5 s of grace) cuts the 10 calls under way, rc 17"
+like "$(cat err)" "still running at the hard end" "and says why"
+like "$(cat err)" "$sent_received" "records sent = received"
+
+# 3c. a scenario line and a --defaults file give it too
+cat > conc.txt <<SCEN
+cuts.Sbgc01 --id a --concurrency 20 --loops 2 --steps 1 --extra '{"url": "$URL"}'
+cuts.Dummy --id b --loops 2 --steps 1 --extra '{"sleep": 0.1}'
+SCEN
+echo '{"concurrency": 5}' > conc.json
+run 30 "$LOGEN" scenario --file conc.txt --defaults conc.json
+is "$rc" 0 "a scenario with --concurrency on a line and in --defaults: exit 0"
+is "$(ev 'type == "req" && fullId ~ /^a\./' out | wc -l)" 40 "line a: 20 coroutines x 2 loops"
+is "$(ev 'type == "req" && fullId ~ /^b\./' out | wc -l)" 10 "line b: 5 coroutines (--defaults) x 2 loops"
+between "$(ev 'type == "req" && fullId ~ /^b\./ { print epoch }' out | sort -n |
+    awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%.3f", b - a }')" 0.09 0.15 \
+    "line b's 5 copies sleep side by side: 2 loops in 0.2 s, not 1 s"
+
 # 4. pauses and logen.sleep in coroutines keep absolute deadlines: 4
 # copies x 100 loops of a 10 ms pause (one timeline per copy, as with
 # processes: 99 pauses between a copy's first and last event), then 4 x 20
