@@ -15,25 +15,27 @@ local create, resume, status, yield = coroutine.create, coroutine.resume, corout
 
 local M = {}
 
--- Sleeps until run time t (ns); the result of lg_ffi_sleep_until: 1 when
--- the sleep was cut short (stop, hard end, --timeout of the call), else 0.
-function M.sleep_until(t)
-    local r = C.lg_ffi_sleep_until(t)
+-- Calls wait(arg), an lg_ffi_* function that returns -1 when it has
+-- registered the running coroutine (yield, then call again), until it
+-- gives its result.
+local function waited(wait, arg)
+    local r = wait(arg)
     while r < 0 do
         yield()
-        r = C.lg_ffi_sleep_until(t)
+        r = wait(arg)
     end
     return r
 end
 
+-- Sleeps until run time t (ns); the result of lg_ffi_sleep_until: 1 when
+-- the sleep was cut short (stop, hard end, --timeout of the call), else 0.
+function M.sleep_until(t)
+    return waited(C.lg_ffi_sleep_until, t)
+end
+
 -- Takes the next open-model event into job: 1, or 0 when the worker ends.
 function M.job_take(job)
-    local r = C.lg_ffi_job_take(job)
-    while r < 0 do
-        yield()
-        r = C.lg_ffi_job_take(job)
-    end
-    return r
+    return waited(C.lg_ffi_job_take, job)
 end
 
 -- Waits for the transfer a C function has handed to the multi handle.
