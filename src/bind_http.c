@@ -53,7 +53,6 @@ struct lg_http_client {
     int too_big;                  /* the write callback refused the body */
     int masked;                   /* signals blocked by resolver_start_cb */
     int in_multi;                 /* its transfer is on the worker's multi handle */
-    sigset_t saved_mask;          /* the mask to restore */
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
 };
@@ -106,11 +105,18 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* Clients of this process whose resolver start has the signals blocked,
+ * and the mask from before the first of them: with --concurrency several
+ * transfers may resolve at once, and only the last to go on may restore. */
+static int http_masked;
+static sigset_t http_saved_mask;
+
 static void unmask(struct lg_http_client *c)
 {
     if (c->masked) {
-        pthread_sigmask(SIG_SETMASK, &c->saved_mask, NULL);
         c->masked = 0;
+        if (--http_masked == 0)
+            pthread_sigmask(SIG_SETMASK, &http_saved_mask, NULL);
     }
 }
 
@@ -119,17 +125,19 @@ static void unmask(struct lg_http_client *c)
 static int resolver_start_cb(void *resolver_state, void *reserved, void *ud)
 {
     struct lg_http_client *c = ud;
-    if (!c->masked) {
-        sigset_t set;
-        sigfillset(&set);
-        sigdelset(&set, SIGSEGV);
-        sigdelset(&set, SIGBUS);
-        sigdelset(&set, SIGFPE);
-        sigdelset(&set, SIGILL);
-        sigdelset(&set, SIGABRT);
-        pthread_sigmask(SIG_BLOCK, &set, &c->saved_mask);
-        c->masked = 1;
-    }
+    if (c->masked)
+        return 0;
+    c->masked = 1;
+    if (http_masked++ > 0)
+        return 0; /* blocked already, for another client's resolver */
+    sigset_t set;
+    sigfillset(&set);
+    sigdelset(&set, SIGSEGV);
+    sigdelset(&set, SIGBUS);
+    sigdelset(&set, SIGFPE);
+    sigdelset(&set, SIGILL);
+    sigdelset(&set, SIGABRT);
+    pthread_sigmask(SIG_BLOCK, &set, &http_saved_mask);
     return 0;
 }
 
