@@ -21,8 +21,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 
 #include "jobq.h"
+#include "log.h"
 #include "mem.h"
 #include "worker_state.h"
 
@@ -254,6 +256,22 @@ static CURLM *multi_new(int n)
 
 /* ---- the loop ---- */
 
+/* A connection per coroutine: raises the soft limit on descriptors to
+ * what n of them need, as far as the hard limit allows, and says so when
+ * that is not enough (the transfers beyond it fail, each recorded). */
+static void fd_room(int n)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)n + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < want)
+        lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--concurrency %d: this worker may open only %ld "
+               "descriptors (RLIMIT_NOFILE), some transfers will fail", n, (long)rl.rlim_cur);
+}
+
 int lg_sched_start(int n, int job_fd)
 {
     if (W->sched)
@@ -275,6 +293,7 @@ int lg_sched_start(int n, int job_fd)
     for (int i = 0; i < n; i++)
         S->slots[i].heap_pos = -1;
     S->job_fd = job_fd;
+    fd_room(n);
     if (job_fd >= 0 && fcntl(job_fd, F_SETFL, fcntl(job_fd, F_GETFL) | O_NONBLOCK) < 0)
         return -errno;
     W->sched = S;
