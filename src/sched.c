@@ -7,7 +7,7 @@
  * and TIMERFUNCTION, driven by curl_multi_socket_action, so connections
  * are shared and kept alive across the coroutines, at most C of them) and
  * the job queue. Deadlines (sleeps, a timed call's --timeout, the hard
- * end) are absolute, in a binary min-heap of slots (O(log C) a change);
+ * end) are absolute, in timer.c's min-heap of slots (O(log C) a change);
  * the loop sleeps in epoll_pwait2 to the nearest, with ns resolution.
  * The stop request and the hard end wake every wait at once: a transfer
  * under way is then abandoned, never reported as done.
@@ -26,6 +26,7 @@
 #include "jobq.h"
 #include "log.h"
 #include "mem.h"
+#include "timer.h"
 #include "worker_state.h"
 
 #define W (&lg_worker_state)
@@ -38,8 +39,6 @@ struct sched_slot {
     int wait;           /* WAIT_* */
     int status;         /* enum lg_sched_status the wait ended with */
     int queued;         /* in the ready list */
-    int heap_pos;       /* index in the heap; -1: none */
-    lg_ns_t due_ns;     /* the wait's deadline (heap key) */
     CURL *easy;         /* WAIT_HTTP: the transfer */
     CURLcode rc;        /* its result */
 };
@@ -49,7 +48,7 @@ struct lg_sched {
     int cur;                  /* the slot running, -1: none */
     struct sched_slot *slots;
     struct lg_co idle;        /* W->co while no coroutine runs */
-    int *heap, nheap;         /* slots with a deadline, earliest first */
+    struct lg_timer due;      /* the slots' deadlines */
     int *ready, nready;       /* slots that may go on */
     int *jobwait, njobwait;   /* slots waiting for an event */
     int job_fd, job_watched;  /* the queue; in the epoll set */
@@ -62,64 +61,6 @@ struct lg_sched {
 static struct lg_sched sched;
 #define S (&sched)
 
-/* ---- the heap of deadlines ---- */
-
-static void heap_set(int pos, int slot)
-{
-    S->heap[pos] = slot;
-    S->slots[slot].heap_pos = pos;
-}
-
-static int heap_less(int a, int b)
-{
-    return S->slots[S->heap[a]].due_ns < S->slots[S->heap[b]].due_ns;
-}
-
-static void heap_swap(int a, int b)
-{
-    int sa = S->heap[a];
-    heap_set(a, S->heap[b]);
-    heap_set(b, sa);
-}
-
-static void heap_fix(int pos)
-{
-    while (pos > 0 && heap_less(pos, (pos - 1) / 2)) {
-        heap_swap(pos, (pos - 1) / 2);
-        pos = (pos - 1) / 2;
-    }
-    for (;;) {
-        int l = 2 * pos + 1, m = pos;
-        if (l < S->nheap && heap_less(l, m))
-            m = l;
-        if (l + 1 < S->nheap && heap_less(l + 1, m))
-            m = l + 1;
-        if (m == pos)
-            return;
-        heap_swap(pos, m);
-        pos = m;
-    }
-}
-
-static void heap_push(int slot, lg_ns_t due)
-{
-    S->slots[slot].due_ns = due;
-    heap_set(S->nheap++, slot);
-    heap_fix(S->nheap - 1);
-}
-
-static void heap_remove(int slot)
-{
-    int pos = S->slots[slot].heap_pos;
-    if (pos < 0)
-        return;
-    S->slots[slot].heap_pos = -1;
-    if (pos != --S->nheap) {
-        heap_set(pos, S->heap[S->nheap]);
-        heap_fix(pos);
-    }
-}
-
 /* ---- waking ---- */
 
 /* Ends slot i's wait with status: it goes to the ready list. */
@@ -130,7 +71,7 @@ static void wake(int i, int status)
         curl_multi_remove_handle(S->multi, s->easy);
         s->easy = NULL;
     }
-    heap_remove(i);
+    lg_timer_disarm(&S->due, i);
     s->wait = WAIT_NONE;
     s->status = status;
     if (!s->queued) {
@@ -187,8 +128,9 @@ static void wake_all(lg_ns_t now)
 /* Ends the waits whose deadline has passed. */
 static void expire(lg_ns_t now)
 {
-    while (S->nheap > 0 && S->slots[S->heap[0]].due_ns <= now) {
-        int i = S->heap[0];
+    lg_ns_t due;
+    int i;
+    while ((i = lg_timer_next(&S->due, &due)) >= 0 && due <= now) {
         if (S->slots[i].wait == WAIT_HTTP)
             wake_cut(i, now);
         else
@@ -287,11 +229,9 @@ int lg_sched_start(int n, int job_fd)
     S->n = n;
     S->cur = -1;
     S->slots = lg_calloc((size_t)n, sizeof *S->slots);
-    S->heap = lg_calloc((size_t)n, sizeof *S->heap);
     S->ready = lg_calloc((size_t)n, sizeof *S->ready);
     S->jobwait = lg_calloc((size_t)n, sizeof *S->jobwait);
-    for (int i = 0; i < n; i++)
-        S->slots[i].heap_pos = -1;
+    lg_timer_init(&S->due, n);
     S->job_fd = job_fd;
     fd_room(n);
     if (job_fd >= 0 && fcntl(job_fd, F_SETFL, fcntl(job_fd, F_GETFL) | O_NONBLOCK) < 0)
@@ -315,9 +255,9 @@ int lg_sched_active(void)
 /* How long epoll may sleep: to the nearest deadline, or -1 (no limit). */
 static int loop_timeout(lg_ns_t now, struct timespec *ts)
 {
-    lg_ns_t due = INT64_MAX;
-    if (S->nheap > 0)
-        due = S->slots[S->heap[0]].due_ns;
+    lg_ns_t due;
+    if (lg_timer_next(&S->due, &due) < 0)
+        due = INT64_MAX;
     if (S->curl_armed && S->curl_due_ns < due)
         due = S->curl_due_ns;
     if (due == INT64_MAX)
@@ -406,7 +346,7 @@ int lg_sched_sleep(lg_ns_t t)
 {
     struct sched_slot *s = &S->slots[S->cur];
     s->wait = WAIT_SLEEP;
-    heap_push(S->cur, W->hard_end_ns && W->hard_end_ns < t ? W->hard_end_ns : t);
+    lg_timer_arm(&S->due, S->cur, W->hard_end_ns && W->hard_end_ns < t ? W->hard_end_ns : t);
     return LG_SCHED_YIELD;
 }
 
@@ -440,7 +380,7 @@ int lg_sched_http_start(CURL *easy)
     s->wait = WAIT_HTTP;
     lg_ns_t due = cut_due(&s->co);
     if (due)
-        heap_push(S->cur, due);
+        lg_timer_arm(&S->due, S->cur, due);
     return LG_SCHED_YIELD;
 }
 
