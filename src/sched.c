@@ -268,6 +268,25 @@ static int loop_timeout(lg_ns_t now, struct timespec *ts)
     return 0;
 }
 
+/* epoll_pwait2 (Linux 5.11, ns timeouts), or epoll_wait where the kernel
+ * lacks it (the timeout rounded up to a millisecond). */
+static int loop_epoll(struct epoll_event *ev, const struct timespec *ts)
+{
+    static int no_pwait2;
+    if (!no_pwait2) {
+        int k = epoll_pwait2(S->epfd, ev, EVENTS, ts, NULL);
+        if (k >= 0 || errno != ENOSYS)
+            return k;
+        no_pwait2 = 1;
+    }
+    int ms = -1;
+    if (ts && ts->tv_sec >= 1000000)
+        ms = 1000000000; /* 11 days: the loop looks again */
+    else if (ts)
+        ms = (int)(ts->tv_sec * 1000 + (ts->tv_nsec + 999999) / 1000000);
+    return epoll_wait(S->epfd, ev, EVENTS, ms);
+}
+
 /* One turn: deadlines, then what epoll reports. */
 static void loop_turn(void)
 {
@@ -281,7 +300,7 @@ static void loop_turn(void)
     }
     if (S->nready > 0)
         return;
-    int k = epoll_pwait2(S->epfd, ev, EVENTS, loop_timeout(now, &ts) < 0 ? NULL : &ts, NULL);
+    int k = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
     for (int j = 0; j < k; j++) {
         if (S->job_watched && ev[j].data.fd == S->job_fd) {
             long depth = lg_jobq_depth(S->job_fd);
