@@ -38,6 +38,9 @@ const struct lg_opt lg_cli_opts[] = {
       "seconds each worker runs; wins over --loops when > 0" },
     { {"loops"}, LG_OPT_INT, LG_MIN_1, F(loops), 1, LG_GROUP_CLOSED, "N", "5",
       "loops per worker when --duration is 0" },
+    { {"concurrency"}, LG_OPT_INT, LG_MIN_CONCURRENCY, F(concurrency), 0, LG_GROUP_GENERAL, "C",
+      "1", "copies of the CUT's loop each worker runs at once, as coroutines (at most "
+      "100000); --loops counts per copy" },
     { {"steps", "lengths"}, LG_OPT_STEPS, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "LIST",
       "A,256,512,1024,2048,4096,8192",
       "comma list; a loop runs the CUT once per step, in order, and the CUT "

@@ -26,6 +26,7 @@ enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
 #define LG_CLI_PERIOD_MIN 0.01            /* --summary, --controllerDelay: at least 10 ms */
 #define LG_CLI_PERIOD_MIN_TEXT "10ms"
 #define LG_CLI_WORKERS_MAX 65535          /* a record's worker index is 16 bits (record.h) */
+#define LG_CLI_CONCURRENCY_MAX 100000     /* --concurrency: coroutines per worker */
 
 /* One run (or one scenario line). Every string is owned by the config and
  * released by lg_cli_free. Durations are in seconds (500ms is 0.5). */
@@ -37,6 +38,7 @@ struct lg_config {
     double rampup;         /* s between two worker starts */
     double duration;       /* s each worker runs; wins over loops when > 0 */
     long loops;            /* loops per worker when duration is 0 */
+    long concurrency;      /* copies of the CUT's loop per worker (coroutines) */
     char **steps;          /* the --steps list, split on commas */
     int nsteps;
     double pauseloop;      /* s after each loop */

@@ -328,11 +328,14 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
     if (now < ln->next_check || ctl->interrupted || ctl->failed)
         return ln->next_check;
     lg_ns_t period = lg_clock_from_s(c->controller_delay);
+    /* A worker takes up to --concurrency events at once, so the queue
+     * holds only what the line's in-flight capacity, live x C, leaves. */
     if (depth > c->trigger) {
         ln->quiet = 0;
         if (c->maxproc == 0 || ln->live < c->maxproc) {
-            lg_log(LG_LOG_INFO, "line %d: %ld events wait, starting worker %ld", l + 1, depth,
-                   ln->spawned);
+            lg_log(LG_LOG_INFO, "line %d: %ld events wait beyond %ld in flight (%d workers x %ld), "
+                   "starting worker %ld", l + 1, depth, (long)ln->live * c->concurrency, ln->live,
+                   c->concurrency, ln->spawned);
             if (ctl_spawn_worker(ctl, l, ln->spawned, 0) < 0)
                 ctl_fail(ctl, "a worker could not start");
         }

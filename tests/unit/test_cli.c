@@ -139,6 +139,7 @@ static void test_builtin_defaults(void)
     is_int(cfg.decrease, 10, "decrease 10");
     is_str(cfg.burst, "1", "burst 1");
     is_int(cfg.maxproc, 0, "maxproc 0");
+    is_int(cfg.concurrency, 1, "concurrency 1");
     is_double(cfg.maxwait, 0, 0, "maxwait 0");
     is_int(cfg.arrival, LG_ARRIVAL_UNIFORM, "arrival uniform");
     is_int(cfg.help, 0, "no help");
@@ -477,6 +478,11 @@ static void test_worker_counts(void)
           "record tells workers apart in 16 bits)", "--maxproc", "1e6");
     PARSES("--process", "65535", "--maxproc", "65535");
     is_int(cfg.process, 65535, "  --process 65535 is the most");
+    FAILS("logen: --concurrency: 100001 is above 100000, the most coroutines a worker runs",
+          "--concurrency", "100001");
+    FAILS("logen: --concurrency: 0 must be at least 1", "--concurrency", "0");
+    PARSES("--concurrency", "1e5");
+    is_int(cfg.concurrency, 100000, "  --concurrency 100000 is the most");
     FAILS("logen: --prefork 0: the open model needs at least 1 worker ready before the first "
           "event", "--openedmodel", "--prefork", "0");
     PARSES("--prefork", "0");
