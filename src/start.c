@@ -50,6 +50,18 @@ int lg_start_shard(struct lg_start *st, const struct lg_config *cfg, char *err, 
     return 0;
 }
 
+void lg_start_names(struct lg_config *cfg, const struct lg_shard *s)
+{
+    char **names[] = { &cfg->summary_json, &cfg->report, &cfg->hdr_log, &cfg->output };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char *was = *names[k];
+        if (!was)
+            continue;
+        *names[k] = lg_shard_name(was, s);
+        free(was);
+    }
+}
+
 int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
                   char *err, size_t errlen)
 {

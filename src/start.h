@@ -28,6 +28,11 @@ struct lg_start {
  * naming the option or variable in err. */
 int lg_start_shard(struct lg_start *st, const struct lg_config *cfg, char *err, size_t errlen);
 
+/* Expands %t and %N (lg_shard_name) in cfg's output file names
+ * (--summary-json, --report, --hdr-log, --output), in place: once, after
+ * lg_start_shard and before they are opened. */
+void lg_start_names(struct lg_config *cfg, const struct lg_shard *s);
+
 /* Then its --start-at, against its lines in l. Returns 0, or -1 with one
  * line in err. */
 int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
