@@ -250,6 +250,11 @@ static void meta_copy(struct lg_results *r, const struct lg_results_meta *m)
     r->shard = m->nshards > 1 ? m->shard : 0;
     r->nshards = m->nshards > 1 ? m->nshards : 1;
     r->merged = 1;
+    const struct lg_clock_sync *cs = m->clock;
+    int known = cs && cs->maxerror_ns >= 0;
+    r->clock.synced = known ? cs->synced != 0 : -1;
+    r->clock.max_error_s = known ? (double)cs->maxerror_ns / 1e9 : -1;
+    r->clock.est_error_s = known && cs->esterror_ns >= 0 ? (double)cs->esterror_ns / 1e9 : -1;
     r->signal = m->signal;
     r->failure = m->failure ? lg_strdup(m->failure) : NULL;
     const struct lg_thresholds *th = m->thresholds;

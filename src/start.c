@@ -95,6 +95,7 @@ static void start_judge_clock(struct lg_clock_sync *cs, int sharded)
 int lg_start_clock(const struct lg_start *st, struct lg_clock_sync *cs)
 {
     if (!st->start_at) {
+        lg_clock_sync_state(cs); /* one adjtimex: the summary records it */
         lg_clock_init();
         return 0;
     }

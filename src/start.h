@@ -40,8 +40,9 @@ int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct
 
 /* Sets the run clock: at once, or after waiting for the agreed start
  * (SIGINT, SIGTERM and SIGHUP end the wait at once); says how late a start
- * in the past is, and, for shards, what the real-time clock is worth
- * (filled in *cs). Returns 0, or 128 + the signal that ended the wait. */
+ * in the past is, and, for shards, what the real-time clock is worth.
+ * Fills *cs with the clock's state in every case (the summary's
+ * meta.clock). Returns 0, or 128 + the signal that ended the wait. */
 int lg_start_clock(const struct lg_start *st, struct lg_clock_sync *cs);
 
 #endif
