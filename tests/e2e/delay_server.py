@@ -20,21 +20,24 @@ SIGTERM or SIGINT, and by itself after --max-lifetime seconds (default
 counters to --stats-file if given. To hold 10,000 connections it raises
 RLIMIT_NOFILE to the hard limit and listens with a deep backlog.
 
-Standard library only (asyncio protocols, one timer per request, no task
-per connection). Not done: pipelined requests are answered one after the
+Standard library only (asyncio protocols, no task per connection, one
+timer for all the requests at the default delay: about 40 us of CPU a
+request, mostly the kernel's send). Not done: pipelined requests are answered one after the
 other, each after its own delay; no TLS, no HTTP/2, no access log.
 """
 import argparse
 import asyncio
+import collections
 import json
 import os
 import resource
 import signal
 import sys
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 MAX_HEAD_BYTES = 64 * 1024
+CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution
 
 
 class Stats:
@@ -121,7 +124,8 @@ class Conn(asyncio.Protocol):
         self.buf = bytearray()
         self.transport = None
         self.busy = False      # a request is waiting for its answer
-        self.timer = None
+        self.timer = None      # a TimerHandle, or True while in Server.fifo
+        self.body = b""        # the answer of the request in progress
         self.close_after = False
 
     def connection_made(self, transport):
@@ -133,7 +137,8 @@ class Conn(asyncio.Protocol):
         self.srv.stats.open -= 1
         self.srv.conns.discard(self)
         if self.timer:
-            self.timer.cancel()
+            if self.timer is not True:
+                self.timer.cancel()
             self.timer = None
             self.srv.stats.in_progress -= 1
         self.transport = None
@@ -181,9 +186,9 @@ class Conn(asyncio.Protocol):
         self.start(method, target)
 
     def start(self, method, target):
-        url = urlsplit(target)
-        query = parse_qs(url.query)
-        if url.path == "/stats":
+        path, _, qs = target.partition("?")
+        query = parse_qs(qs) if qs else {}
+        if path == "/stats":
             self.srv.stats.stats_requests += 1
             body = json.dumps(self.srv.stats.as_dict()).encode() + b"\n"
             if query.get("reset") == ["1"]:
@@ -194,9 +199,13 @@ class Conn(asyncio.Protocol):
             size = int(query["bytes"][0]) if "bytes" in query else self.srv.body_bytes
         except ValueError:
             return self.fail()
-        body = b"" if method == "HEAD" else self.srv.body(max(0, size))
+        self.body = b"" if method == "HEAD" else self.srv.body(max(0, size))
         self.srv.stats.begin()
-        self.timer = self.srv.loop.call_later(max(0.0, delay), self.answer, body, b"text/plain")
+        self.timer = self.srv.later(self, delay)
+
+    def due(self):
+        """The delay is over: the request in progress is answered."""
+        self.answer(self.body, b"text/plain")
 
     def answer(self, body, ctype, counted=True):
         if counted:
@@ -224,6 +233,28 @@ class Server:
         self.conns = set()
         self.bodies = {}
         self.loop = None
+        self.fifo = collections.deque()  # (deadline, conn) at the default delay
+        self.fifo_timer = None
+
+    def later(self, conn, delay):
+        """Calls conn.due() after delay seconds. At the default delay the
+        deadlines come in order, so they queue behind one timer instead of
+        one timer each (a heap push and pop less per request)."""
+        if delay != self.delay:
+            return self.loop.call_later(max(0.0, delay), conn.due)
+        self.fifo.append((self.loop.time() + delay, conn))
+        if self.fifo_timer is None:
+            self.fifo_timer = self.loop.call_at(self.fifo[0][0], self.fifo_due)
+        return True
+
+    def fifo_due(self):
+        now = self.loop.time() + CLOCK_RESOLUTION  # as asyncio's own timers
+        fifo = self.fifo
+        while fifo and fifo[0][0] <= now:
+            conn = fifo.popleft()[1]
+            if conn.timer is True:  # not closed meanwhile
+                conn.due()
+        self.fifo_timer = self.loop.call_at(fifo[0][0], self.fifo_due) if fifo else None
 
     def body(self, n):
         b = self.bodies.get(n)
