@@ -31,6 +31,11 @@
 #define HTTP_BODY_INITIAL_BYTES (16 * 1024)
 #define HTTP_BODY_MAX_BYTES ((size_t)64 * 1024 * 1024)
 
+/* What the header list handed to curl holds (lg_http_client.list_state). */
+enum { LIST_NONE, LIST_DEFAULTS, LIST_CUSTOM };
+
+extern char **environ;
+
 struct http_buf {
     char *p;
     size_t len;                   /* bytes used */
@@ -45,6 +50,8 @@ struct lg_http_client {
     size_t hdr_default_lines;     /* lines in that prefix */
     struct curl_slist *nodes;     /* header list handed to curl, points into hdr */
     size_t nodes_cap;             /* entries allocated in nodes */
+    int list_state;               /* LIST_NONE, or what the list handed to curl holds */
+    int plain_get;                /* the handle is set for a GET without a body */
     size_t max_body_bytes;        /* a larger body fails the request */
     int discard_body;             /* count the body, keep nothing */
     int too_big;                  /* the write callback refused the body */
@@ -235,9 +242,13 @@ static int header_overridden(const char *p, size_t n, const char *name, size_t l
 }
 
 /* Links the defaults not overridden by the n request lines, then those
- * lines, into c->nodes and hands the list to curl (NULL when empty). */
+ * lines, into c->nodes and hands the list to curl (NULL when empty). A
+ * request without headers of its own reuses the defaults' list as it is. */
 static void header_list(struct lg_http_client *c, size_t n)
 {
+    if (n == 0 && c->list_state == LIST_DEFAULTS)
+        return;
+    c->list_state = n ? LIST_CUSTOM : LIST_DEFAULTS;
     size_t need = c->hdr_default_lines + n, k = 0;
     if (need > c->nodes_cap) {
         c->nodes = lg_realloc(c->nodes, need * sizeof *c->nodes);
@@ -347,7 +358,42 @@ static void apply_options(lua_State *L, struct lg_http_client *c)
     c->hdr_default_bytes = c->hdr.len;
 }
 
-/* Settings every client starts with; options may override them. */
+/* Does the environment name a proxy ("<scheme>_proxy", "ALL_PROXY"...,
+ * not no_proxy), with a value that is not empty? */
+static int proxy_in_environment(void)
+{
+    for (char **v = environ; v && *v; v++) {
+        const char *eq = strchr(*v, '=');
+        size_t n = eq ? (size_t)(eq - *v) : 0;
+        if (n > 6 && eq[1] && strncasecmp(eq - 6, "_proxy", 6) == 0 &&
+            !(n == 8 && strncasecmp(*v, "no", 2) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* curl reads the proxy variables of the environment at every request (up to
+ * five getenv calls and copies, in its connection set-up). The environment
+ * does not change during a run, so it is read once, here: no_proxy (or
+ * NO_PROXY) becomes CURLOPT_NOPROXY, "" when unset, and when no proxy
+ * variable is set CURLOPT_PROXY "" says there is no proxy. When one is, curl
+ * still picks it per request by the URL's scheme, as it does by default. */
+static void proxy_options(CURL *e)
+{
+    const char *no = getenv("no_proxy");
+    if (!no || !*no)
+        no = getenv("NO_PROXY");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, no ? no : "");
+    if (!proxy_in_environment())
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+}
+
+/* Settings every client starts with; options may override them. TCP: no
+ * Nagle delay (curl's default, said here), keep-alive probes after 60 s
+ * idle so that a connection idle through think time is kept by NATs and
+ * found dead when it is; up to 5 idle connections cached per client (one
+ * per host: a token service and an API, say). DNS answers are cached for
+ * curl's default 60 s, so a long run follows a service's DNS changes. */
 static void base_options(struct lg_http_client *c)
 {
     CURL *e = c->easy;
@@ -364,6 +410,13 @@ static void base_options(struct lg_http_client *c)
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 60L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 60L);
+    curl_easy_setopt(e, CURLOPT_MAXCONNECTS, 5L);
+    curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 60L);
+    proxy_options(e);
 }
 
 /* ---- the module ---- */
@@ -403,7 +456,8 @@ static int http_new(lua_State *L)
 }
 
 /* Sets the method for this request. The handle keeps options from request
- * to request, so everything a previous request set is reset first. */
+ * to request, so everything a previous request set is reset first, unless
+ * it was a plain GET (no body, not HEAD): then there is nothing to undo. */
 static void set_method(lua_State *L, struct lg_http_client *c, const char *m, const char *body,
                        size_t blen)
 {
@@ -411,16 +465,21 @@ static void set_method(lua_State *L, struct lg_http_client *c, const char *m, co
     size_t mlen = strlen(m);
     if (mlen == 0 || mlen >= sizeof c->custom || !header_name_ok(m, mlen))
         luaL_error(L, "httpc: bad method '%s'", m);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    if (!c->plain_get) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        c->plain_get = 1;
+    }
     const char *natural = body ? "POST" : "GET";
     if (strcmp(m, "HEAD") == 0) {
         if (body)
             luaL_error(L, "httpc: a HEAD request takes no body");
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
         natural = "HEAD";
+        c->plain_get = 0;
     } else if (body) {
+        c->plain_get = 0;
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, body); /* not copied: alive until we return */
     }
@@ -499,7 +558,12 @@ static int client_request(lua_State *L)
     lua_settop(L, 6);
 
     c->hdr.len = c->hdr_default_bytes;
-    header_list(c, lua_istable(L, 5) ? header_lines(L, c, 5) : 0);
+    size_t nlines = 0;
+    if (lua_istable(L, 5)) {
+        c->list_state = LIST_NONE; /* appending may move c->hdr: relink */
+        nlines = header_lines(L, c, 5);
+    }
+    header_list(c, nlines);
     set_method(L, c, method, body, blen);
     curl_easy_setopt(c->easy, CURLOPT_URL, url);
     c->body.len = 0;

@@ -101,6 +101,9 @@ local redact = M.redact
 local Client = {}
 Client.__index = Client
 
+local new_tab = require "table.new"
+local RES_FIELDS = 20 -- method, url, status, body, time and httpc's 15
+
 -- opts with its timeout capped by --timeout (a copy when it changes).
 local function capped(opts)
     local limit = C.lg_ffi_timeout()
@@ -123,7 +126,9 @@ function M.client(opts)
 end
 
 function Client:request(method, url, body, headers)
-    local res = { method = method, url = url }
+    -- room for every field at once: growing a table rehashes it
+    local res = new_tab(0, RES_FIELDS)
+    res.method, res.url = method, url
     local status, data, err = self.c:request(method, url, body, headers, res)
     if not status then
         return nil, redact(format("%s %s: %s", method, url, data))

@@ -7,7 +7,8 @@
 #   remote connection connection_requests status method uri body_bytes
 # Paths: /, /index.html, /bytes/1024, /bytes/65536 (static), /missing (404),
 # /error (500, and nginx closes the connection), /post (200 "ok" to any
-# method), /slow (1024 bytes at 1 byte/s). One process (master_process off)
+# method), /headers (200, the request's X-Logen and X-One headers echoed),
+# /slow (1024 bytes at 1 byte/s). One process (master_process off)
 # in the foreground, a child of the test: nginx_stop, also run on exit,
 # ends exactly that PID. Ports are random high ones, retried when taken.
 
@@ -73,6 +74,7 @@ http {
         location = /missing { return 404; }
         location = /error { return 500; }
         location = /post { return 200 "ok\n"; }
+        location = /headers { return 200 "x-logen=\$http_x_logen x-one=\$http_x_one\n"; }
         location = /slow { alias $T/www/bytes/1024; limit_rate 1; }
     }
 }
