@@ -11,6 +11,7 @@
 # /slow (1024 bytes at 1 byte/s). One process (master_process off)
 # in the foreground, a child of the test: nginx_stop, also run on exit,
 # ends exactly that PID. Ports are random high ones, retried when taken.
+# NGINX_WORKER_CONNECTIONS (default 256) raises nginx's connection limit.
 
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 NGINX_PID=
@@ -53,7 +54,7 @@ master_process off;
 worker_processes 1;
 pid $T/nginx.pid;
 error_log $T/nginx-error.log warn;
-events { worker_connections 256; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-256}; }
 http {
     default_type application/octet-stream;
     log_format lg '\$remote_addr \$connection \$connection_requests \$status \$request_method \$request_uri \$body_bytes_sent';

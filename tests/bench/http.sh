@@ -1,0 +1,179 @@
+#!/bin/bash
+# http.sh -- make bench: logen's HTTP beside wrk, and 10,000 requests in flight.
+#
+# 1. A private nginx on loopback serving 1 KiB (tests/e2e/nginx.sh), and at
+#    each number of connections c in BENCH_HTTP_LEVELS (default 1 4 16 64
+#    256): cuts.Sbgc01 for BENCH_HTTP_SECONDS (default 5) with 2 processes
+#    of c/2 coroutines each (--concurrency; 1 x 1 at c = 1), then
+#    `wrk -t2 -c c` for as long against the same nginx, in the same run.
+#    Printed: requests/s of each, their ratio (target >= 0.8 at every level),
+#    logen's errors. Without --concurrency (logen --help does not list it)
+#    only 1 and 2 connections are measured, with 1 and 2 processes, and the
+#    other levels say "not measured: --concurrency not available".
+# 2. 10,000 requests in flight: the delay server (tests/e2e/delay_server.py)
+#    answering after 1 s, `--proc 2 --concurrency 5000` for
+#    BENCH_INFLIGHT_SECONDS (default 12). Printed: requests/s the server
+#    answered in a steady window (after the first third), against in-flight
+#    / latency (10,000 / logen's mean latency; target within 5 %), the
+#    server's peak of requests in progress, and the workers' peak private
+#    memory (Private_Clean + Private_Dirty of smaps_rollup, as bench.sh)
+#    per request in flight, over that of a 1-connection worker.
+# Loopback only; every process started here (nginx, the delay server, logen,
+# wrk) is bounded in time and ended by its PID.
+. "$(dirname "$0")/../e2e/lib.sh"
+NGINX_WORKER_CONNECTIONS=2048
+. "$ROOT/tests/e2e/nginx.sh"
+. "$ROOT/tests/e2e/delay_server.sh"
+
+SECS=${BENCH_HTTP_SECONDS:-5}
+LEVELS=${BENCH_HTTP_LEVELS:-1 4 16 64 256}
+INFLIGHT_SECS=${BENCH_INFLIGHT_SECONDS:-12}
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+
+private_kib() { # sum of private memory of pid $1, in KiB
+    awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' "/proc/$1/smaps_rollup" 2>/dev/null
+}
+
+# summary: "requests errors mean_ms requests/s" of all the requests of the
+# run in $T/sum.json (--summary-json), "0 ? 0 0" when there is none
+summary() {
+    python3 - "$T/sum.json" <<'EOF' 2>/dev/null || echo "0 ? 0 0"
+import json, sys
+d = json.load(open(sys.argv[1]))
+r, t = d["all_lines"]["requests"], d["totals"]
+print(r["count"], r["errors"], r["mean"], t["requests"] / t["load_s"])
+EOF
+}
+
+# logen_run SECONDS PROCS CONC URL [TIMEOUT]: one Sbgc01 run in the
+# background, the workers' peak private memory sampled every 100 ms into
+# $peak_kib (summed over workers); the summary in $T/sum.json.
+logen_run() {
+    local secs=$1 procs=$2 conc=$3 url=$4 copt=()
+    [ "$conc" -gt 1 ] && copt=(--concurrency "$conc")
+    rm -f "$T/sum.json"
+    timeout -k 5 $((secs + 60)) "$LOGEN" cuts.Sbgc01 --proc "$procs" "${copt[@]}" --duration "$secs" \
+        --steps 1 --outformat none --summary-json "$T/sum.json" \
+        --extra '{"url":"'"$url"'","sleep":0,"timeout":30}' >/dev/null 2>"$T/logen.err" &
+    LOGEN_PID=$!
+    peak_kib=0
+    while kill -0 "$LOGEN_PID" 2>/dev/null; do
+        local sum=0 p k
+        for p in $(ps -o pid= --ppid "$LOGEN_PID"); do
+            k=$(private_kib "$p")
+            sum=$((sum + ${k:-0}))
+        done
+        [ "$sum" -gt "$peak_kib" ] && peak_kib=$sum
+        [ -n "${ON_SAMPLE:-}" ] && $ON_SAMPLE
+        sleep 0.1
+    done
+    wait "$LOGEN_PID"
+    LOGEN_RC=$?
+    LOGEN_PID=
+    [ "$LOGEN_RC" -eq 0 ] || echo "  (logen exit status $LOGEN_RC: $(tail -2 "$T/logen.err"))" >&2
+}
+
+wrk_rps() { # wrk_rps CONNS URL: wrk's requests/s
+    local threads=2
+    [ "$1" -lt 2 ] && threads=1
+    timeout -k 5 $((SECS + 30)) wrk -t"$threads" -c"$1" -d"${SECS}s" "$2" 2>&1 |
+        sed -n 's/^Requests\/sec: *//p'
+}
+
+row() { # row CONNS LAYOUT LOGEN_RPS ERRORS WRK_RPS
+    local ratio verdict
+    ratio=$(awk -v a="$3" -v b="$5" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "?" }')
+    verdict=$(awk -v r="$ratio" 'BEGIN { if (r == "?") print "?"; else print (r >= 0.8 ? "ok" : "below 0.8") }')
+    printf '%6s %-16s %12s %7s %12s %7s  %s\n' "$1" "$2" \
+        "$(awk -v a="$3" 'BEGIN { printf "%.0f", a }')" "$4" \
+        "$(awk -v a="$5" 'BEGIN { printf "%.0f", a }')" "$ratio" "$verdict"
+}
+
+HAVE_CONC=
+"$LOGEN" --help 2>&1 | grep -q -- '--concurrency' && HAVE_CONC=1
+HAVE_WRK=
+command -v wrk >/dev/null && HAVE_WRK=1
+
+nginx_start || exit 1
+URL=http://127.0.0.1:$NGINX_PORT/bytes/1024
+
+echo "logen HTTP beside wrk: nginx on loopback, 1 KiB, ${SECS}s per tool and level"
+[ -n "$HAVE_WRK" ] || echo "(wrk is not installed: third_party/install-deps.sh installs it)"
+printf '%6s %-16s %12s %7s %12s %7s  %s\n' conns "logen procs x co" "logen req/s" errors "wrk req/s" ratio "target >= 0.8"
+if [ -n "$HAVE_CONC" ]; then
+    plan=$LEVELS
+else
+    plan="1 2"
+fi
+base_kib=
+for c in $plan; do
+    if [ -n "$HAVE_CONC" ] && [ "$c" -gt 1 ]; then
+        procs=2 conc=$((c / 2))
+    elif [ -n "$HAVE_CONC" ]; then
+        procs=1 conc=1
+    else
+        procs=$c conc=1
+    fi
+    logen_run "$SECS" "$procs" "$conc" "$URL"
+    [ "$c" -eq 1 ] && base_kib=$peak_kib
+    set -- $(summary)
+    errors=$2 rps=$4
+    w=
+    [ -n "$HAVE_WRK" ] && w=$(wrk_rps "$c" "$URL")
+    row "$c" "$procs x $conc" "$rps" "$errors" "${w:-0}"
+done
+if [ -z "$HAVE_CONC" ]; then
+    for c in $LEVELS; do
+        [ "$c" -gt 2 ] && printf '%6s %s\n' "$c" "not measured: --concurrency not available"
+    done
+fi
+nginx_stop
+
+echo
+echo "10,000 requests in flight: the delay server at 1 s, --proc 2 --concurrency 5000, ${INFLIGHT_SECS}s"
+if [ -z "$HAVE_CONC" ]; then
+    echo "not measured: --concurrency not available"
+    exit 0
+fi
+delay_server_start 1 $((INFLIGHT_SECS + 120)) --body-bytes 1024 || exit 1
+win_from=$(awk -v s="$INFLIGHT_SECS" 'BEGIN { print s / 3 }')
+t0=$EPOCHREALTIME win_start= win_stats= win_end=
+# during the run: reset the server's counters after a third of it, read
+# them 1 s before its end
+window() {
+    local now
+    now=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+    if [ -z "$win_start" ] && awk -v n="$now" -v w="$win_from" 'BEGIN { exit !(n >= w) }'; then
+        delay_server_stats '?reset=1' >/dev/null && win_start=$EPOCHREALTIME
+    elif [ -n "$win_start" ] && [ -z "$win_stats" ] &&
+         awk -v n="$now" -v s="$INFLIGHT_SECS" 'BEGIN { exit !(n >= s - 1) }'; then
+        win_end=$EPOCHREALTIME
+        win_stats=$(delay_server_stats)
+    fi
+}
+ON_SAMPLE=window logen_run "$INFLIGHT_SECS" 2 5000 "http://127.0.0.1:$DELAY_PORT/"
+set -- $(summary)
+count=$1 errors=$2 mean_ms=$3
+python3 - "$win_stats" "$win_start" "$win_end" "$mean_ms" "$count" "$errors" "$peak_kib" "${base_kib:-0}" <<'EOF'
+import json, sys
+stats, start, end, mean_ms, count, errors, peak, base = sys.argv[1:]
+inflight = 10000
+try:
+    s = json.loads(stats)
+    rps = s["requests"] / (float(end) - float(start))
+except (ValueError, KeyError, ZeroDivisionError):
+    print("no steady window: the server's counters could not be read")
+    sys.exit(0)
+mean = float(mean_ms) / 1000
+little = inflight / mean if mean > 0 else 0
+dev = (rps - little) / little * 100 if little else float("nan")
+print("requests answered: %s by logen (%s errors); steady window at the server: %.0f requests/s" % (count, errors, rps))
+print("logen's mean latency %.3f s: in flight / latency = %d / %.3f = %.0f requests/s; measured %+.1f %% (target within 5 %%: %s)"
+      % (mean, inflight, mean, little, dev, "ok" if abs(dev) <= 5 else "missed"))
+print("server: peak %d requests in progress, peak %d open connections"
+      % (s["peak_in_progress"], s["peak_open_connections"]))
+per = (int(peak) - 2 * int(base)) / inflight
+print("workers' peak private memory %.1f MiB for 2 workers; over 2 x %.1f MiB (a 1-connection worker): %.1f KiB per request in flight"
+      % (int(peak) / 1024, int(base) / 1024, per))
+EOF
+delay_server_stop
