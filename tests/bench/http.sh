@@ -45,6 +45,17 @@ print(r["count"], r["errors"], r["mean"], t["requests"] / t["load_s"])
 EOF
 }
 
+workers() { # the pids of the running logen's workers (under timeout, under logen)
+    local p
+    for p in $(ps -o pid= --ppid "$LOGEN_PID"); do ps -o pid= --ppid "$p"; done
+}
+
+cpu_ticks() { # cpu_ticks PID...: their user + system time, in clock ticks
+    local p
+    for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done |
+        awk '{ s += $1 } END { print s + 0 }'
+}
+
 # logen_run SECONDS PROCS CONC URL [TIMEOUT]: one Sbgc01 run in the
 # background, the workers' peak private memory sampled every 100 ms into
 # $peak_kib (summed over workers); the summary in $T/sum.json.
@@ -59,7 +70,7 @@ logen_run() {
     peak_kib=0
     while kill -0 "$LOGEN_PID" 2>/dev/null; do
         local sum=0 p k
-        for p in $(ps -o pid= --ppid "$LOGEN_PID"); do
+        for p in $(workers); do
             k=$(private_kib "$p")
             sum=$((sum + ${k:-0}))
         done
@@ -137,7 +148,7 @@ if [ -z "$HAVE_CONC" ]; then
 fi
 delay_server_start 1 $((INFLIGHT_SECS + 120)) --body-bytes 1024 || exit 1
 win_from=$(awk -v s="$INFLIGHT_SECS" 'BEGIN { print s / 3 }')
-t0=$EPOCHREALTIME win_start= win_stats= win_end=
+t0=$EPOCHREALTIME win_start= win_stats= win_end= win_pids= cpu_server=0 cpu_workers=0
 # during the run: reset the server's counters after a third of it, read
 # them 1 s before its end
 window() {
@@ -145,35 +156,45 @@ window() {
     now=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
     if [ -z "$win_start" ] && awk -v n="$now" -v w="$win_from" 'BEGIN { exit !(n >= w) }'; then
         delay_server_stats '?reset=1' >/dev/null && win_start=$EPOCHREALTIME
+        win_pids=$(workers)
+        cpu_server=$(cpu_ticks "$DELAY_PID") cpu_workers=$(cpu_ticks $win_pids)
     elif [ -n "$win_start" ] && [ -z "$win_stats" ] &&
          awk -v n="$now" -v s="$INFLIGHT_SECS" 'BEGIN { exit !(n >= s - 1) }'; then
         win_end=$EPOCHREALTIME
         win_stats=$(delay_server_stats)
+        cpu_server=$(($(cpu_ticks "$DELAY_PID") - cpu_server))
+        cpu_workers=$(($(cpu_ticks $win_pids) - cpu_workers))
     fi
 }
 ON_SAMPLE=window logen_run "$INFLIGHT_SECS" 2 5000 "http://127.0.0.1:$DELAY_PORT/"
 set -- $(summary)
 count=$1 errors=$2 mean_ms=$3
-python3 - "$win_stats" "$win_start" "$win_end" "$mean_ms" "$count" "$errors" "$peak_kib" "${base_kib:-0}" <<'EOF'
+python3 - "$win_stats" "$win_start" "$win_end" "$mean_ms" "$count" "$errors" "$peak_kib" "${base_kib:-0}" \
+    "$cpu_server" "$cpu_workers" "$(getconf CLK_TCK)" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
 import json, sys
-stats, start, end, mean_ms, count, errors, peak, base = sys.argv[1:]
-inflight = 10000
+stats, start, end, mean_ms, count, errors, peak, base, cs, cw, hz, load = sys.argv[1:]
+inflight, delay = 10000, 1.0
 try:
     s = json.loads(stats)
-    rps = s["requests"] / (float(end) - float(start))
+    span = float(end) - float(start)
+    rps = s["requests"] / span
 except (ValueError, KeyError, ZeroDivisionError):
     print("no steady window: the server's counters could not be read")
     sys.exit(0)
-mean = float(mean_ms) / 1000
-little = inflight / mean if mean > 0 else 0
-dev = (rps - little) / little * 100 if little else float("nan")
-print("requests answered: %s by logen (%s errors); steady window at the server: %.0f requests/s" % (count, errors, rps))
-print("logen's mean latency %.3f s: in flight / latency = %d / %.3f = %.0f requests/s; measured %+.1f %% (target within 5 %%: %s)"
-      % (mean, inflight, mean, little, dev, "ok" if abs(dev) <= 5 else "missed"))
-print("server: peak %d requests in progress, peak %d open connections"
-      % (s["peak_in_progress"], s["peak_open_connections"]))
+want = inflight / delay
+dev = (rps - want) / want * 100
+print("steady window of %.1f s: the server answered %.0f requests/s; in flight / latency = %d / %.0f s"
+      " = %.0f requests/s: %+.1f %% (target within 5 %%: %s)"
+      % (span, rps, inflight, delay, want, dev, "ok" if abs(dev) <= 5 else "missed"))
+print("latency each request saw (in flight / requests/s, Little): %.2f s, of which 1 s at the server;"
+      " logen's mean over the whole run, ramp-up included: %.2f s" % (inflight / rps, float(mean_ms) / 1000))
+print("server: peak %d requests in progress, peak %d open connections; logen: %s requests, %s errors"
+      % (s["peak_in_progress"], s["peak_open_connections"], count, errors))
+print("CPU in the window: the delay server %.0f %%, the 2 workers %.0f %% of one core (load average %s on %d cores)"
+      % (int(cs) / float(hz) / span * 100, int(cw) / float(hz) / span * 100, load,
+         __import__("os").cpu_count()))
 per = (int(peak) - 2 * int(base)) / inflight
-print("workers' peak private memory %.1f MiB for 2 workers; over 2 x %.1f MiB (a 1-connection worker): %.1f KiB per request in flight"
-      % (int(peak) / 1024, int(base) / 1024, per))
+print("workers' peak private memory %.1f MiB for 2; over 2 x %.1f MiB (a 1-connection worker):"
+      " %.1f KiB per request in flight" % (int(peak) / 1024, int(base) / 1024, per))
 EOF
 delay_server_stop
