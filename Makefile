@@ -161,6 +161,7 @@ run: deps
 bench: deps
 	$(MAKE) all build/bench/bench_hist
 	tests/bench/bench.sh
+	tests/bench/http.sh
 	tests/bench/soak.sh
 
 soak: deps

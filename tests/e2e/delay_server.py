@@ -10,7 +10,8 @@ answers at once with the counters as JSON, not counted as a request;
 /stats?reset=1 also resets the counts and sets the peaks to the current
 levels. Counters: requests answered, connections accepted, connections
 open now and at the peak, requests in progress (received, not yet
-answered) now and at the peak.
+answered) now and at the peak, the mean time a request was held (from
+received to answered: the delay, plus any lateness of this server).
 
 The port is picked by the kernel unless --port is given; it is printed on
 stdout as "port N" and, with --port-file, written to that file (renamed
@@ -54,6 +55,7 @@ class Stats:
         self.connections = 0
         self.stats_requests = 0
         self.bad_requests = 0
+        self.held = 0.0  # seconds requests spent from received to answered
         self.peak_open = getattr(self, "open", 0)
         self.peak_in_progress = getattr(self, "in_progress", 0)
 
@@ -78,6 +80,7 @@ class Stats:
             "peak_in_progress": self.peak_in_progress,
             "stats_requests": self.stats_requests,
             "bad_requests": self.bad_requests,
+            "mean_held_s": round(self.held / self.requests, 6) if self.requests else 0,
             "uptime": round(time.monotonic() - self.started, 3),
         }
 
@@ -126,6 +129,7 @@ class Conn(asyncio.Protocol):
         self.busy = False      # a request is waiting for its answer
         self.timer = None      # a TimerHandle, or True while in Server.fifo
         self.body = b""        # the answer of the request in progress
+        self.received = 0.0    # when it was received (loop time)
         self.close_after = False
 
     def connection_made(self, transport):
@@ -201,6 +205,7 @@ class Conn(asyncio.Protocol):
             return self.fail()
         self.body = b"" if method == "HEAD" else self.srv.body(max(0, size))
         self.srv.stats.begin()
+        self.received = self.srv.loop.time()
         self.timer = self.srv.later(self, delay)
 
     def due(self):
@@ -212,6 +217,7 @@ class Conn(asyncio.Protocol):
             self.timer = None
             self.srv.stats.in_progress -= 1
             self.srv.stats.requests += 1
+            self.srv.stats.held += self.srv.loop.time() - self.received
         if self.transport is None:
             return
         head = (b"HTTP/1.1 200 OK\r\nContent-Type: " + ctype + b"\r\nContent-Length: "

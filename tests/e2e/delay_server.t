@@ -62,6 +62,7 @@ is "$(stat_of "$s" requests)" 20 "/stats counts 20 requests"
 is "$(stat_of "$s" peak_in_progress)" 20 "/stats saw 20 requests in progress at once"
 is "$(stat_of "$s" peak_open_connections)" 20 "and 20 open connections at once"
 is "$(stat_of "$s" in_progress)" 0 "none left in progress"
+between "$(stat_of "$s" mean_held_s)" 0.5 2 "each held about the delay (mean_held_s)"
 
 run 30 python3 client.py "$DELAY_PORT" overlap 1 '/?delay=0'
 between "$(sed -n 's/^elapsed //p' out)" 0 0.4 "?delay=0 answers at once"
