@@ -22,12 +22,7 @@ delay_server_stop() {
     DELAY_PID=
 }
 
-# Runs delay_server_stop before whatever the EXIT trap already does.
-delay_server_trap() {
-    eval "set -- $(trap -p EXIT)"
-    trap "delay_server_stop; ${3:-}" EXIT
-}
-delay_server_trap
+on_exit delay_server_stop
 
 delay_server_start() { # delay_server_start DELAY [MAX_LIFETIME [ARGS...]]
     local delay=$1 life=${2:-120}

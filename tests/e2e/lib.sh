@@ -94,6 +94,14 @@ wait_for() {
 # sent its first record): with --summary 0.1 they reach FILE within 0.1 s.
 workers_seen() { [ "$(worker_pids "$2" | wc -l)" -ge "$1" ]; }
 
+# on_exit CMD: runs CMD on exit, before what the EXIT trap already does
+# (lib.sh's rm of $T, or an earlier on_exit's)
+on_exit() {
+    local cmd=$1
+    eval "set -- $(trap -p EXIT)"
+    trap "$cmd; ${3:-}" EXIT
+}
+
 no_process_left() { # no_process_left PID... : none of them is alive
     local alive=
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
