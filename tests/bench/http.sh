@@ -14,7 +14,7 @@
 #    other levels say "not measured: --concurrency not available".
 # 2. 10,000 requests in flight: the delay server (tests/e2e/delay_server.py)
 #    answering after 1 s, `--proc 2 --concurrency 5000` for
-#    BENCH_INFLIGHT_SECONDS (default 12). Printed, over a steady window (the
+#    BENCH_INFLIGHT_SECONDS (default 15). Printed, over a steady window (the
 #    last two thirds but 1 s): requests/s the server answered against
 #    in-flight / latency = 10,000 / 1 s (target within 5 %), the latency
 #    that implies (Little's law) beside the time the server held each
@@ -32,7 +32,7 @@ NGINX_WORKER_CONNECTIONS=2048
 SECS=${BENCH_HTTP_SECONDS:-3}
 ROUNDS=${BENCH_HTTP_ROUNDS:-3}
 LEVELS=${BENCH_HTTP_LEVELS:-1 4 16 64 256}
-INFLIGHT_SECS=${BENCH_INFLIGHT_SECONDS:-12}
+INFLIGHT_SECS=${BENCH_INFLIGHT_SECONDS:-15}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
 private_kib() { # sum of private memory of pid $1, in KiB
@@ -72,6 +72,7 @@ logen_run() {
         --steps 1 --outformat none --summary-json "$T/sum.json" \
         --extra '{"url":"'"$url"'","sleep":0,"timeout":30}' >/dev/null 2>"$T/logen.err" &
     LOGEN_PID=$!
+    echo "$LOGEN_PID" > "$T/logen.pid"
     peak_kib=0
     while kill -0 "$LOGEN_PID" 2>/dev/null; do
         local sum=0 p k
@@ -80,7 +81,6 @@ logen_run() {
             sum=$((sum + ${k:-0}))
         done
         [ "$sum" -gt "$peak_kib" ] && peak_kib=$sum
-        [ -n "${ON_SAMPLE:-}" ] && $ON_SAMPLE
         sleep 0.1
     done
     wait "$LOGEN_PID"
@@ -156,26 +156,27 @@ if [ -z "$HAVE_CONC" ]; then
     exit 0
 fi
 delay_server_start 1 $((INFLIGHT_SECS + 120)) --body-bytes 1024 || exit 1
-win_from=$(awk -v s="$INFLIGHT_SECS" 'BEGIN { print s / 3 }')
-t0=$EPOCHREALTIME win_start= win_stats= win_end= win_pids= cpu_server=0 cpu_workers=0
-# during the run: reset the server's counters after a third of it, read
-# them 1 s before its end
-window() {
-    local now
-    now=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
-    if [ -z "$win_start" ] && awk -v n="$now" -v w="$win_from" 'BEGIN { exit !(n >= w) }'; then
-        delay_server_stats '?reset=1' >/dev/null && win_start=$EPOCHREALTIME
-        win_pids=$(workers)
-        cpu_server=$(cpu_ticks "$DELAY_PID") cpu_workers=$(cpu_ticks $win_pids)
-    elif [ -n "$win_start" ] && [ -z "$win_stats" ] &&
-         awk -v n="$now" -v s="$INFLIGHT_SECS" 'BEGIN { exit !(n >= s - 1) }'; then
-        win_end=$EPOCHREALTIME
-        win_stats=$(delay_server_stats)
-        cpu_server=$(($(cpu_ticks "$DELAY_PID") - cpu_server))
-        cpu_workers=$(($(cpu_ticks $win_pids) - cpu_workers))
-    fi
+# window_probe FROM TO: beside the in-flight run, from its start: at FROM
+# seconds resets the server's counters, at TO reads them. Prints "start end
+# server_ticks worker_ticks" (the CPU each used in between), then /stats.
+window_probe() {
+    sleep "$1"
+    local pids start cs cw stats
+    LOGEN_PID=$(cat "$T/logen.pid")
+    pids=$(workers)
+    delay_server_stats '?reset=1' >/dev/null
+    start=$EPOCHREALTIME cs=$(cpu_ticks "$DELAY_PID") cw=$(cpu_ticks $pids)
+    sleep "$(awk -v a="$1" -v b="$2" 'BEGIN { print b - a }')"
+    stats=$(delay_server_stats)
+    echo "$start $EPOCHREALTIME $(($(cpu_ticks "$DELAY_PID") - cs)) $(($(cpu_ticks $pids) - cw))"
+    echo "$stats"
 }
-ON_SAMPLE=window logen_run "$INFLIGHT_SECS" 2 5000 "http://127.0.0.1:$DELAY_PORT/"
+window_probe "$((INFLIGHT_SECS / 3))" "$((INFLIGHT_SECS - 1))" > "$T/window" 2>/dev/null &
+probe=$!
+logen_run "$INFLIGHT_SECS" 2 5000 "http://127.0.0.1:$DELAY_PORT/"
+wait "$probe"
+read -r win_start win_end cpu_server cpu_workers < "$T/window"
+win_stats=$(sed -n 2p "$T/window")
 set -- $(summary)
 count=$1 errors=$2 mean_ms=$3
 python3 - "$win_stats" "$win_start" "$win_end" "$mean_ms" "$count" "$errors" "$peak_kib" "${base_kib:-0}" \
@@ -204,7 +205,8 @@ print("CPU in the window: the delay server %.0f %%, the 2 workers %.0f %% of one
       % (int(cs) / float(hz) / span * 100, int(cw) / float(hz) / span * 100, load,
          __import__("os").cpu_count()))
 per = (int(peak) - 2 * int(base)) / inflight
-print("workers' peak private memory %.1f MiB for 2; over 2 x %.1f MiB (a 1-connection worker):"
-      " %.1f KiB per request in flight" % (int(peak) / 1024, int(base) / 1024, per))
+print("workers' peak private memory %.1f MiB for 2; over 2 x %.1f MiB (a 1-connection worker%s):"
+      " %.1f KiB per request in flight" % (int(peak) / 1024, int(base) / 1024,
+                                           "" if int(base) else ": not measured", per))
 EOF
 delay_server_stop
