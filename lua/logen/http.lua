@@ -12,7 +12,9 @@
 -- PEM file), headers (sent with every request; per-request headers add to
 -- or replace them; false removes one), http2, max_body (bytes), discard_body,
 -- follow. One client holds one connection cache: build it once per worker
--- (in the CUT's init) and its connections are kept alive. Under --timeout,
+-- (in the CUT's init) and its connections are kept alive. TCP and proxy
+-- settings, and what a request costs: README, "HTTP options and cost per
+-- request". Under --timeout,
 -- a client's timeout is at most --timeout + 0.5 s: a transfer then never
 -- outlives the timed call around it, which is cut (rc 17) and the worker
 -- goes on.
