@@ -12,6 +12,8 @@
 #    logen's errors. Without --concurrency (logen --help does not list it)
 #    only 1 and 2 connections are measured, with 1 and 2 processes, and the
 #    other levels say "not measured: --concurrency not available".
+#    Then, with valgrind (BENCH_HTTP_CALLGRIND=0 skips it), the instructions
+#    a request costs in the worker: callgrind over 1,000 and 3,000 loops.
 # 2. 10,000 requests in flight: the delay server (tests/e2e/delay_server.py)
 #    answering after 1 s, `--proc 2 --concurrency 5000` for
 #    BENCH_INFLIGHT_SECONDS (default 15). Printed, over a steady window (the
@@ -146,6 +148,21 @@ if [ -z "$HAVE_CONC" ]; then
     for c in $LEVELS; do
         [ "$c" -gt 2 ] && printf '%6s %s\n' "$c" "not measured: --concurrency not available"
     done
+fi
+
+# instructions a request in the worker: callgrind (repeatable where time is
+# not) over 1,000 and 3,000 loops of one process, the difference / 2,000
+worker_ir() { # worker_ir LOOPS: Ir of the worker, the process that ran curl
+    rm -f "$T"/cg.*
+    timeout -k 5 600 valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$T/cg.%p" \
+        "$LOGEN" cuts.Sbgc01 --proc 1 --loops "$1" --steps 1 --outformat none \
+        --extra '{"url":"'"$URL"'","sleep":0}' >/dev/null 2>&1
+    grep -l curl_easy_perform "$T"/cg.* 2>/dev/null | head -1 | xargs -r sed -n 's/^summary: //p'
+}
+if [ "${BENCH_HTTP_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
+    ir1=$(worker_ir 1000) ir3=$(worker_ir 3000)
+    awk -v a="$ir1" -v b="$ir3" 'BEGIN { if (a > 0 && b > a) printf "instructions a request in the worker (callgrind, 1 process, 1 KiB): %.0f\n", (b - a) / 2000;
+        else print "instructions a request: not measured (callgrind failed)" }'
 fi
 nginx_stop
 
