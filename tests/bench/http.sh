@@ -134,7 +134,7 @@ for c in $plan; do
         procs=$c conc=1
     fi
     best=0 best_wrk=0 errors=0
-    for round in $(seq "$ROUNDS"); do
+    for _ in $(seq "$ROUNDS"); do
         logen_run "$SECS" "$procs" "$conc" "$URL"
         [ "$c" -eq 1 ] && [ -z "$base_kib" ] && base_kib=$peak_kib
         set -- $(summary)
