@@ -3,17 +3,18 @@
  * The handle is reused, so curl keeps connections alive and TLS sessions
  * cached; the body and header-line buffers belong to the userdata and are
  * reused, so a raise leaks nothing and steady state allocates only what
- * curl does plus the body's Lua string. CURLOPT_NOSIGNAL: curl leaves
+ * curl does plus the body's Lua string. Per request, only what changed is
+ * set again (URL, method, headers when a request brings its own); the
+ * environment's proxy variables are read once per client, and its proxies
+ * are the only ones used (no proxy options). CURLOPT_NOSIGNAL: curl leaves
  * SIGALRM (the worker's flush timer) alone, and its poll loop and socket I/O
  * retry on EINTR; signals are blocked while curl creates a resolver thread,
  * so they keep landing on the Lua thread. TLS peer and host verification
  * is on unless a client sets verify = false, and the first such client of
  * a process draws one warning at every verbosity. Nothing here logs a
  * request or a response (no CURLOPT_VERBOSE): headers carry credentials.
- * Per request, only what changed is set again (URL, method, headers when a
- * request brings its own); proxy variables are read once per client.
  * Not done: response headers, cookies, async requests (curl multi),
- * proxy options (the environment's proxies are used), client certificates. */
+ * proxies, client certificates. */
 #include "bind_http.h"
 
 #include "log.h"

@@ -7,14 +7,15 @@
 --   res, err = client:request(method, url[, body][, headers])
 --   client:close()                                   (also done by the GC)
 --
+-- TCP and proxy settings, and what a request costs: README, "HTTP options
+-- and cost per request".
+--
 -- Client options (see src/bind_http.c): timeout (s, default 30), connect_timeout
 -- (s, default 10), verify (TLS peer and host checks, default true), cainfo (a
 -- PEM file), headers (sent with every request; per-request headers add to
 -- or replace them; false removes one), http2, max_body (bytes), discard_body,
 -- follow. One client holds one connection cache: build it once per worker
--- (in the CUT's init) and its connections are kept alive. TCP and proxy
--- settings, and what a request costs: README, "HTTP options and cost per
--- request". Under --timeout,
+-- (in the CUT's init) and its connections are kept alive. Under --timeout,
 -- a client's timeout is at most --timeout + 0.5 s: a transfer then never
 -- outlives the timed call around it, which is cut (rc 17) and the worker
 -- goes on.
