@@ -1,5 +1,6 @@
 /* bind_http.c -- "logen.httpc": a blocking HTTP client on one libcurl easy
- * handle per client userdata (lua/logen/http.lua is the layer CUTs use).
+ * handle per client userdata (lua/logen/http.lua is the layer CUTs use;
+ * bind_http_hdr.c builds the request headers).
  * The handle is reused, so curl keeps connections alive and TLS sessions
  * cached; the body and header-line buffers belong to the userdata and are
  * reused, so a raise leaks nothing and steady state allocates only what
@@ -16,6 +17,7 @@
  * Not done: response headers, cookies, async requests (curl multi),
  * proxies, client certificates. */
 #include "bind_http.h"
+#include "bind_http_hdr.h"
 
 #include "log.h"
 #include "mem.h"
@@ -33,26 +35,12 @@
 #define HTTP_MT "logen.http.client"
 #define HTTP_BODY_MAX_BYTES ((size_t)64 * 1024 * 1024)
 
-/* What the header list handed to curl holds (lg_http_client.list_state). */
-enum { LIST_NONE, LIST_DEFAULTS, LIST_CUSTOM };
-
 extern char **environ;
-
-struct http_buf {
-    char *p;
-    size_t len;                   /* bytes used */
-    size_t cap;                   /* bytes allocated */
-};
 
 struct lg_http_client {
     CURL *easy;                   /* NULL once closed */
     struct http_buf body;         /* the last response's body */
-    struct http_buf hdr;          /* header lines, each NUL-terminated */
-    size_t hdr_default_bytes;     /* hdr prefix holding the client's defaults */
-    size_t hdr_default_lines;     /* lines in that prefix */
-    struct curl_slist *nodes;     /* header list handed to curl, points into hdr */
-    size_t nodes_cap;             /* entries allocated in nodes */
-    int list_state;               /* LIST_NONE, or what the list handed to curl holds */
+    struct lg_http_hdr hdr;       /* request header lines, the list curl gets */
     int plain_get;                /* the handle is set for a GET without a body */
     size_t max_body_bytes;        /* a larger body fails the request */
     int discard_body;             /* count the body, keep nothing */
@@ -62,38 +50,6 @@ struct lg_http_client {
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
 };
-
-/* ---- buffers ---- */
-
-/* Makes room for n more bytes (aborts when out of memory, as lg_realloc). */
-static void buf_reserve(struct http_buf *b, size_t n)
-{
-    if (n <= b->cap - b->len)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < n) {
-        if (cap > SIZE_MAX / 2)
-            cap = SIZE_MAX;
-        else
-            cap *= 2;
-    }
-    b->p = lg_realloc(b->p, cap);
-    b->cap = cap;
-}
-
-static void buf_append(struct http_buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void buf_free(struct http_buf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
 
 /* ---- curl callbacks (never raise: they run inside curl) ---- */
 
@@ -172,102 +128,6 @@ static long opt_ms(lua_State *L, const char *name)
     return ms > (double)LONG_MAX / 2 ? LONG_MAX / 2 : (long)(ms + 0.5);
 }
 
-/* A header name must be a token: no separators, no control characters. */
-static int header_name_ok(const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch <= ' ' || ch >= 127 || strchr("()<>@,;:\\\"/[]?={}", ch))
-            return 0;
-    }
-    return 1;
-}
-
-/* Appends one line for the key/value pair at -2/-1 to c->hdr:
- * "Name: value", "Name;" for an empty value, "Name:" for false (removes a
- * header curl would send). Raises on anything else. */
-static void header_line(lua_State *L, struct lg_http_client *c)
-{
-    size_t nlen, vlen = 0;
-    const char *v = NULL;
-    if (lua_type(L, -2) != LUA_TSTRING)
-        luaL_error(L, "httpc: header names must be strings");
-    const char *name = lua_tolstring(L, -2, &nlen);
-    if (!header_name_ok(name, nlen))
-        luaL_error(L, "httpc: bad header name '%s'", name);
-    int t = lua_type(L, -1);
-    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
-        v = lua_tolstring(L, -1, &vlen); /* a copy of the value: safe for lua_next */
-        if (strlen(v) != vlen || strpbrk(v, "\r\n"))
-            luaL_error(L, "httpc: bad value for header '%s'", name);
-    } else if (!(t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
-        luaL_error(L, "httpc: header '%s' must be a string, a number or false", name);
-    }
-    buf_append(&c->hdr, name, nlen);
-    if (v && vlen) {
-        buf_append(&c->hdr, ": ", 2);
-        buf_append(&c->hdr, v, vlen);
-    } else {
-        buf_append(&c->hdr, v ? ";" : ":", 1);
-    }
-    buf_append(&c->hdr, "", 1);
-}
-
-/* Appends the lines of the headers table at idx; returns how many. */
-static size_t header_lines(lua_State *L, struct lg_http_client *c, int idx)
-{
-    size_t n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        header_line(L, c);
-        lua_pop(L, 1);
-        n++;
-    }
-    return n;
-}
-
-/* Length of a header line's name (up to ':' or ';'). */
-static size_t header_name_len(const char *line)
-{
-    return strcspn(line, ":;");
-}
-
-/* Does one of the n lines starting at p set the header named (name, len)? */
-static int header_overridden(const char *p, size_t n, const char *name, size_t len)
-{
-    for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
-        if (header_name_len(p) == len && strncasecmp(p, name, len) == 0)
-            return 1;
-    return 0;
-}
-
-/* Links the defaults not overridden by the n request lines, then those
- * lines, into c->nodes and hands the list to curl (NULL when empty). A
- * request without headers of its own reuses the defaults' list as it is. */
-static void header_list(struct lg_http_client *c, size_t n)
-{
-    if (n == 0 && c->list_state == LIST_DEFAULTS)
-        return;
-    c->list_state = n ? LIST_CUSTOM : LIST_DEFAULTS;
-    size_t need = c->hdr_default_lines + n, k = 0;
-    if (need > c->nodes_cap) {
-        c->nodes = lg_realloc(c->nodes, need * sizeof *c->nodes);
-        c->nodes_cap = need;
-    }
-    const char *req = c->hdr.p + c->hdr_default_bytes;
-    const char *p = c->hdr.p;
-    for (size_t i = 0; i < c->hdr_default_lines; i++, p += strlen(p) + 1)
-        if (!n || !header_overridden(req, n, p, header_name_len(p)))
-            c->nodes[k++].data = (char *)p;
-    for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
-        c->nodes[k++].data = (char *)p;
-    for (size_t i = 0; i < k; i++)
-        c->nodes[i].next = i + 1 < k ? &c->nodes[i + 1] : NULL;
-    curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, k ? c->nodes : NULL);
-}
-
 /* TLS peer and host checks on or off; off draws a warning, once per
  * process (a worker), whatever -v says. */
 static void set_verify(CURL *e, int on)
@@ -313,7 +173,7 @@ static void apply_option(lua_State *L, struct lg_http_client *c, const char *key
     case 4:
         if (!lua_istable(L, -1))
             luaL_error(L, "httpc.new: headers must be a table");
-        c->hdr_default_lines += header_lines(L, c, lua_gettop(L));
+        lg_http_hdr_add_defaults(L, &c->hdr, lua_gettop(L));
         break;
     case 5:
         setopt_check(L, curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
@@ -352,12 +212,7 @@ static void apply_options(lua_State *L, struct lg_http_client *c)
         apply_option(L, c, lua_tostring(L, -2));
         lua_pop(L, 1);
     }
-    /* no "Expect: 100-continue" round trip before large bodies */
-    if (!header_overridden(c->hdr.p, c->hdr_default_lines, "Expect", 6)) {
-        buf_append(&c->hdr, "Expect:", sizeof "Expect:");
-        c->hdr_default_lines++;
-    }
-    c->hdr_default_bytes = c->hdr.len;
+    lg_http_hdr_seal(&c->hdr);
 }
 
 /* Does the environment name a proxy ("<scheme>_proxy", "ALL_PROXY"...,
@@ -453,7 +308,6 @@ static int http_new(lua_State *L)
     /* the body buffer grows on the first responses, to what they need: with
      * thousands of clients in a worker (--concurrency), 16 KiB up front
      * cost 2.6 KiB of private memory per client for 1 KiB bodies */
-    buf_reserve(&c->hdr, 256);
     base_options(c);
     apply_options(L, c); /* may raise: __gc frees what c holds */
     return 1;
@@ -467,7 +321,7 @@ static void set_method(lua_State *L, struct lg_http_client *c, const char *m, co
 {
     CURL *e = c->easy;
     size_t mlen = strlen(m);
-    if (mlen == 0 || mlen >= sizeof c->custom || !header_name_ok(m, mlen))
+    if (mlen == 0 || mlen >= sizeof c->custom || !lg_http_hdr_name_ok(m, mlen))
         luaL_error(L, "httpc: bad method '%s'", m);
     if (!c->plain_get) {
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
@@ -561,13 +415,7 @@ static int client_request(lua_State *L)
         luaL_checktype(L, 6, LUA_TTABLE);
     lua_settop(L, 6);
 
-    c->hdr.len = c->hdr_default_bytes;
-    size_t nlines = 0;
-    if (lua_istable(L, 5)) {
-        c->list_state = LIST_NONE; /* appending may move c->hdr: relink */
-        nlines = header_lines(L, c, 5);
-    }
-    header_list(c, nlines);
+    lg_http_hdr_request(L, &c->hdr, c->easy, lua_istable(L, 5) ? 5 : 0);
     set_method(L, c, method, body, blen);
     curl_easy_setopt(c->easy, CURLOPT_URL, url);
     c->body.len = 0;
@@ -609,10 +457,7 @@ static int client_close(lua_State *L)
     }
     unmask(c);
     buf_free(&c->body);
-    buf_free(&c->hdr);
-    free(c->nodes);
-    c->nodes = NULL;
-    c->nodes_cap = c->hdr_default_bytes = c->hdr_default_lines = 0;
+    lg_http_hdr_free(&c->hdr);
     return 0;
 }
 
