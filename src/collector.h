@@ -6,9 +6,9 @@
  * and how each worker process ended. Event lines (and nothing else) go to
  * the `out` stream in the chosen format (report.c formats them); error
  * lines and the periodic summary lines (summary.c renders them) go to the
- * `err` stream. At the end, lg_collector_close, then any number of end
- * summaries rendered from the read-only view below (summary.c writes the
- * text one): the collector knows of no end summary. It knows nothing of
+ * `err` stream. At the end, lg_collector_close, then the read-only view
+ * below is copied into a run's results (results_collect.c), which every
+ * end summary renders: the collector knows of no end summary. It knows nothing of
  * pipes or processes: everything arrives through these calls, so it is
  * unit-testable. */
 #ifndef LG_COLLECTOR_H
@@ -30,6 +30,7 @@ struct lg_openstats; /* openstats.h */
  * strings must outlive the collector. */
 struct lg_line_info {
     const char *id;            /* --id, prefixes fullId and transaction ids */
+    const char *event_id;      /* prefixes them instead when set (a shard's "ID-sI") */
     const char *cut;           /* CUT class name, e.g. "Dummy" */
     char *const *steps;        /* the line's steps, indexed by record.step */
     int nsteps;
@@ -47,6 +48,7 @@ struct lg_collector_opts {
     const struct lg_line_info *lines;
     int nlines;
     FILE *hdr_log;             /* --hdr-log: an HdrHistogram interval log (hdrlog.h); NULL: none */
+    int keep_series;           /* keep the interval series to the end (--summary-json) */
 };
 
 struct lg_collector;
@@ -83,8 +85,8 @@ void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg
 
 /* The run is over (every worker reaped, the pipe drained): writes the
  * transaction lines still held, closes the intervals that ended by `now`
- * and flushes both streams. The view below is then final; render the end
- * summary from it (lg_summary_end in summary.h). */
+ * and flushes both streams. The view below is then final: collect the
+ * run's results from it (lg_results_collect in results.h). */
 void lg_collector_close(struct lg_collector *c, lg_ns_t now);
 
 /* The event-line output, for a caller that must never block on it (with
@@ -199,5 +201,12 @@ struct lg_collector_worker {
     const char *fail_msg;        /* the message of a LG_STOP_FAILED, or NULL */
 };
 int lg_collector_worker(const struct lg_collector *c, int i, struct lg_collector_worker *wv);
+
+/* The interval series (interval.h): per interval and per line, requests,
+ * errors, durations, workers and open-model events; empty unless
+ * opts.keep_series. Final after lg_collector_close, which keeps the last,
+ * partial interval too. */
+struct lg_intervals;
+const struct lg_intervals *lg_collector_intervals(const struct lg_collector *c);
 
 #endif

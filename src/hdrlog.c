@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "hist.h"
+#include "interval.h"
 #include "mem.h"
 
 struct lg_hdrlog_row {
@@ -70,11 +71,7 @@ struct lg_hdrlog_row *lg_hdrlog_row_new(struct lg_hdrlog *hl, const char *line_i
 void lg_hdrlog_record(struct lg_hdrlog *hl, struct lg_hdrlog_row *r, lg_ns_t end_ns,
                       int64_t value_ns)
 {
-    int64_t k = end_ns > 0 ? end_ns / hl->period_ns : 0;
-    if (k < hl->first_open)
-        k = hl->first_open;
-    if (k > hl->first_open + 1)
-        k = hl->first_open + 1;
+    int64_t k = lg_interval_slot(end_ns, hl->period_ns, hl->first_open);
     struct lg_hist *h = &r->h[k & 1];
     if (h->count == 0) {
         struct active *a = &hl->act[k & 1];
@@ -116,6 +113,19 @@ void lg_hdrlog_end(struct lg_hdrlog *hl, lg_ns_t now)
     for (int64_t k = hl->first_open; k <= hl->first_open + 1; k++) {
         lg_ns_t len = now - k * hl->period_ns;
         hdrlog_write(hl, k, len < 0 ? 0 : len < hl->period_ns ? len : hl->period_ns);
+    }
+}
+
+void lg_hdrlog_event(struct lg_hdrlog *hl, struct lg_hdrlog_row **ev, const char *line_id,
+                     lg_ns_t intended_ns, lg_ns_t begin_ns, lg_ns_t end_ns)
+{
+    static const char *const names[LG_HDRLOG_EVENT_ROWS] = { "wait", "response", "service" };
+    const int64_t v[LG_HDRLOG_EVENT_ROWS] = { begin_ns - intended_ns, end_ns - intended_ns,
+                                              end_ns - begin_ns };
+    for (int i = 0; i < LG_HDRLOG_EVENT_ROWS; i++) {
+        if (!ev[i])
+            ev[i] = lg_hdrlog_row_new(hl, line_id, names[i], "event");
+        lg_hdrlog_record(hl, ev[i], end_ns, v[i]);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "end_summary.h"
 #include "hist.h"
 #include "names.h"
 #include "threshold.h"
@@ -60,6 +61,7 @@ static void refused(const char *text, const char *reason)
 static void test_refused(void)
 {
     refused("p99<250", "'250': a duration needs a unit (250ms, 1s, 500us)");
+    refused("p99<2592001s", "'2592001s': longer than 30 days (2592000 s)");
     refused("p99", "expected METRIC OP VALUE, such as p99<250ms or errors<1%");
     refused("x<1", "unknown metric 'x' (count, errors, rate, mean, min, max, dropped, or pN such "
                    "as p99.9)");
@@ -166,7 +168,9 @@ static double eval(const char *text, int *pass, int *found)
     static const struct lg_threshold_line two[] = { { "a", 0 }, { "b", 0 } };
     if (lg_thresholds_add(&s, text, -1, two, 2, why, sizeof why) < 0)
         return -1;
-    lg_threshold_eval(&s.v[0], coll, &res);
+    struct lg_results *r = test_results(coll, 0, NULL);
+    lg_threshold_eval(&s.v[0], r, &res);
+    lg_results_free(r);
     lg_thresholds_free(&s);
     *pass = res.pass;
     *found = res.found;
