@@ -10,11 +10,10 @@
  * (outbuf.c); the hot path (one request record) allocates nothing once
  * names and workers are known.
  *
- * Throughput intervals are [k*summary, (k+1)*summary) on the run clock; a
- * request counts in the interval its end falls in, or in the oldest open one
- * when it arrives after its interval closed, so no request is dropped from
- * the interval counts. Each closed interval's periodic line is rendered by
- * summary.c; the end summary is not written here at all, only exposed as a
+ * Throughput intervals are [k*summary, (k+1)*summary) on the run clock,
+ * kept with their figures per line by interval.c (which says in which
+ * interval a late or early request counts). Each closed interval's periodic
+ * line is rendered by summary.c; the end summary is not written here at all, only exposed as a
  * read-only view. Deliberately absent: any knowledge of pipes, pids or
  * signals beyond what the calls below hand in.
  *
@@ -172,10 +171,11 @@ static struct lg_openstats *line_open(struct lg_collector *c, int l)
     return cl->open;
 }
 
-/* Tells an open line's accounting how its workers stand. */
+/* Tells the series, and an open line's accounting, how its workers stand. */
 static void line_workers(struct lg_collector *c, int l)
 {
     const struct lg_cline *cl = &c->lines[l];
+    lg_intervals_workers(c->iv, l, cl->started - cl->ended);
     if (cl->open)
         lg_openstats_workers(cl->open, cl->started, cl->started - cl->ended, cl->retired);
 }
@@ -227,8 +227,10 @@ static void note_end(struct lg_cline *l, lg_ns_t t)
 
 static double global_thru(const struct lg_collector *c, lg_ns_t end_ns)
 {
-    if (c->thru_valid)
-        return c->last_thru;
+    struct lg_intervals_thru t;
+    lg_intervals_thru(c->iv, &t);
+    if (t.valid)
+        return t.last;
     lg_ns_t elapsed = c->have_begin ? end_ns - c->first_begin : 0;
     return elapsed > 0 ? (double)c->t.requests * 1e9 / (double)elapsed : 0.0;
 }
@@ -295,16 +297,6 @@ static void on_unnamed(struct lg_collector *c, struct lg_cworker *w, const struc
     text_take(w);
 }
 
-static void count_interval(struct lg_collector *c, lg_ns_t end_ns)
-{
-    int64_t k = end_ns > 0 ? end_ns / c->summary_ns : 0;
-    if (k < c->first_open)
-        k = c->first_open;
-    if (k >= c->first_open + LG_COLLECTOR_RING)
-        k = c->first_open + LG_COLLECTOR_RING - 1;
-    c->ring[k % LG_COLLECTOR_RING]++;
-}
-
 static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg_record *rec)
 {
     struct lg_cline *l = &c->lines[w->line];
@@ -331,7 +323,8 @@ static void on_req(struct lg_collector *c, struct lg_cworker *w, const struct lg
     if (!l->have_begin)
         note_first(c, l, rec->u.ev.begin_ns);
     note_end(l, rec->u.ev.end_ns);
-    count_interval(c, rec->u.ev.end_ns);
+    lg_intervals_request(c->iv, w->line, rec->u.ev.end_ns, rec->u.ev.end_ns - rec->u.ev.begin_ns,
+                         rec->rc != 0);
 
     struct lg_event ev;
     event_fill(c, w, rec, name, &ev);
@@ -383,6 +376,7 @@ static void on_err(struct lg_collector *c, struct lg_cworker *w, const struct lg
     c->t.errors++;
     c->t.timeouts += rec->rc == LG_RC_TIMEOUT;
     c->lines[w->line].hook_errors++;
+    lg_intervals_error(c->iv, w->line, rec->u.ev.end_ns);
     event_fill(c, w, rec, name, &ev);
     ev.error = text_take(w);
     lg_report_put_error(&c->rep, &c->err, &ev);
@@ -433,6 +427,8 @@ static void on_event(struct lg_collector *c, struct lg_cworker *w, const struct 
         return;
     }
     lg_openstats_job(o, rec);
+    lg_intervals_event(c->iv, w->line, rec->u.job.dispatched_ns, rec->u.job.end_ns,
+                       rec->type == LG_REC_DROP);
     note_end(&c->lines[w->line], rec->u.job.end_ns);
 }
 
@@ -563,7 +559,7 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
     lg_names_init(&c->names);
     if (opts->hdr_log)
         c->hdr = lg_hdrlog_new(opts->hdr_log, c->summary_ns, lg_clock_wall_ns(0));
-    c->hwm_thru_at = -1;
+    c->iv = lg_intervals_new(c->summary_ns, c->nlines);
     c->hwm_backlog_at = -1;
     lg_report_put_header(&c->rep, &c->out);
     return c;
@@ -596,6 +592,7 @@ void lg_collector_free(struct lg_collector *c)
         lg_hist_fini(c->recent);
     free(c->recent);
     lg_hdrlog_free(c->hdr);
+    lg_intervals_free(c->iv);
     free(c->workers);
     free(c->lines);
     lg_outbuf_free(&c->out);
@@ -620,8 +617,10 @@ void lg_collector_add_generator(struct lg_collector *c, int worker, int line, in
 
 void lg_collector_queue(struct lg_collector *c, int line, long depth, lg_ns_t now)
 {
-    if (line >= 0 && line < c->nlines)
+    if (line >= 0 && line < c->nlines) {
         lg_openstats_queue(line_open(c, line), depth, now);
+        lg_intervals_queue(c->iv, line, depth);
+    }
 }
 
 void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now)
@@ -668,26 +667,14 @@ void lg_collector_recent(struct lg_collector *c, struct lg_hist *h)
 
 /* ==== intervals ========================================================== */
 
-/* Closes the oldest open interval: its throughput, the high-water mark and
- * one periodic summary line (summary.c). */
+/* Closes the oldest open interval (interval.c keeps its figures and the
+ * throughput), writes its periodic summary line (summary.c) and its
+ * --hdr-log lines. */
 static void interval_close(struct lg_collector *c)
 {
-    int64_t k = c->first_open;
-    uint64_t n = c->ring[k % LG_COLLECTOR_RING];
-    c->ring[k % LG_COLLECTOR_RING] = 0;
-    c->first_open++;
-    lg_ns_t begin = k * c->summary_ns, end = begin + c->summary_ns;
-    double thru = (double)n * 1e9 / (double)c->summary_ns;
-    if (thru > c->hwm_thru) {
-        c->hwm_thru = thru;
-        c->hwm_thru_at = end;
-    }
-    /* an interval that began before the load is only partly loaded: the
-     * event lines keep using the running average until a full one closes */
-    if (c->have_begin && begin >= c->first_begin) {
-        c->last_thru = thru;
-        c->thru_valid = 1;
-    }
+    double thru;
+    lg_ns_t end = lg_intervals_next_end(c->iv);
+    int64_t k = lg_intervals_close(c->iv, c->have_begin ? c->first_begin : -1, &thru);
     if (!c->quiet)
         lg_summary_interval(&c->err, c, end, thru);
     if (c->hdr)
@@ -696,10 +683,10 @@ static void interval_close(struct lg_collector *c)
 
 lg_ns_t lg_collector_tick(struct lg_collector *c, lg_ns_t now)
 {
-    while ((c->first_open + 1) * c->summary_ns <= now)
+    while (lg_intervals_next_end(c->iv) <= now)
         interval_close(c);
     flush_all(c);
-    return (c->first_open + 1) * c->summary_ns;
+    return lg_intervals_next_end(c->iv);
 }
 
 /* Writes every held line, closes the intervals ended by now, flushes. */
@@ -711,4 +698,7 @@ void lg_collector_close(struct lg_collector *c, lg_ns_t now)
     lg_collector_tick(c, now);
     if (c->hdr)
         lg_hdrlog_end(c->hdr, now);
+    struct lg_collector_view v;
+    lg_collector_view(c, &v);
+    lg_intervals_end(c->iv, v.end_ns);
 }

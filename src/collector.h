@@ -200,4 +200,10 @@ struct lg_collector_worker {
 };
 int lg_collector_worker(const struct lg_collector *c, int i, struct lg_collector_worker *wv);
 
+/* The interval series (interval.h): per interval and per line, requests,
+ * errors, durations, workers and open-model events. Final after
+ * lg_collector_close, which keeps the last, partial interval too. */
+struct lg_intervals;
+const struct lg_intervals *lg_collector_intervals(const struct lg_collector *c);
+
 #endif

@@ -8,12 +8,11 @@
 #include "collector.h"
 #include "hdrlog.h"
 #include "hist.h"
+#include "interval.h"
 #include "names.h"
 #include "openstats.h"
 #include "outbuf.h"
 #include "report.h"
-
-#define LG_COLLECTOR_RING 1024   /* open intervals tracked; later ends go to the last */
 
 struct lg_cstat {                /* one (line, name, kind) row */
     struct lg_hist h;            /* durations, ns */
@@ -81,12 +80,7 @@ struct lg_collector {
     lg_ns_t summary_ns;
     int quiet;                   /* no periodic summary lines */
     struct lg_hist *recent;      /* requests since lg_collector_recent; NULL: not kept */
-    int64_t first_open;          /* index of the oldest open interval */
-    uint64_t ring[LG_COLLECTOR_RING]; /* requests ended, per open interval */
-    double last_thru;            /* req/s of the last full interval in the load */
-    int thru_valid;
-    double hwm_thru;
-    lg_ns_t hwm_thru_at;         /* end of that interval */
+    struct lg_intervals *iv;     /* the interval series (interval.h) */
     /* pipe and run span (its end: the latest of the lines' ends) */
     long backlog, hwm_backlog;   /* records */
     lg_ns_t hwm_backlog_at;

@@ -42,8 +42,10 @@ void lg_collector_view(const struct lg_collector *c, struct lg_collector_view *v
         if (c->lines[l].last_end > v->end_ns)
             v->end_ns = c->lines[l].last_end;
     v->begin_ns = c->have_begin ? c->first_begin : v->end_ns; /* no load start: empty */
-    v->hwm_thru = c->hwm_thru;
-    v->hwm_thru_at = c->hwm_thru_at;
+    struct lg_intervals_thru th;
+    lg_intervals_thru(c->iv, &th);
+    v->hwm_thru = th.hwm;
+    v->hwm_thru_at = th.hwm_at;
     v->backlog = c->backlog;
     v->hwm_backlog = c->hwm_backlog;
     v->hwm_backlog_at = c->hwm_backlog_at;
@@ -83,6 +85,11 @@ int lg_collector_row_next(const struct lg_collector *c, int l, size_t *pos,
         return 1;
     }
     return 0;
+}
+
+const struct lg_intervals *lg_collector_intervals(const struct lg_collector *c)
+{
+    return c->iv;
 }
 
 void lg_collector_output(const struct lg_collector *c, struct lg_collector_output *o)

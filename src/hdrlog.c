@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "hist.h"
+#include "interval.h"
 #include "mem.h"
 
 struct lg_hdrlog_row {
@@ -70,11 +71,7 @@ struct lg_hdrlog_row *lg_hdrlog_row_new(struct lg_hdrlog *hl, const char *line_i
 void lg_hdrlog_record(struct lg_hdrlog *hl, struct lg_hdrlog_row *r, lg_ns_t end_ns,
                       int64_t value_ns)
 {
-    int64_t k = end_ns > 0 ? end_ns / hl->period_ns : 0;
-    if (k < hl->first_open)
-        k = hl->first_open;
-    if (k > hl->first_open + 1)
-        k = hl->first_open + 1;
+    int64_t k = lg_interval_slot(end_ns, hl->period_ns, hl->first_open);
     struct lg_hist *h = &r->h[k & 1];
     if (h->count == 0) {
         struct active *a = &hl->act[k & 1];

@@ -79,7 +79,12 @@ struct lg_results_worker {
 /* One line in one interval of the series. */
 struct lg_results_ivl_line {
     uint64_t requests, errors;   /* requests ended in it; their errors and ERR records */
-    struct lg_hist h;            /* durations of those requests, ns */
+    char *histogram;             /* durations of those requests, ns, V2 encoded (hist.h);
+                                  * NULL: none. Encoded, as interval.c keeps it: a decoded
+                                  * histogram holds a window of up to 352 KiB (48 KiB for
+                                  * 1-50 ms), an hour at 1 s with ten lines 36,000 of them */
+    uint64_t max_ns;             /* the longest of them, exact (the encoding's is its
+                                  * count's top); 0: none */
     int workers;                 /* live at its end */
     long queue_depth;            /* open: at its end; 0 when closed */
     uint64_t generated, dropped; /* open: events in it */
@@ -139,9 +144,15 @@ struct lg_results {
 
 void lg_results_free(struct lg_results *r);
 
+/* The durations of il decoded into h (initialised by the call; free it
+ * with lg_hist_fini), its max made exact: empty when il has none. Returns
+ * 0, or -1 with h empty when the encoding does not decode. */
+int lg_results_ivl_hist(const struct lg_results_ivl_line *il, struct lg_hist *h);
+
 /* ---- from the collector (results_collect.c) ---------------------------- */
 
-struct lg_run_line; /* controller.h */
+struct lg_run_line;   /* controller.h */
+struct lg_thresholds; /* threshold.h */
 
 /* What the collector does not know of the run. Borrowed. */
 struct lg_results_meta {
@@ -151,6 +162,7 @@ struct lg_results_meta {
     int nlines;
     double start_epoch_s;
     lg_ns_t interval_ns;
+    const struct lg_thresholds *thresholds; /* threshold.h; NULL: none */
     int signal;
     const char *failure;
 };
