@@ -239,6 +239,21 @@ static void line_merge(struct lg_results_line *m, struct lg_results *const *in, 
 
 /* ==== the series ========================================================= */
 
+/* An input interval, and the merged one it goes into. */
+struct contrib {
+    size_t slot;
+    int k;                       /* its input */
+    size_t i;                    /* its index there */
+};
+
+static int by_slot(const void *x, const void *y)
+{
+    const struct contrib *a = x, *b = y;
+    if (a->slot != b->slot)
+        return (a->slot > b->slot) - (a->slot < b->slot);
+    return a->k != b->k ? a->k - b->k : (a->i > b->i) - (a->i < b->i);
+}
+
 /* The merged interval that input interval [b, e) (shifted) goes into: the
  * one that holds its middle. */
 static size_t ivl_slot(lg_ns_t b, lg_ns_t e, lg_ns_t period)
@@ -247,68 +262,82 @@ static size_t ivl_slot(lg_ns_t b, lg_ns_t e, lg_ns_t period)
     return mid > 0 ? (size_t)(mid / period) : 0;
 }
 
-/* Adds input interval v into merged slot s. The figures "at its end"
- * (workers, queue depth) are input k's last interval in the slot, added
- * over the inputs: *last_slot says which slot input k wrote last, and
- * last[] what it wrote there, taken back when it writes there again. */
-static void ivl_add(struct lg_results_ivl *s, const struct lg_results_ivl *v, int nlines,
-                    size_t slot, size_t *last_slot, struct lg_results_ivl_line *last)
+/* Line l of merged interval d, from the contributions c[0..n) of its
+ * slot: counts and histograms add; the figures "at its end" (workers,
+ * queue depth) are each input's last interval in the slot, added over the
+ * inputs. */
+static void ivl_line_merge(struct lg_results_ivl_line *d, struct lg_results *const *in,
+                           const struct contrib *c, size_t n, int l)
 {
-    for (int l = 0; l < nlines; l++) {
-        struct lg_results_ivl_line *d = &s->lines[l];
-        const struct lg_results_ivl_line *x = &v->lines[l];
+    struct lg_hist acc, h;
+    lg_hist_init(&acc);
+    for (size_t j = 0; j < n; j++) {
+        const struct lg_results_ivl_line *x = &in[c[j].k]->iv[c[j].i].lines[l];
         d->requests += x->requests;
         d->errors += x->errors;
         d->generated += x->generated;
         d->dropped += x->dropped;
-        lg_hist_merge(&d->h, &x->h);
-        if (*last_slot == slot) {
-            d->workers -= last[l].workers;
-            d->queue_depth -= last[l].queue_depth;
+        if (j + 1 == n || c[j + 1].k != c[j].k) {
+            d->workers += x->workers;
+            d->queue_depth += x->queue_depth;
         }
-        d->workers += x->workers;
-        d->queue_depth += x->queue_depth;
-        last[l].workers = x->workers;
-        last[l].queue_depth = x->queue_depth;
+        if (x->histogram && lg_results_ivl_hist(x, &h) == 0) {
+            lg_hist_merge(&acc, &h);
+            lg_hist_fini(&h);
+        }
+        if (x->max_ns > d->max_ns)
+            d->max_ns = x->max_ns;
     }
-    *last_slot = slot;
+    d->histogram = lg_hist_count(&acc) ? lg_hist_encode(&acc, NULL) : NULL;
+    lg_hist_fini(&acc);
+}
+
+/* Every input interval, shifted, with its slot; sorted by slot. */
+static struct contrib *contribs(struct lg_results *const *in, int n, const lg_ns_t *off,
+                                lg_ns_t p, size_t *nc)
+{
+    size_t total = 0, j = 0;
+    for (int k = 0; k < n; k++)
+        total += in[k]->niv;
+    struct contrib *c = lg_calloc(total + 1, sizeof *c);
+    for (int k = 0; k < n; k++)
+        for (size_t i = 0; i < in[k]->niv; i++, j++) {
+            const struct lg_results_ivl *v = &in[k]->iv[i];
+            c[j] = (struct contrib){ ivl_slot(v->begin_ns + off[k], v->end_ns + off[k], p), k, i };
+        }
+    qsort(c, total, sizeof *c, by_slot);
+    *nc = total;
+    return c;
 }
 
 /* The merged series on the common period, from 0 to the last slot any
- * input interval goes into; the last one ends with the latest of them. */
+ * input interval goes into; the last one ends with the latest of them.
+ * One slot's histograms are decoded at a time. */
 static void series_merge(struct lg_results *m, struct lg_results *const *in, int n,
                          const lg_ns_t *off)
 {
     lg_ns_t p = m->interval_ns > 0 ? m->interval_ns : LG_NS_PER_S, last_end = 0;
-    size_t ns = 0;
-    for (int k = 0; k < n; k++)
-        for (size_t i = 0; i < in[k]->niv; i++) {
-            const struct lg_results_ivl *v = &in[k]->iv[i];
-            size_t s = ivl_slot(v->begin_ns + off[k], v->end_ns + off[k], p);
-            ns = s + 1 > ns ? s + 1 : ns;
-            last_end = v->end_ns + off[k] > last_end ? v->end_ns + off[k] : last_end;
-        }
-    m->iv = lg_calloc(ns + 1, sizeof *m->iv);
-    m->niv = ns;
-    for (size_t s = 0; s < ns; s++) {
+    size_t nc;
+    struct contrib *c = contribs(in, n, off, p, &nc);
+    m->niv = nc ? c[nc - 1].slot + 1 : 0;
+    m->iv = lg_calloc(m->niv + 1, sizeof *m->iv);
+    for (size_t s = 0; s < m->niv; s++) {
         m->iv[s].begin_ns = (lg_ns_t)s * p;
         m->iv[s].end_ns = (lg_ns_t)(s + 1) * p;
         m->iv[s].lines = lg_calloc((size_t)m->nlines + 1, sizeof *m->iv[s].lines);
-        for (int l = 0; l < m->nlines; l++)
-            lg_hist_init(&m->iv[s].lines[l].h);
     }
-    if (ns && last_end < m->iv[ns - 1].end_ns && last_end > m->iv[ns - 1].begin_ns)
-        m->iv[ns - 1].end_ns = last_end;
-    struct lg_results_ivl_line *last = lg_calloc((size_t)m->nlines + 1, sizeof *last);
-    for (int k = 0; k < n; k++) {
-        size_t last_slot = (size_t)-1;
-        for (size_t i = 0; i < in[k]->niv; i++) {
-            const struct lg_results_ivl *v = &in[k]->iv[i];
-            size_t s = ivl_slot(v->begin_ns + off[k], v->end_ns + off[k], p);
-            ivl_add(&m->iv[s], v, m->nlines, s, &last_slot, last);
+    for (size_t j = 0, g; j < nc; j = g) {
+        for (g = j; g < nc && c[g].slot == c[j].slot; g++) {
+            lg_ns_t e = in[c[g].k]->iv[c[g].i].end_ns + off[c[g].k];
+            last_end = e > last_end ? e : last_end;
         }
+        for (int l = 0; l < m->nlines; l++)
+            ivl_line_merge(&m->iv[c[j].slot].lines[l], in, c + j, g - j, l);
     }
-    free(last);
+    struct lg_results_ivl *last = m->niv ? &m->iv[m->niv - 1] : NULL;
+    if (last && last_end < last->end_ns && last_end > last->begin_ns)
+        last->end_ns = last_end;
+    free(c);
 }
 
 /* The best full interval's requests/s, from the merged series. */

@@ -1,0 +1,267 @@
+/* test_results_merge.c -- lg_results_merge on results made by hand: rows
+ * of the same (line, name, kind) add exactly (the merged histogram equals
+ * one fed with both runs' values), a row of one input is kept in the order
+ * it first occurs, spans and the series align on the earliest start (an
+ * interval that straddles goes where its middle lies), open-model phases
+ * and rates add while the queue mark is the highest, workers not normal
+ * are kept with their input named, thresholds are kept once; and each
+ * refusal (line count, --summary period, id, CUT, an option that must be
+ * equal, open against closed, phases, a shard twice) names the input, the
+ * line and the option. ASan's leak check covers lg_results_free. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "results.h"
+#include "results_merge.h"
+#include "tap.h"
+
+#define MS (1000 * 1000LL)
+#define S LG_NS_PER_S
+
+/* A run of one closed line, started at wall-clock second `start`. */
+static struct lg_results *run_new(double start, const char *options)
+{
+    struct lg_results *r = lg_calloc(1, sizeof *r);
+    r->version = lg_strdup("0.9");
+    r->host = lg_strdup("h");
+    r->argc = 1;
+    r->argv = lg_calloc(2, sizeof *r->argv);
+    r->argv[0] = lg_strdup("logen");
+    r->start_epoch_s = start;
+    r->interval_ns = S;
+    r->nshards = 1;
+    r->merged = 1;
+    r->hwm_thru_at = r->hwm_backlog_at = -1;
+    r->blocked_max_worker = -1;
+    r->nlines = 1;
+    r->lines = lg_calloc(1, sizeof *r->lines);
+    r->lines[0].id = lg_strdup("x");
+    r->lines[0].cut = lg_strdup("Dummy");
+    r->lines[0].options_json = lg_strdup(options);
+    r->lines[0].rows = lg_calloc(8, sizeof *r->lines[0].rows);
+    return r;
+}
+
+/* A row of line 0 holding values v[0..n) (ms), the first `errors` failed. */
+static void row_add(struct lg_results *r, const char *name, int kind, const double *v, int n,
+                    int errors)
+{
+    struct lg_results_line *l = &r->lines[0];
+    struct lg_results_row *row = &l->rows[l->nrows++];
+    row->name = lg_strdup(name);
+    row->kind = kind;
+    row->errors = (uint64_t)errors;
+    lg_hist_init(&row->h);
+    for (int i = 0; i < n; i++)
+        lg_hist_record(&row->h, (int64_t)(v[i] * MS));
+    r->t.requests += kind == LG_KIND_REQ ? (uint64_t)n : 0;
+    r->t.transactions += kind == LG_KIND_TRA ? (uint64_t)n : 0;
+}
+
+/* The series: n intervals of 1 s from 0, the last ending at `end`; interval
+ * i has req[i] requests of 10 ms and i + 1 workers live at its end. */
+static void series_set(struct lg_results *r, int n, lg_ns_t end, const int *req)
+{
+    r->niv = (size_t)n;
+    r->iv = lg_calloc((size_t)n, sizeof *r->iv);
+    for (int i = 0; i < n; i++) {
+        struct lg_results_ivl *v = &r->iv[i];
+        struct lg_hist h;
+        v->begin_ns = i * S;
+        v->end_ns = i + 1 == n ? end : (i + 1) * S;
+        v->lines = lg_calloc(1, sizeof *v->lines);
+        v->lines[0].requests = (uint64_t)req[i];
+        v->lines[0].workers = i + 1;
+        lg_hist_init(&h);
+        for (int k = 0; k < req[i]; k++)
+            lg_hist_record(&h, 10 * MS + k);
+        v->lines[0].max_ns = req[i] ? (uint64_t)(10 * MS + req[i] - 1) : 0;
+        v->lines[0].histogram = req[i] ? lg_hist_encode(&h, NULL) : NULL;
+        lg_hist_fini(&h);
+    }
+}
+
+static const char *OPT = "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":2,\"steps\":[\"1\"]}";
+
+static void test_rows_and_times(void)
+{
+    static const double a1[] = { 1, 2, 3, 250 }, at[] = { 7 }, b1[] = { 2, 2.5, 900 }, b2[] = { 4 };
+    struct lg_results *a = run_new(1000.0, OPT);
+    struct lg_results *b = run_new(1000.5, "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":5,\"steps\":[\"1\"]}");
+    row_add(a, "R_1", LG_KIND_REQ, a1, 4, 1);
+    row_add(a, "T", LG_KIND_TRA, at, 1, 0);
+    row_add(b, "R_1", LG_KIND_REQ, b1, 3, 2);
+    row_add(b, "R_2", LG_KIND_REQ, b2, 1, 0);
+    a->begin_ns = a->lines[0].begin_ns = S / 10;
+    a->end_ns = a->lines[0].end_ns = 3 * S + S / 10;
+    b->begin_ns = b->lines[0].begin_ns = S / 10;
+    b->end_ns = b->lines[0].end_ns = 2 * S + S / 10;
+    a->t.started = 2;
+    b->t.started = 5;
+    series_set(a, 4, 3 * S + S / 10, (const int[]){ 3, 4, 5, 1 });
+    series_set(b, 3, 2 * S + S / 10, (const int[]){ 10, 20, 2 });
+    char err[256] = "";
+    struct lg_results *in[] = { a, b };
+    struct lg_results *m = lg_results_merge(in, 2, err, sizeof err);
+    if (!ok(m != NULL, "two runs of the same line merge (process may differ)"))
+        note("%s", err);
+    if (!m)
+        return;
+    is_int(m->merged, 2, "merged counts the inputs");
+    is_double(m->start_epoch_s, 1000.0, 0, "the merged clock starts at the earliest start");
+    is_int(m->t.requests, 8, "requests add");
+    is_int(m->t.started, 7, "workers add");
+    is_int(m->begin_ns, S / 10, "the run begins at the earliest begin");
+    is_int(m->end_ns, 3 * S + S / 10, "... and ends at the latest end, shifted (B's 2.1 s + 0.5 s)");
+    struct lg_results_line *l = &m->lines[0];
+    is_int(l->nrows, 3, "three rows: R_1 of both, T of A only, R_2 of B only");
+    is_str(l->rows[0].name, "R_1", "in the order they first occur: R_1");
+    is_str(l->rows[1].name, "T", "... T");
+    is_str(l->rows[2].name, "R_2", "... R_2");
+    is_int(l->rows[1].kind, LG_KIND_TRA, "T is still a transaction");
+    is_int(l->rows[0].errors, 3, "errors add");
+    struct lg_hist want;
+    lg_hist_init(&want);
+    for (int i = 0; i < 4; i++)
+        lg_hist_record(&want, (int64_t)(a1[i] * MS));
+    for (int i = 0; i < 3; i++)
+        lg_hist_record(&want, (int64_t)(b1[i] * MS));
+    ok(lg_hist_equal(&l->rows[0].h, &want), "R_1's histogram is one fed with both runs' values");
+    is_int(lg_hist_percentile(&l->rows[0].h, 100), 900 * MS, "... its max is B's 900 ms");
+    lg_hist_fini(&want);
+    /* A: [0,1) [1,2) [2,3) [3,3.1); B shifted: [0.5,1.5) [1.5,2.5) [2.5,2.6) */
+    is_int(m->niv, 4, "the merged series has 4 intervals of 1 s");
+    is_int(m->iv[1].lines[0].requests, 4 + 10, "B's [0.5, 1.5) goes where its middle is: [1, 2)");
+    is_int(m->iv[2].lines[0].requests, 5 + 20 + 2, "B's last two both go to [2, 3)");
+    is_int(m->iv[2].lines[0].workers, 3 + 3, "... whose workers are A's and B's last there");
+    is_int(m->iv[3].end_ns, 3 * S + S / 10, "the last interval ends with the latest input");
+    struct lg_hist h;
+    ok(lg_results_ivl_hist(&m->iv[2].lines[0], &h) == 0 && lg_hist_count(&h) == 27,
+       "the interval's histogram holds the 27 durations");
+    is_int(m->iv[2].lines[0].max_ns, 10 * MS + 19, "... and the exact max");
+    lg_hist_fini(&h);
+    is_double(m->hwm_thru, 27, 1e-9, "the best full interval's throughput is the merged one's");
+    lg_results_free(m);
+    lg_results_free(a);
+    lg_results_free(b);
+}
+
+static struct lg_results *open_run(double start, double rate, long hwm, int done)
+{
+    struct lg_results *r = run_new(start, "{\"cut\":\"Dummy\",\"id\":\"x\",\"open\":true}");
+    struct lg_results_open *o = r->lines[0].open = lg_calloc(1, sizeof *o);
+    o->phases = o->nphases = 2;
+    o->phase = lg_calloc(2, sizeof *o->phase);
+    for (int i = 0; i < 2; i++)
+        o->phase[i] = (struct lg_results_phase){ 10, rate, rate, rate * 0.99, i < done, 100, 99,
+                                                 1 };
+    o->generated = 200;
+    o->hwm_depth = hwm;
+    o->hwm_depth_at = 2 * S;
+    for (int i = 0; i < LG_OPEN_NTIMES; i++)
+        lg_hist_init(&o->times[i]);
+    lg_hist_record(&o->times[LG_OPEN_WAIT], (int64_t)hwm);
+    return r;
+}
+
+static void test_open_and_outcome(void)
+{
+    struct lg_results *a = open_run(50, 20, 7, 2), *b = open_run(52, 30, 5, 1);
+    a->nthr = b->nthr = 1;
+    a->thr = lg_calloc(1, sizeof *a->thr);
+    b->thr = lg_calloc(2, sizeof *b->thr);
+    a->thr[0] = (struct lg_results_threshold){ lg_strdup("p99<1s"), -1 };
+    b->thr[0] = (struct lg_results_threshold){ lg_strdup("p99<1s"), -1 };
+    b->thr[1] = (struct lg_results_threshold){ lg_strdup("errors<1%"), 0 };
+    b->nthr = 2;
+    b->nbad = 1;
+    b->bad = lg_calloc(1, sizeof *b->bad);
+    b->bad[0] = (struct lg_results_worker){ .worker = 3, .pid = 99, .message = lg_strdup("boom") };
+    b->signal = 2;
+    b->failure = lg_strdup("gave up");
+    char err[256] = "";
+    const char *names[] = { "A.json", "B.json" };
+    struct lg_results *in[] = { a, b };
+    struct lg_results *m = lg_results_merge_named(in, names, 2, err, sizeof err);
+    if (!ok(m != NULL, "two open runs merge"))
+        note("%s", err);
+    if (!m)
+        return;
+    struct lg_results_open *o = m->lines[0].open;
+    is_double(o->phase[0].asked_r1, 50, 1e-9, "rates asked add (each injector asked its part)");
+    is_double(o->phase[0].achieved, 49.5, 1e-9, "... and so do the rates achieved");
+    is_int(o->phase[0].generated, 200, "per-phase counts add");
+    is_int(o->phase[1].done, 0, "a phase one input never reported is not done");
+    is_int(o->phases_done, 1, "... so one phase of two is");
+    is_int(o->generated, 400, "events add");
+    is_int(o->hwm_depth, 7, "the queue mark is the highest input's, not a sum");
+    is_int(o->hwm_depth_at, 2 * S, "... at its time on the merged clock");
+    is_int(lg_hist_count(&o->times[LG_OPEN_WAIT]), 2, "event-time histograms add");
+    is_int(m->nthr, 2, "thresholds: each (expression, line) once");
+    is_str(m->thr[1].expression, "errors<1%", "... in the order they come");
+    is_int(m->nbad, 1, "a worker not normal is kept");
+    is_str(m->bad[0].message, "B.json: boom", "... its message says which input");
+    is_int(m->signal, 2, "the worst outcome: B's signal");
+    is_str(m->failure, "B.json: gave up", "... and its failure, named");
+    lg_results_free(m);
+    lg_results_free(a);
+    lg_results_free(b);
+}
+
+/* refused LABEL WANT: a and b do not merge, saying WANT */
+static void refused(struct lg_results *a, struct lg_results *b, const char *want, const char *what)
+{
+    char err[256] = "";
+    const char *names[] = { "A.json", "B.json" };
+    struct lg_results *in[] = { a, b };
+    struct lg_results *m = lg_results_merge_named(in, names, 2, err, sizeof err);
+    ok(m == NULL, "refused: %s", what);
+    like(err, want, "... saying: %s", want);
+    lg_results_free(m);
+    lg_results_free(a);
+    lg_results_free(b);
+}
+
+static void test_refusals(void)
+{
+    struct lg_results *b = run_new(1, OPT);
+    b->interval_ns = S / 2;
+    refused(run_new(1, OPT), b, "B.json: --summary period 0.5 s, A.json's is 1 s", "periods differ");
+    b = run_new(1, OPT);
+    free(b->lines[0].cut);
+    b->lines[0].cut = lg_strdup("Other");
+    refused(run_new(1, OPT), b, "B.json: line 1: CUT Other, A.json's is Dummy", "CUTs differ");
+    b = run_new(1, OPT);
+    free(b->lines[0].id);
+    b->lines[0].id = lg_strdup("y");
+    refused(run_new(1, OPT), b, "B.json: line 1: id 'y', A.json's is 'x'", "ids differ");
+    b = run_new(1, "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":2,\"steps\":[\"2\"]}");
+    refused(run_new(1, OPT), b, "B.json: line 1: option steps is [\"2\"], A.json's is [\"1\"]",
+            "an option that must be equal");
+    b = run_new(1, "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":2,\"steps\":[\"1\"],\"grace\":1}");
+    refused(run_new(1, OPT), b, "option grace is 1, A.json's is (none)", "an option one has");
+    b = run_new(1, OPT);
+    b->lines = lg_realloc(b->lines, 2 * sizeof *b->lines);
+    b->lines[1] = (struct lg_results_line){ .id = lg_strdup("z"), .cut = lg_strdup("Dummy") };
+    b->nlines = 2;
+    refused(run_new(1, OPT), b, "B.json: 2 lines, A.json has 1", "line counts differ");
+    refused(open_run(1, 5, 1, 2), run_new(1, "{\"cut\":\"Dummy\",\"id\":\"x\",\"open\":true}"),
+            "B.json: line 1 is closed, A.json's is open", "open against closed");
+    b = open_run(1, 5, 1, 2);
+    b->lines[0].open->phase[1].duration_s = 20;
+    refused(open_run(1, 5, 1, 2), b, "phase 2 lasts 20 s, A.json's 10 s", "phases differ");
+    struct lg_results *a = run_new(1, OPT);
+    b = run_new(1, OPT);
+    a->nshards = b->nshards = 2;
+    a->shard = b->shard = 1;
+    refused(a, b, "B.json: shard 2/2, as A.json: each shard may be merged once", "a shard twice");
+}
+
+int main(void)
+{
+    test_rows_and_times();
+    test_open_and_outcome();
+    test_refusals();
+    return done_testing();
+}
