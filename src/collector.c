@@ -20,8 +20,9 @@
  * Open-model lines add a generator process, which writes to the pipe like a
  * worker (its seq is checked) but counts as none, and event records (JOB,
  * DROP, PHASE) that openstats.c accounts for, one lg_openstats per line.
- * With --hdr-log, each row's values also go to its interval histograms,
- * written at each interval's close (hdrlog.c). */
+ * With --hdr-log, each row's values (and an open line's event times) also
+ * go to their interval histograms, written at each interval's close
+ * (hdrlog.c). */
 #include "collector.h"
 
 #include <stdlib.h>
@@ -427,6 +428,10 @@ static void on_event(struct lg_collector *c, struct lg_cworker *w, const struct 
         return;
     }
     lg_openstats_job(o, rec);
+    if (c->hdr && rec->type == LG_REC_JOB)
+        lg_hdrlog_event(c->hdr, c->lines[w->line].hdr_ev, c->lines[w->line].info->id ?
+                        c->lines[w->line].info->id : "", rec->u.job.intended_ns,
+                        rec->u.job.begin_ns, rec->u.job.end_ns);
     lg_intervals_event(c->iv, w->line, rec->u.job.dispatched_ns, rec->u.job.end_ns,
                        rec->type == LG_REC_DROP);
     note_end(&c->lines[w->line], rec->u.job.end_ns);

@@ -43,6 +43,7 @@
 #include "mem.h"
 #include "pool.h"
 #include "progress.h"
+#include "results.h"
 #include "statpipe.h"
 #include "summary.h"
 #include "summary_json.h"
@@ -86,7 +87,6 @@ struct ctl {
     lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
     lg_ns_t stop_ns;        /* when the first stop request came, 0: none */
     lg_ns_t hard_end;       /* closed runs with a duration: the backstop, 0: none */
-    struct lg_sumjson *sj;  /* --summary-json: its interval series; NULL: none */
 };
 
 /* What a child needs: a copy lives in the child after the fork, so one on
@@ -466,11 +466,8 @@ static void ctl_loop(struct ctl *ctl)
             ctl_fail(ctl, "a worker could not start");
         }
         lg_ns_t now = lg_clock_now();
-        if (now >= next_tick) {
+        if (now >= next_tick)
             next_tick = lg_collector_tick(ctl->coll, now);
-            if (ctl->sj)
-                lg_sumjson_tick(ctl->sj, ctl->coll, now);
-        }
         if (now >= next_progress)
             next_progress = lg_progress_tick(ctl->coll, now);
         if (ctl->kill_at && now >= ctl->kill_at) {
@@ -599,11 +596,6 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     }
     ctl.coll = lg_collector_new(&opts);
-    if (run->summary_json) {
-        struct lg_sumjson_meta m = { .argv = run->argv, .argc = run->argc, .lines = run->lines,
-                                     .nlines = run->nlines, .period_ns = opts.summary_ns };
-        ctl.sj = lg_sumjson_new(&m);
-    }
     lg_progress_start(ctl.coll, STDERR_FILENO, !run->quiet, ctl_planned_end(&ctl));
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
@@ -611,10 +603,16 @@ int lg_controller_run(const struct lg_run *run)
     lg_collector_close(ctl.coll, lg_clock_now());
     ctl_drain_output(&ctl);
     lg_progress_stop();
-    status = lg_summary_end(ctl.coll, ctl.interrupted, ctl.failed, run->thresholds, stderr);
-    if (ctl.sj && lg_sumjson_write(ctl.sj, ctl.coll, ctl.interrupted, ctl.failed, run->thresholds,
-                                   status, run->summary_json) < 0)
+    struct lg_results_meta m = { .argv = run->argv, .argc = run->argc, .lines = run->lines,
+                                 .nlines = run->nlines,
+                                 .start_epoch_s = (double)lg_clock_wall_ns(0) / 1e9,
+                                 .interval_ns = opts.summary_ns, .thresholds = run->thresholds,
+                                 .signal = ctl.interrupted, .failure = ctl.failed };
+    struct lg_results *res = lg_results_collect(ctl.coll, &m);
+    status = lg_summary_end(res, run->thresholds, stderr);
+    if (run->summary_json && lg_sumjson_write(res, run->thresholds, status, run->summary_json) < 0)
         lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
+    lg_results_free(res);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {
@@ -627,7 +625,6 @@ out:
         close(ctl.sfd);
     ctl_lines_fini(&ctl);
     free(ctl.worker_line);
-    lg_sumjson_free(ctl.sj);
     free(info);
     return status;
 }

@@ -116,6 +116,19 @@ void lg_hdrlog_end(struct lg_hdrlog *hl, lg_ns_t now)
     }
 }
 
+void lg_hdrlog_event(struct lg_hdrlog *hl, struct lg_hdrlog_row **ev, const char *line_id,
+                     lg_ns_t intended_ns, lg_ns_t begin_ns, lg_ns_t end_ns)
+{
+    static const char *const names[LG_HDRLOG_EVENT_ROWS] = { "wait", "response", "service" };
+    const int64_t v[LG_HDRLOG_EVENT_ROWS] = { begin_ns - intended_ns, end_ns - intended_ns,
+                                              end_ns - begin_ns };
+    for (int i = 0; i < LG_HDRLOG_EVENT_ROWS; i++) {
+        if (!ev[i])
+            ev[i] = lg_hdrlog_row_new(hl, line_id, names[i], "event");
+        lg_hdrlog_record(hl, ev[i], end_ns, v[i]);
+    }
+}
+
 struct lg_hdrlog *lg_hdrlog_new(FILE *f, lg_ns_t period_ns, int64_t base_wall_ns)
 {
     struct lg_hdrlog *hl = lg_calloc(1, sizeof *hl);

@@ -1,7 +1,9 @@
 /* hdrlog.h -- the --hdr-log file: an HdrHistogram interval log.
  *
  * One line per (line, name, kind) row per interval of the collector's
- * period in which the row got values: `Tag=<line id>.<name>.<req|tra>,`,
+ * period in which the row got values: `Tag=<line id>.<name>.<req|tra>,`
+ * (and on an open line `<line id>.<wait|response|service>.event`, its
+ * events' times as the end summary's "event times" table has them),
  * the interval's start and length in seconds from the log's BaseTime (the
  * run epoch), its max in ms, and its histogram in the V2 compressed
  * encoding (hist.h), after the standard header (StartTime, BaseTime, the
@@ -15,8 +17,8 @@
  * row at each interval's close. A record counts in the interval its end
  * falls in, or in the oldest open one when it comes after that interval
  * closed (as the collector's throughput counts do), or in the next when it
- * comes more than an interval early; so every value is in exactly one
- * line, and the lines of a tag add up to the end summary's row. */
+ * comes more than an interval early (lg_interval_slot, interval.h); so
+ * every value is in exactly one line, and the lines of a tag add up to the end summary's row. */
 #ifndef LG_HDRLOG_H
 #define LG_HDRLOG_H
 
@@ -41,6 +43,14 @@ struct lg_hdrlog_row *lg_hdrlog_row_new(struct lg_hdrlog *hl, const char *line_i
 /* One value of row r, which ended at run time end_ns. O(1). */
 void lg_hdrlog_record(struct lg_hdrlog *hl, struct lg_hdrlog_row *r, lg_ns_t end_ns,
                       int64_t value_ns);
+
+/* Open model: an event of line line_id, due at intended_ns, taken by a
+ * worker at begin_ns, done at end_ns: its wait, response and service times
+ * go to the rows ev[0..LG_HDRLOG_EVENT_ROWS) (NULL until used: created
+ * here, tagged <line id>.wait.event, .response.event and .service.event). */
+#define LG_HDRLOG_EVENT_ROWS 3
+void lg_hdrlog_event(struct lg_hdrlog *hl, struct lg_hdrlog_row **ev, const char *line_id,
+                     lg_ns_t intended_ns, lg_ns_t begin_ns, lg_ns_t end_ns);
 /* Interval k (the oldest open one) is over: writes its rows and flushes. */
 void lg_hdrlog_close(struct lg_hdrlog *hl, int64_t k);
 /* The run is over at run time now: writes the intervals still open, each

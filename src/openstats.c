@@ -6,17 +6,16 @@
  * times taken where they happen, never of arrival times at the collector.
  * Lateness is counted over the events a JOB or DROP record names; the
  * generator's own worst per phase (PHASE.late_max_ns) also feeds the worst
- * value, so an event that never reached a worker still shows there. */
+ * value, so an event that never reached a worker still shows there. Prints
+ * nothing: the end summary renders these figures from a run's results
+ * (summary_open.c). */
 #include "openstats.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hist.h"
 #include "mem.h"
-#include "summary.h"
 
 struct ophase {
     uint64_t generated;          /* from its PHASE record */
@@ -189,134 +188,4 @@ void lg_openstats_phase_get(const struct lg_openstats *o, int i, struct lg_opens
         p->asked_r1 = o->s->phases[i].r1;
         p->asked_r2 = o->s->phases[i].r2;
     }
-}
-
-/* ==== the summary ======================================================== */
-
-struct out {
-    lg_openstats_emit_cb *emit;
-    void *ctx;
-    const char *indent;
-};
-
-__attribute__((format(printf, 2, 3))) static void say(const struct out *out, const char *fmt, ...)
-{
-    char line[512];
-    int n = snprintf(line, sizeof line, "%s", out->indent);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < sizeof line)
-        vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    va_end(ap);
-    out->emit(out->ctx, line);
-}
-
-static double ms(uint64_t ns)
-{
-    return (double)ns / 1e6;
-}
-
-/* `30@10` or `30@10-20` and `10` or `10->20` of phase i, from the schedule;
- * a phase the schedule does not know shows its recorded span and `?`. */
-static void phase_names(const struct lg_openstats *o, int i, char *label, char *asked, size_t n)
-{
-    if (o->s && i < o->s->nphases) {
-        const struct lg_phase *p = &o->s->phases[i];
-        if (p->r1 == p->r2) {
-            snprintf(label, n, "%g@%g", p->duration_s, p->r1);
-            snprintf(asked, n, "%g", p->r1);
-        } else {
-            snprintf(label, n, "%g@%g-%g", p->duration_s, p->r1, p->r2);
-            snprintf(asked, n, "%g->%g", p->r1, p->r2);
-        }
-        return;
-    }
-    const struct ophase *ph = &o->ph[i];
-    snprintf(label, n, "%g@?", (double)(ph->end_ns - ph->start_ns) / 1e9);
-    snprintf(asked, n, "?");
-}
-
-/* Events generated over the phase's span (phase_rate), "-" if unknown. */
-static void phase_achieved(const struct ophase *ph, char *buf, size_t n)
-{
-    double r = phase_rate(ph);
-    if (r < 0)
-        snprintf(buf, n, "-");
-    else
-        snprintf(buf, n, "%.2f", r);
-}
-
-static void summary_phases(const struct lg_openstats *o, const struct out *out)
-{
-    char label[64], asked[64], achieved[32], gen[24];
-    say(out, "%-16s %14s %11s %10s %10s %10s\n", "phase", "asked/s", "achieved/s", "generated",
-        "processed", "dropped");
-    for (int i = 0; i < o->nph; i++) {
-        const struct ophase *ph = &o->ph[i];
-        phase_names(o, i, label, asked, sizeof label);
-        phase_achieved(ph, achieved, sizeof achieved);
-        if (ph->done)
-            snprintf(gen, sizeof gen, "%llu", (unsigned long long)ph->generated);
-        else
-            snprintf(gen, sizeof gen, "-");
-        say(out, "%-16s %14s %11s %10s %10llu %10llu%s\n", label, asked, achieved, gen,
-            (unsigned long long)ph->processed, (unsigned long long)ph->dropped,
-            ph->done ? "" : "  (not finished)");
-    }
-    say(out, "%-16s %14s %11s %10llu %10llu %10llu\n", "all", "", "",
-        (unsigned long long)o->generated, (unsigned long long)o->processed,
-        (unsigned long long)o->dropped);
-}
-
-static void summary_times(const struct lg_openstats *o, const struct out *out)
-{
-    static const char *const names[NTIMES] = { "wait", "response", "service", "lateness" };
-    char pctl[LG_SUMMARY_PCTL_BYTES];
-    say(out, "%-16s %10s" LG_SUMMARY_PCTL_HEAD "\n", "event times", "count");
-    for (int i = 0; i < NTIMES; i++)
-        say(out, "%-16s %10llu%s\n", names[i], (unsigned long long)lg_hist_count(&o->t[i]),
-            lg_summary_pctl(pctl, &o->t[i]));
-    say(out, "  (wait: taken minus intended; response: end minus intended, free of coordinated "
-             "omission; service: end minus taken; lateness: queued minus intended)\n");
-}
-
-/* Schroeder et al., "Open Versus Closed" (2006): an open model whose
- * events are sessions of about 5 requests or fewer behaves open, of about
- * 10 or more, closed. */
-static void summary_requests(const struct lg_openstats *o, const struct out *out)
-{
-    if (!o->processed) {
-        say(out, "requests per event: - (no event processed)\n");
-        return;
-    }
-    double mean = (double)o->requests / (double)o->processed;
-    const char *how = mean <= 5   ? "the line behaves as an open system"
-                      : mean < 10 ? "between open and closed behaviour"
-                                  : "many sequential requests per event: the line behaves "
-                                    "closer to a closed system";
-    say(out, "requests per event: %.2f (%s)\n", mean, how);
-}
-
-void lg_openstats_summary(const struct lg_openstats *o, const char *indent,
-                          lg_openstats_emit_cb *emit, void *ctx)
-{
-    struct out out = { emit, ctx, indent ? indent : "" };
-    say(&out, "open model: %d of %d phases done, %llu events generated\n", o->phases_done,
-        o->s ? o->s->nphases : o->nph, (unsigned long long)o->generated);
-    summary_phases(o, &out);
-    if (o->dropped)
-        say(&out, "*** %llu events DROPPED: they waited past --maxwait and never ran, the load "
-                  "asked was not applied ***\n",
-            (unsigned long long)o->dropped);
-    say(&out, "dispatch: %llu events late > 1 ms, %llu late > 10 ms, worst %.3f ms late\n",
-        (unsigned long long)o->late1, (unsigned long long)o->late2, ms((uint64_t)o->late_max_ns));
-    if (o->hwm_depth_at >= 0)
-        say(&out, "queue depth high-water mark: %ld events at %.3f s\n", o->hwm_depth,
-            (double)o->hwm_depth_at / 1e9);
-    else
-        say(&out, "queue depth high-water mark: 0 events\n");
-    summary_times(o, &out);
-    say(&out, "workers: %d started, %d retired, peak %d live\n", o->started, o->retired,
-        o->peak_live);
-    summary_requests(o, &out);
 }

@@ -5,9 +5,9 @@
  * what it hears of the job queue and of the line's workers. It counts events
  * generated, processed and dropped (per phase and in all), keeps histograms
  * of wait, response (from the intended time: free of coordinated omission),
- * service and dispatch lateness, and writes the line's open-model part of the
- * end summary. It knows nothing of pipes, processes or output streams: the
- * summary goes out through a callback, one line at a time. */
+ * service and dispatch lateness. It knows nothing of pipes, processes or
+ * output streams, and prints nothing: the end summary renders its figures
+ * once copied into a run's results (results_collect.c, summary_open.c). */
 #ifndef LG_OPENSTATS_H
 #define LG_OPENSTATS_H
 
@@ -76,13 +76,5 @@ struct lg_openstats_phase {
     uint64_t generated, processed, dropped;
 };
 void lg_openstats_phase_get(const struct lg_openstats *o, int i, struct lg_openstats_phase *p);
-
-/* Writes the open-model summary: per-phase table, lateness, queue, times,
- * workers, requests per event, and a loud line for dropped events. `emit`
- * gets each line, newline included, valid for the call only; every line
- * starts with `indent`. */
-typedef void lg_openstats_emit_cb(void *ctx, const char *line);
-void lg_openstats_summary(const struct lg_openstats *o, const char *indent,
-                          lg_openstats_emit_cb *emit, void *ctx);
 
 #endif

@@ -81,8 +81,8 @@ struct lg_results_ivl_line {
     uint64_t requests, errors;   /* requests ended in it; their errors and ERR records */
     char *histogram;             /* durations of those requests, ns, V2 encoded (hist.h);
                                   * NULL: none. Encoded, as interval.c keeps it: a decoded
-                                  * histogram holds a window of up to 352 KiB (48 KiB for
-                                  * 1-50 ms), an hour at 1 s with ten lines 36,000 of them */
+                                  * histogram holds a window of up to 352 KiB (about 48 KiB
+                                  * for 1-50 ms), an hour at 1 s with ten lines 36,000 */
     uint64_t max_ns;             /* the longest of them, exact (the encoding's is its
                                   * count's top); 0: none */
     int workers;                 /* live at its end */

@@ -143,17 +143,14 @@ static void lines_copy(struct lg_results *r, const struct lg_collector *c,
         struct lg_results_line *rl = &r->lines[l];
         struct lg_collector_line lv;
         lg_collector_line(c, l, &lv);
-        rl->id = lg_strdup(lv.info->id ? lv.info->id : "");
-        rl->cut = lg_strdup(lv.info->cut ? lv.info->cut : "");
-        rl->options_json = options_json(m, l);
-        rl->started = lv.started;
-        rl->ended = lv.ended;
-        rl->retired = lv.retired;
-        rl->hook_errors = lv.hook_errors;
-        rl->begin_ns = lv.begin_ns;
-        rl->end_ns = lv.end_ns;
+        *rl = (struct lg_results_line){ .id = lg_strdup(lv.info->id ? lv.info->id : ""),
+                                        .cut = lg_strdup(lv.info->cut ? lv.info->cut : ""),
+                                        .options_json = options_json(m, l),
+                                        .started = lv.started, .ended = lv.ended,
+                                        .retired = lv.retired, .hook_errors = lv.hook_errors,
+                                        .begin_ns = lv.begin_ns, .end_ns = lv.end_ns,
+                                        .open = lv.open ? open_copy(lv.open) : NULL };
         rows_copy(rl, c, l, v->names);
-        rl->open = lv.open ? open_copy(lv.open) : NULL;
     }
 }
 
@@ -271,18 +268,12 @@ struct lg_results *lg_results_collect(const struct lg_collector *c,
     struct lg_collector_view v;
     lg_collector_view(c, &v);
     meta_copy(r, m);
-    r->begin_ns = v.begin_ns;
-    r->end_ns = v.end_ns;
-    r->t = v.t;
-    r->bad_records = v.bad_records;
-    r->names_refused = v.names_refused;
-    r->unnamed = v.unnamed;
-    r->hwm_thru = v.hwm_thru;
-    r->hwm_thru_at = v.hwm_thru_at;
-    r->hwm_backlog = v.hwm_backlog;
-    r->hwm_backlog_at = v.hwm_backlog_at;
-    r->out_failed = v.out_failed;
-    r->out_lost = v.out_lost;
+    /* the view's run-wide figures, as they are */
+    r->begin_ns = v.begin_ns, r->end_ns = v.end_ns, r->t = v.t;
+    r->bad_records = v.bad_records, r->names_refused = v.names_refused, r->unnamed = v.unnamed;
+    r->hwm_thru = v.hwm_thru, r->hwm_thru_at = v.hwm_thru_at;
+    r->hwm_backlog = v.hwm_backlog, r->hwm_backlog_at = v.hwm_backlog_at;
+    r->out_failed = v.out_failed, r->out_lost = v.out_lost;
     lines_copy(r, c, &v, m);
     workers_copy(r, c, &v);
     series_copy(r, lg_collector_intervals(c));

@@ -1,7 +1,8 @@
 /* summary.c -- the periodic lines and the end summary, as text (see
  * summary.h).
  *
- * Everything comes from the collector's view. Throughputs are counts over
+ * The periodic line comes from the collector's view, the end summary from
+ * a run's results (results.h), never from the collector. Throughputs are counts over
  * spans: a line's rows over that line's own span (from its first worker's
  * load start to its last end, collector.h), the run's rows and the global
  * figure over the run's span, so a line that ran 1 s of a 6 s run shows
@@ -16,6 +17,7 @@
 
 #include "mem.h"
 #include "openstats.h"
+#include "results.h"
 #include "threshold.h"
 
 #define END_BUF_BYTES (256 << 10)
@@ -25,8 +27,7 @@
 /* What the end summary renders, and where. */
 struct sum {
     struct lg_outbuf *b;
-    const struct lg_collector *c;
-    struct lg_collector_view v;
+    const struct lg_results *r;
     int namecol;                 /* width of the name column */
 };
 
@@ -99,12 +100,13 @@ void lg_summary_interval(struct lg_outbuf *b, const struct lg_collector *c, lg_n
 /* ==== the statistics tables ============================================== */
 
 /* Width of the name column: the longest name, within bounds. */
-static int name_col(const struct lg_names *names)
+static int name_col(const struct lg_results *r)
 {
     size_t w = NAME_COL_MIN;
-    for (size_t i = 0; i < lg_names_count(names); i++)
-        if (lg_names_len(names, (int)i) > w)
-            w = lg_names_len(names, (int)i);
+    for (int l = 0; l < r->nlines; l++)
+        for (size_t i = 0; i < r->lines[l].nrows; i++)
+            if (strlen(r->lines[l].rows[i].name) > w)
+                w = strlen(r->lines[l].rows[i].name);
     return (int)(w > NAME_COL_MAX ? NAME_COL_MAX : w);
 }
 
@@ -123,14 +125,12 @@ static void table_head(struct sum *s)
                      s->namecol, "name", "count", "errors", "thru/s");
 }
 
-/* Adds the rows of line l into tot[kind] (and the errors into errs[kind]). */
-static void line_merge(const struct lg_collector *c, int l, struct lg_hist *tot, uint64_t *errs)
+/* Adds the rows of line rl into tot[kind] (and the errors into errs[kind]). */
+static void line_merge(const struct lg_results_line *rl, struct lg_hist *tot, uint64_t *errs)
 {
-    struct lg_collector_row r;
-    size_t pos = 0;
-    while (lg_collector_row_next(c, l, &pos, &r)) {
-        lg_hist_merge(&tot[r.kind], r.h);
-        errs[r.kind] += r.errors;
+    for (size_t i = 0; i < rl->nrows; i++) {
+        lg_hist_merge(&tot[rl->rows[i].kind], &rl->rows[i].h);
+        errs[rl->rows[i].kind] += rl->rows[i].errors;
     }
 }
 
@@ -145,34 +145,26 @@ static void table_totals(struct sum *s, const struct lg_hist *tot, const uint64_
                          "(outside requests)", "", (unsigned long long)hook_errors);
 }
 
-static void emit_cb(void *ctx, const char *line)
-{
-    lg_outbuf_printf(ctx, "%s", line);
-}
-
 /* Line l's table, its rows over its own span; `tot` is LG_NKINDS
  * histograms of scratch space. */
 static void table_line(struct sum *s, int l, struct lg_hist *tot)
 {
     static const char *const kinds[LG_NKINDS] = { "req", "tra" };
-    struct lg_collector_line lv;
-    struct lg_collector_row r;
+    const struct lg_results_line *rl = &s->r->lines[l];
     uint64_t errs[LG_NKINDS] = { 0 };
-    size_t pos = 0;
-    lg_collector_line(s->c, l, &lv);
-    lg_ns_t span = span_of(lv.begin_ns, lv.end_ns);
-    lg_outbuf_printf(s->b, "line %d: id %s, cut %s, %d workers started\n", l + 1,
-                     lv.info->id ? lv.info->id : "", lv.info->cut ? lv.info->cut : "",
-                     lv.started);
+    lg_ns_t span = span_of(rl->begin_ns, rl->end_ns);
+    lg_outbuf_printf(s->b, "line %d: id %s, cut %s, %d workers started\n", l + 1, rl->id,
+                     rl->cut, rl->started);
     table_head(s);
-    while (lg_collector_row_next(s->c, l, &pos, &r))
-        table_row(s, kinds[r.kind], lg_names_str(s->v.names, r.name), r.h, r.errors, span);
+    for (size_t i = 0; i < rl->nrows; i++)
+        table_row(s, kinds[rl->rows[i].kind], rl->rows[i].name, &rl->rows[i].h,
+                  rl->rows[i].errors, span);
     lg_hist_fini(&tot[LG_KIND_REQ]);
     lg_hist_fini(&tot[LG_KIND_TRA]);
-    line_merge(s->c, l, tot, errs);
-    table_totals(s, tot, errs, lv.hook_errors, span);
-    if (lv.open)
-        lg_openstats_summary(lv.open, "  ", emit_cb, s->b);
+    line_merge(rl, tot, errs);
+    table_totals(s, tot, errs, rl->hook_errors, span);
+    if (rl->open)
+        lg_summary_open(s->b, rl->open, "  ");
 }
 
 /* One table per line, then the run's totals over the run's span when
@@ -181,14 +173,12 @@ static void tables(struct sum *s, lg_ns_t span)
 {
     struct lg_hist *all = lg_calloc(2 * LG_NKINDS, sizeof *all), *tot = all + LG_NKINDS;
     uint64_t all_errs[LG_NKINDS] = { 0 }, all_hook = 0; /* zeroed: empty histograms */
-    for (int l = 0; l < s->v.nlines; l++) {
-        struct lg_collector_line lv;
+    for (int l = 0; l < s->r->nlines; l++) {
         table_line(s, l, tot);
-        lg_collector_line(s->c, l, &lv);
-        line_merge(s->c, l, all, all_errs);
-        all_hook += lv.hook_errors;
+        line_merge(&s->r->lines[l], all, all_errs);
+        all_hook += s->r->lines[l].hook_errors;
     }
-    if (s->v.nlines > 1) {
+    if (s->r->nlines > 1) {
         lg_outbuf_printf(s->b, "all lines:\n");
         table_head(s);
         table_totals(s, all, all_errs, all_hook, span);
@@ -204,88 +194,63 @@ static void tables(struct sum *s, lg_ns_t span)
  * end there because the call could not be interrupted. */
 static void timeouts(struct sum *s)
 {
-    struct lg_collector_worker w;
-    int hard = 0;
-    for (int i = 0; i < s->v.nworkers; i++)
-        hard += lg_collector_worker(s->c, i, &w) && w.stop && w.stop->rc == LG_STOP_HARD_END;
-    if (s->v.t.timeouts)
+    if (s->r->t.timeouts)
         lg_outbuf_printf(s->b, "timeouts: %llu calls timed out (rc %d, --timeout or the hard end)\n",
-                         (unsigned long long)s->v.t.timeouts, LG_RC_TIMEOUT);
-    if (hard)
+                         (unsigned long long)s->r->t.timeouts, LG_RC_TIMEOUT);
+    if (s->r->hard_ended)
         lg_outbuf_printf(s->b, "hard end: %d workers ended at --duration + --grace, their last "
-                               "call could not be interrupted\n", hard);
+                               "call could not be interrupted\n", s->r->hard_ended);
 }
 
 /* Sum of the workers' own throughputs, and their time blocked on the pipe. */
 static void workers_thru(struct sum *s, lg_ns_t span)
 {
-    double local = 0;
-    int64_t blocked = 0, max_blocked = 0;
-    int max_worker = -1;
-    struct lg_collector_worker w;
-    for (int i = 0; i < s->v.nworkers; i++) {
-        if (!lg_collector_worker(s->c, i, &w) || !w.stop || w.generator)
-            continue;
-        local += per_s(w.stop->u.stop.opcount, w.stop->u.stop.end_ns - w.stop->u.stop.start_ns);
-        blocked += w.stop->u.stop.wait_ns;
-        if (max_worker < 0 || w.stop->u.stop.wait_ns > max_blocked) {
-            max_blocked = w.stop->u.stop.wait_ns;
-            max_worker = i;
-        }
-    }
+    const struct lg_results *r = s->r;
     lg_outbuf_printf(s->b,
                      "throughput: global %.2f req/s (requests / run span), sum of local %.2f "
                      "ops/s\n",
-                     per_s(s->v.t.requests, span), local);
-    if (s->v.hwm_thru_at >= 0)
+                     per_s(r->t.requests, span), r->local_ops);
+    if (r->hwm_thru_at >= 0)
         lg_outbuf_printf(s->b,
                          "throughput high-water mark: %.2f req/s in the interval ending at "
                          "%.1f s\n",
-                         s->v.hwm_thru, (double)s->v.hwm_thru_at / 1e9);
+                         r->hwm_thru, (double)r->hwm_thru_at / 1e9);
     else
         lg_outbuf_printf(s->b,
                          "throughput high-water mark: none (no request in a closed interval)\n");
-    if (max_worker >= 0)
+    if (r->blocked_max_worker >= 0)
         lg_outbuf_printf(s->b, "blocked on the pipe: %.3f s in total, at most %.3f s (worker %d)\n",
-                         (double)blocked / 1e9, (double)max_blocked / 1e9, max_worker);
+                         (double)r->blocked_ns / 1e9, (double)r->blocked_max_ns / 1e9,
+                         r->blocked_max_worker);
 }
 
 static void pipe_figures(struct sum *s)
 {
-    const struct lg_collector_view *v = &s->v;
-    if (v->hwm_backlog_at >= 0)
+    const struct lg_results *r = s->r;
+    if (r->hwm_backlog_at >= 0)
         lg_outbuf_printf(s->b, "pipe backlog high-water mark: %ld records at %.3f s\n",
-                         v->hwm_backlog, (double)v->hwm_backlog_at / 1e9);
+                         r->hwm_backlog, (double)r->hwm_backlog_at / 1e9);
     else
         lg_outbuf_printf(s->b, "pipe backlog high-water mark: 0 records\n");
-    uint64_t recv_stopped = 0, missing = 0;
-    struct lg_collector_worker w;
-    for (int i = 0; i < v->nworkers; i++) {
-        if (!lg_collector_worker(s->c, i, &w) || !w.stop)
-            continue;
-        recv_stopped += w.received;
-        if (w.stop->u.stop.sent > w.received)
-            missing += w.stop->u.stop.sent - w.received;
-    }
     lg_outbuf_printf(s->b,
                      "records: sent %llu, received %llu from the workers that stopped (%llu in "
                      "all), lost %llu\n",
-                     (unsigned long long)v->t.sent, (unsigned long long)recv_stopped,
-                     (unsigned long long)v->t.received, (unsigned long long)v->t.lost);
-    if (v->t.lost || missing)
+                     (unsigned long long)r->t.sent, (unsigned long long)r->received_stopped,
+                     (unsigned long long)r->t.received, (unsigned long long)r->t.lost);
+    if (r->t.lost || r->missing)
         lg_outbuf_printf(s->b,
                          "*** RECORDS LOST: %llu missing in sequence gaps, %llu fewer received "
                          "than sent: the figures above are incomplete ***\n",
-                         (unsigned long long)v->t.lost, (unsigned long long)missing);
-    if (v->bad_records)
+                         (unsigned long long)r->t.lost, (unsigned long long)r->missing);
+    if (r->bad_records)
         lg_outbuf_printf(s->b, "*** %llu records of an unknown type ignored ***\n",
-                         (unsigned long long)v->bad_records);
-    if (v->names_refused || v->unnamed)
+                         (unsigned long long)r->bad_records);
+    if (r->names_refused || r->unnamed)
         lg_outbuf_printf(s->b,
                          "*** NAMES OVER THE CAP: a run may have %d request names; %llu more "
                          "refused, %llu records named past the cap are in no figure above ***\n",
-                         LG_NAMES_MAX, (unsigned long long)v->names_refused,
-                         (unsigned long long)v->unnamed);
+                         LG_NAMES_MAX, (unsigned long long)r->names_refused,
+                         (unsigned long long)r->unnamed);
 }
 
 /* ==== the verdict ======================================================== */
@@ -308,87 +273,78 @@ unsigned lg_summary_worker_faults(const struct lg_collector_worker *w)
     return f;
 }
 
-unsigned lg_summary_line_faults(const struct lg_collector_line *lv, int interrupted)
+unsigned lg_summary_line_faults(const struct lg_results_open *o, int interrupted)
 {
-    struct lg_openstats_counts k;
     unsigned f = 0;
-    if (!lv->open || interrupted)
+    if (!o || interrupted)
         return 0;
-    lg_openstats_counts(lv->open, &k);
-    if (k.generated != k.processed + k.dropped)
+    if (o->generated != o->processed + o->dropped)
         f |= LG_FAULT_EVENTS;
-    if (k.phases_done < k.phases)
+    if (o->phases_done < o->phases)
         f |= LG_FAULT_PHASES;
     return f;
 }
 
-int lg_summary_verdict(const struct lg_collector *c, int interrupted)
+int lg_summary_verdict(const struct lg_results *r)
 {
-    struct lg_collector_view v;
-    struct lg_collector_line lv;
-    struct lg_collector_worker w;
-    lg_collector_view(c, &v);
-    int bad = v.t.lost || v.bad_records || v.out_failed || v.names_refused || v.unnamed;
-    for (int l = 0; l < v.nlines && !bad; l++) {
-        lg_collector_line(c, l, &lv);
-        bad = lg_summary_line_faults(&lv, interrupted) != 0;
-    }
-    for (int i = 0; i < v.nworkers && !bad; i++)
-        bad = lg_collector_worker(c, i, &w) && lg_summary_worker_faults(&w);
+    int bad = r->t.lost || r->bad_records || r->out_failed || r->names_refused || r->unnamed ||
+              r->nbad > 0;
+    for (int l = 0; l < r->nlines && !bad; l++)
+        bad = lg_summary_line_faults(r->lines[l].open, r->signal != 0) != 0;
     return bad;
 }
 
-/* Says why worker i did not end normally (faults f, not 0). */
-static void say_worker(struct sum *s, int i, const struct lg_collector_worker *w, unsigned f)
+/* Says why worker w did not end normally. A generator sends no STOP (its
+ * sent is 0 then): only its records out of order are its fault. */
+static void say_worker(struct sum *s, const struct lg_results_worker *w)
 {
     unsigned long long got = (unsigned long long)w->received;
+    unsigned f = w->faults;
     if (f & LG_FAULT_SIGNAL)
-        lg_outbuf_printf(s->b, "worker %d (pid %d) killed by signal %d after %llu records\n", i,
-                         w->pid, WTERMSIG(w->status), got);
+        lg_outbuf_printf(s->b, "worker %d (pid %d) killed by signal %d after %llu records\n",
+                         w->worker, w->pid, w->signal, got);
     else if (f & LG_FAULT_EXIT)
-        lg_outbuf_printf(s->b, "worker %d (pid %d) exited with code %d after %llu records\n", i,
-                         w->pid, WEXITSTATUS(w->status), got);
-    if (!w->stop && w->generator) {
+        lg_outbuf_printf(s->b, "worker %d (pid %d) exited with code %d after %llu records\n",
+                         w->worker, w->pid, w->exit_code, got);
+    if (w->generator && !w->sent) {
         if (f & LG_FAULT_RECORDS)
-            lg_outbuf_printf(s->b, "generator %d (pid %d): %llu records out of order\n", i,
-                             w->pid, (unsigned long long)w->disorder);
-    } else if (!w->stop) {
+            lg_outbuf_printf(s->b, "generator %d (pid %d): %llu records out of order\n",
+                             w->worker, w->pid, (unsigned long long)w->disorder);
+    } else if (f & LG_FAULT_NO_STOP) {
         if (!(f & (LG_FAULT_SIGNAL | LG_FAULT_EXIT)))
             lg_outbuf_printf(s->b,
                              "worker %d (pid %d) sent no STOP record (%llu records received)\n",
-                             i, w->pid, got);
+                             w->worker, w->pid, got);
     } else {
         if (f & LG_FAULT_FAILED)
-            lg_outbuf_printf(s->b, "worker %d (pid %d) failed: %s\n", i, w->pid,
-                             w->fail_msg ? w->fail_msg : "(no message)");
+            lg_outbuf_printf(s->b, "worker %d (pid %d) failed: %s\n", w->worker, w->pid,
+                             w->message ? w->message : "(no message)");
         if (f & LG_FAULT_RECORDS)
             lg_outbuf_printf(s->b,
                              "worker %d (pid %d) sent %llu records, %llu received, %llu lost, "
                              "%llu out of order\n",
-                             i, w->pid, (unsigned long long)w->stop->u.stop.sent, got,
+                             w->worker, w->pid, (unsigned long long)w->sent, got,
                              (unsigned long long)w->lost, (unsigned long long)w->disorder);
     }
 }
 
 /* Says why open line l is not accounted for (faults f, not 0). */
-static void say_line(struct sum *s, int l, const struct lg_collector_line *lv, unsigned f)
+static void say_line(struct sum *s, int l, const struct lg_results_open *o, unsigned f)
 {
-    struct lg_openstats_counts k;
-    lg_openstats_counts(lv->open, &k);
-    uint64_t done = k.processed + k.dropped;
+    uint64_t done = o->processed + o->dropped;
     if (f & LG_FAULT_EVENTS)
         lg_outbuf_printf(s->b,
                          "*** line %d: %llu events %s: generated %llu, processed %llu, dropped "
                          "%llu ***\n",
                          l + 1,
-                         (unsigned long long)(k.generated > done ? k.generated - done
-                                                                 : done - k.generated),
-                         k.generated > done ? "LOST" : "more accounted for than generated",
-                         (unsigned long long)k.generated, (unsigned long long)k.processed,
-                         (unsigned long long)k.dropped);
+                         (unsigned long long)(o->generated > done ? o->generated - done
+                                                                  : done - o->generated),
+                         o->generated > done ? "LOST" : "more accounted for than generated",
+                         (unsigned long long)o->generated, (unsigned long long)o->processed,
+                         (unsigned long long)o->dropped);
     if (f & LG_FAULT_PHASES)
         lg_outbuf_printf(s->b, "*** line %d: the generator reported %d of %d phases ***\n",
-                         l + 1, k.phases_done, k.phases);
+                         l + 1, o->phases_done, o->phases);
 }
 
 /* ==== thresholds ========================================================= */
@@ -401,7 +357,7 @@ static int thresholds(struct sum *s, const struct lg_thresholds *th)
     char text[96], measured[96];
     int failed = 0, width = 0;
     for (int i = 0; i < th->n; i++) {
-        lg_threshold_eval(&th->v[i], s->c, &res[i]);
+        lg_threshold_eval(&th->v[i], s->r, &res[i]);
         failed += !res[i].pass;
         int w = (int)strlen(th->v[i].text) + (th->v[i].own_line >= 0 ? 10 : 0);
         width = w > width ? w : width;
@@ -444,51 +400,45 @@ static int result_line(struct sum *s, int bad, int thr_failed, int signal, const
 }
 
 /* The reasons, then the result line; returns the exit status. */
-static int health(struct sum *s, int thr_failed, int signal, const char *failure)
+static int health(struct sum *s, int thr_failed)
 {
-    struct lg_collector_line lv;
-    struct lg_collector_worker w;
+    const struct lg_results *r = s->r;
     unsigned f;
-    for (int l = 0; l < s->v.nlines; l++) {
-        lg_collector_line(s->c, l, &lv);
-        if ((f = lg_summary_line_faults(&lv, signal != 0)))
-            say_line(s, l, &lv, f);
-    }
-    for (int i = 0; i < s->v.nworkers; i++)
-        if (lg_collector_worker(s->c, i, &w) && (f = lg_summary_worker_faults(&w)))
-            say_worker(s, i, &w, f);
-    if (signal)
+    for (int l = 0; l < r->nlines; l++)
+        if ((f = lg_summary_line_faults(r->lines[l].open, r->signal != 0)))
+            say_line(s, l, r->lines[l].open, f);
+    for (int i = 0; i < r->nbad; i++)
+        say_worker(s, &r->bad[i]);
+    if (r->signal)
         lg_outbuf_printf(s->b, "run interrupted by a signal: the figures cover the run until "
                                "then\n");
-    if (s->v.out_lost)
+    if (r->out_lost)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: %llu lines not written, the "
-                               "output is incomplete ***\n", (unsigned long long)s->v.out_lost);
-    else if (s->v.out_failed)
+                               "output is incomplete ***\n", (unsigned long long)r->out_lost);
+    else if (r->out_failed)
         lg_outbuf_printf(s->b, "*** writing the event lines failed: the output is incomplete "
                                "***\n");
-    return result_line(s, lg_summary_verdict(s->c, signal != 0), thr_failed, signal, failure);
+    return result_line(s, lg_summary_verdict(r), thr_failed, r->signal, r->failure);
 }
 
-int lg_summary_end(const struct lg_collector *c, int signal, const char *failure,
-                   const struct lg_thresholds *th, FILE *f)
+int lg_summary_end(const struct lg_results *r, const struct lg_thresholds *th, FILE *f)
 {
     struct lg_outbuf b;
-    struct sum s = { .b = &b, .c = c };
+    struct sum s = { .b = &b, .r = r };
     lg_outbuf_init(&b, f, END_BUF_BYTES);
-    lg_collector_view(c, &s.v);
-    lg_ns_t span = span_of(s.v.begin_ns, s.v.end_ns);
+    lg_ns_t span = span_of(r->begin_ns, r->end_ns);
     lg_outbuf_printf(&b, "==== summary: %.3f s of load, %d workers started, %d ended ====\n",
-                     (double)span / 1e9, s.v.t.started, s.v.t.ended);
-    s.namecol = name_col(s.v.names);
+                     (double)span / 1e9, r->t.started, r->t.ended);
+    s.namecol = name_col(r);
     tables(&s, span);
     lg_outbuf_printf(&b, "totals: %llu requests, %llu transactions, %llu errors\n",
-                     (unsigned long long)s.v.t.requests, (unsigned long long)s.v.t.transactions,
-                     (unsigned long long)s.v.t.errors);
+                     (unsigned long long)r->t.requests, (unsigned long long)r->t.transactions,
+                     (unsigned long long)r->t.errors);
     timeouts(&s);
     workers_thru(&s, span);
     pipe_figures(&s);
     int thr_failed = th && th->n ? thresholds(&s, th) : 0;
-    int rc = health(&s, thr_failed, signal, failure);
+    int rc = health(&s, thr_failed);
     lg_outbuf_sync(&b);
     lg_outbuf_free(&b);
     return rc;

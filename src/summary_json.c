@@ -1,138 +1,36 @@
 /* summary_json.c -- --summary-json: the end summary as JSON (see
  * summary_json.h and src/summary-1.schema.json).
  *
- * The figures are summary.c's, from the same view: a line's throughputs
+ * The figures are summary.c's, from the same results: a line's throughputs
  * over its own span, the run's over the run's span, the `all` rows merged
- * histograms (never averaged percentiles), the verdict from
- * lg_summary_worker_faults. Latencies are milliseconds as floats ("unit":
- * "ms"); each histogram is also given whole, HdrHistogram V2 compressed in
- * base64, in nanoseconds. The per-interval series holds counts, errors and
- * throughput only: latency per interval would need the collector to keep
- * interval histograms for every run (it keeps them for --hdr-log only).
+ * histograms (never averaged percentiles), the verdict's faults. Latencies
+ * are milliseconds as floats ("unit": "ms"); each histogram is also given
+ * whole, HdrHistogram V2 compressed in base64, in nanoseconds, with the
+ * exact sum of its values (sum_ns) that the encoding lacks. The interval
+ * series gives per line the requests, errors and throughput of each
+ * interval, its p50/p90/p99/max and histogram, the live workers at its
+ * end and, on open lines, the queue depth, events generated and dropped.
  * Does not format text itself: libjansson builds and dumps the document. */
 #include "summary_json.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "hist.h"
-#include "mem.h"
-#include "names.h"
-#include "openstats.h"
 #include "summary.h"
 #include "threshold.h"
-#include "version.h"
 
 #define SCHEMA_ID "logen-summary/1"
-
-/* One closed interval of the series: per line, cumulative counts. */
-struct ivl {
-    lg_ns_t end_ns;
-    uint64_t *req, *err;       /* nlines each, cumulative at end_ns */
-};
-
-struct lg_sumjson {
-    struct lg_sumjson_meta m;
-    double start_s;            /* the run epoch, wall clock, s since 1970 */
-    lg_ns_t next_ns;           /* the next interval's end */
-    struct ivl *iv;
-    size_t n, cap;
-};
-
-struct lg_sumjson *lg_sumjson_new(const struct lg_sumjson_meta *m)
-{
-    struct lg_sumjson *s = lg_calloc(1, sizeof *s);
-    s->m = *m;
-    s->start_s = (double)lg_clock_wall_ns(0) / 1e9;
-    s->next_ns = m->period_ns;
-    return s;
-}
-
-void lg_sumjson_free(struct lg_sumjson *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->iv[i].req);
-        free(s->iv[i].err);
-    }
-    free(s->iv);
-    free(s);
-}
-
-/* ==== the series ========================================================= */
-
-/* Requests of line l, and its errors (failed requests and ERR records). */
-static void line_counts(const struct lg_collector *c, int l, uint64_t *req, uint64_t *err)
-{
-    struct lg_collector_line lv;
-    struct lg_collector_row r;
-    size_t pos = 0;
-    lg_collector_line(c, l, &lv);
-    *req = 0;
-    *err = lv.hook_errors;
-    while (lg_collector_row_next(c, l, &pos, &r)) {
-        if (r.kind != LG_KIND_REQ)
-            continue;
-        *req += lg_hist_count(r.h);
-        *err += r.errors;
-    }
-}
-
-static void sample(struct lg_sumjson *s, const struct lg_collector *c, lg_ns_t end)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 64;
-        s->iv = lg_realloc(s->iv, s->cap * sizeof *s->iv);
-    }
-    struct ivl *v = &s->iv[s->n++];
-    v->end_ns = end;
-    v->req = lg_calloc((size_t)s->m.nlines, sizeof *v->req);
-    v->err = lg_calloc((size_t)s->m.nlines, sizeof *v->err);
-    for (int l = 0; l < s->m.nlines; l++)
-        line_counts(c, l, &v->req[l], &v->err[l]);
-}
-
-void lg_sumjson_tick(struct lg_sumjson *s, const struct lg_collector *c, lg_ns_t now)
-{
-    if (s->m.period_ns <= 0 || now < s->next_ns)
-        return;
-    lg_ns_t end = s->next_ns;
-    while (end + s->m.period_ns <= now)
-        end += s->m.period_ns;
-    sample(s, c, end);
-    s->next_ns = end + s->m.period_ns;
-}
-
-static json_t *series(const struct lg_sumjson *s)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < s->n; i++) {
-        const struct ivl *v = &s->iv[i];
-        lg_ns_t begin = i ? s->iv[i - 1].end_ns : 0;
-        double len_s = (double)(v->end_ns - begin) / 1e9;
-        json_t *lines = json_array();
-        for (int l = 0; l < s->m.nlines; l++) {
-            uint64_t req = v->req[l] - (i ? s->iv[i - 1].req[l] : 0);
-            uint64_t err = v->err[l] - (i ? s->iv[i - 1].err[l] : 0);
-            json_array_append_new(lines, json_pack("{s:I, s:I, s:f}", "requests", (json_int_t)req,
-                                                   "errors", (json_int_t)err, "throughput",
-                                                   len_s > 0 ? (double)req / len_s : 0.0));
-        }
-        json_array_append_new(a, json_pack("{s:f, s:f, s:o}", "start_s", (double)begin / 1e9,
-                                           "end_s", (double)v->end_ns / 1e9, "lines", lines));
-    }
-    return a;
-}
-
-/* ==== rows =============================================================== */
 
 static double ns_ms(uint64_t ns)
 {
     return (double)ns / 1e6;
+}
+
+static double ns_s(lg_ns_t ns)
+{
+    return (double)ns / 1e9;
 }
 
 static double per_s(uint64_t n, lg_ns_t begin, lg_ns_t end)
@@ -140,7 +38,23 @@ static double per_s(uint64_t n, lg_ns_t begin, lg_ns_t end)
     return end > begin ? (double)n * 1e9 / (double)(end - begin) : 0.0;
 }
 
-/* The latency figures of h, in ms, and its encoding, into o. */
+/* t in s, or null when negative (never happened). */
+static json_t *at_s(lg_ns_t t)
+{
+    return t >= 0 ? json_real(ns_s(t)) : json_null();
+}
+
+/* ==== rows =============================================================== */
+
+static json_t *encoding(const struct lg_hist *h)
+{
+    char *enc = lg_hist_encode(h, NULL);
+    json_t *j = enc ? json_string(enc) : json_null();
+    free(enc);
+    return j;
+}
+
+/* The latency figures of h, in ms, its encoding and exact sum, into o. */
 static void latency(json_t *o, const struct lg_hist *h)
 {
     static const struct { const char *key; double p; } pc[] = {
@@ -151,9 +65,8 @@ static void latency(json_t *o, const struct lg_hist *h)
     for (size_t i = 0; i < sizeof pc / sizeof pc[0]; i++)
         json_object_set_new(o, pc[i].key, json_real(ns_ms(lg_hist_percentile(h, pc[i].p))));
     json_object_set_new(o, "max", json_real(ns_ms(lg_hist_max(h))));
-    char *enc = lg_hist_encode(h, NULL);
-    json_object_set_new(o, "histogram", enc ? json_string(enc) : json_null());
-    free(enc);
+    json_object_set_new(o, "histogram", encoding(h));
+    json_object_set_new(o, "sum_ns", json_integer((json_int_t)h->sum_ns));
 }
 
 /* One statistics row: name (NULL for an `all` row), kind, counts, latency. */
@@ -181,113 +94,122 @@ static json_t *all_rows(const struct lg_hist *tot, const uint64_t *errs, uint64_
 
 /* ==== lines ============================================================== */
 
-static json_t *strings(char *const *v, int n)
+static json_t *open_phases(const struct lg_results_open *o)
 {
     json_t *a = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i] ? v[i] : ""));
-    return a;
-}
-
-/* The parsed options of line l. */
-static json_t *options(const struct lg_run_line *rl)
-{
-    const struct lg_config *c = rl->cfg;
-    json_t *o = json_pack("{s:s?, s:s?, s:s?, s:I, s:f, s:I, s:o, s:f, s:f, s:f, s:f, s:f, s:f,"
-                          " s:f, s:b, s:o}",
-                          "id", c->id, "cut", rl->cut_name, "cut_path", rl->cut_path,
-                          "process", (json_int_t)c->process, "duration", c->duration, "loops",
-                          (json_int_t)c->loops, "steps", strings(c->steps, c->nsteps),
-                          "postpone", c->postpone, "rampup", c->rampup, "pauseloop",
-                          c->pauseloop, "pausestep", c->pausestep, "summary", c->summary,
-                          "timeout", c->timeout, "grace", c->grace, "open", c->openedmodel,
-                          "thresholds", strings(c->thresholds, c->nthresholds));
-    if (c->openedmodel)
-        json_object_update_new(
-            o, json_pack("{s:s?, s:I, s:I, s:f, s:I, s:s?, s:I, s:f, s:s}", "schedule",
-                         c->schedule, "prefork", (json_int_t)c->prefork, "trigger",
-                         (json_int_t)c->trigger, "controller_delay", c->controller_delay,
-                         "decrease", (json_int_t)c->decrease, "burst", c->burst, "maxproc",
-                         (json_int_t)c->maxproc, "maxwait", c->maxwait, "arrival",
-                         c->arrival == LG_ARRIVAL_POISSON ? "poisson" : "uniform"));
-    return o;
-}
-
-static json_t *open_phases(const struct lg_openstats *o, int n)
-{
-    json_t *a = json_array();
-    struct lg_openstats_phase p;
-    for (int i = 0; i < n; i++) {
-        lg_openstats_phase_get(o, i, &p);
+    for (int i = 0; i < o->nphases; i++) {
+        const struct lg_results_phase *p = &o->phase[i];
         json_array_append_new(
-            a, json_pack("{s:f, s:o, s:o, s:o, s:b, s:o, s:I, s:I}", "duration_s", p.duration_s,
-                         "asked_from", p.asked_r1 < 0 ? json_null() : json_real(p.asked_r1),
-                         "asked_to", p.asked_r2 < 0 ? json_null() : json_real(p.asked_r2),
-                         "achieved", p.achieved < 0 ? json_null() : json_real(p.achieved),
-                         "done", p.done,
-                         "generated", p.done ? json_integer((json_int_t)p.generated) : json_null(),
-                         "processed", (json_int_t)p.processed, "dropped", (json_int_t)p.dropped));
+            a, json_pack("{s:f, s:o, s:o, s:o, s:b, s:o, s:I, s:I}", "duration_s", p->duration_s,
+                         "asked_from", p->asked_r1 < 0 ? json_null() : json_real(p->asked_r1),
+                         "asked_to", p->asked_r2 < 0 ? json_null() : json_real(p->asked_r2),
+                         "achieved", p->achieved < 0 ? json_null() : json_real(p->achieved),
+                         "done", p->done,
+                         "generated", p->done ? json_integer((json_int_t)p->generated) : json_null(),
+                         "processed", (json_int_t)p->processed, "dropped", (json_int_t)p->dropped));
     }
     return a;
 }
 
 /* The open-model tables of a line. */
-static json_t *open_model(const struct lg_openstats *o)
+static json_t *open_model(const struct lg_results_open *o)
 {
     static const char *const times[LG_OPEN_NTIMES] = { "wait", "response", "service", "lateness" };
-    struct lg_openstats_counts k;
-    struct lg_openstats_detail d;
-    lg_openstats_counts(o, &k);
-    lg_openstats_detail(o, &d);
     json_t *t = json_object();
     for (int i = 0; i < LG_OPEN_NTIMES; i++) {
-        json_t *h = json_pack("{s:I}", "count", (json_int_t)lg_hist_count(d.times[i]));
-        latency(h, d.times[i]);
+        json_t *h = json_pack("{s:I}", "count", (json_int_t)lg_hist_count(&o->times[i]));
+        latency(h, &o->times[i]);
         json_object_set_new(t, times[i], h);
     }
     return json_pack(
         "{s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I, s:f}, s:{s:I, s:o}, s:o, s:{s:i, s:i, s:i},"
         " s:I}",
-        "phases", (json_int_t)k.phases, "phases_done", (json_int_t)k.phases_done, "generated",
-        (json_int_t)k.generated, "processed", (json_int_t)k.processed, "dropped",
-        (json_int_t)k.dropped, "phase_table", open_phases(o, d.nphases), "lateness", "late_1ms",
-        (json_int_t)d.late1, "late_10ms", (json_int_t)d.late2, "worst", ns_ms((uint64_t)d.late_max_ns),
-        "queue", "high_water_mark", (json_int_t)d.hwm_depth, "high_water_at_s",
-        d.hwm_depth_at >= 0 ? json_real((double)d.hwm_depth_at / 1e9) : json_null(), "times", t,
-        "workers", "started", d.started, "retired", d.retired, "peak_live", d.peak_live,
-        "requests", (json_int_t)d.requests);
+        "phases", (json_int_t)o->phases, "phases_done", (json_int_t)o->phases_done, "generated",
+        (json_int_t)o->generated, "processed", (json_int_t)o->processed, "dropped",
+        (json_int_t)o->dropped, "phase_table", open_phases(o), "lateness", "late_1ms",
+        (json_int_t)o->late1, "late_10ms", (json_int_t)o->late2, "worst",
+        ns_ms((uint64_t)o->late_max_ns), "queue", "high_water_mark", (json_int_t)o->hwm_depth,
+        "high_water_at_s", at_s(o->hwm_depth_at), "times", t, "workers", "started", o->started,
+        "retired", o->retired, "peak_live", o->peak_live, "requests", (json_int_t)o->requests);
+}
+
+/* Line l's parsed options, an object (results.h keeps them as JSON text). */
+static json_t *options(const struct lg_results_line *rl)
+{
+    json_t *o = rl->options_json ? json_loads(rl->options_json, 0, NULL) : NULL;
+    return o ? o : json_object();
 }
 
 /* Line l; its rows are added into all[] and all_errs[]. */
-static json_t *line(const struct lg_sumjson *s, const struct lg_collector *c, int l,
-                    const struct lg_names *names, struct lg_hist *all, uint64_t *all_errs)
+static json_t *line(const struct lg_results *r, int l, struct lg_hist *all, uint64_t *all_errs)
 {
-    struct lg_collector_line lv;
-    struct lg_collector_row r;
+    const struct lg_results_line *rl = &r->lines[l];
     struct lg_hist tot[LG_NKINDS];
     uint64_t errs[LG_NKINDS] = { 0 };
-    size_t pos = 0;
     json_t *rows = json_array();
-    lg_collector_line(c, l, &lv);
     lg_hist_init(&tot[0]);
     lg_hist_init(&tot[1]);
-    while (lg_collector_row_next(c, l, &pos, &r)) {
-        json_array_append_new(rows, row(lg_names_str(names, r.name), r.kind, r.h, r.errors,
-                                        lv.begin_ns, lv.end_ns));
-        lg_hist_merge(&tot[r.kind], r.h);
-        lg_hist_merge(&all[r.kind], r.h);
-        errs[r.kind] += r.errors;
-        all_errs[r.kind] += r.errors;
+    for (size_t i = 0; i < rl->nrows; i++) {
+        const struct lg_results_row *rr = &rl->rows[i];
+        json_array_append_new(rows, row(rr->name, rr->kind, &rr->h, rr->errors, rl->begin_ns,
+                                        rl->end_ns));
+        lg_hist_merge(&tot[rr->kind], &rr->h);
+        lg_hist_merge(&all[rr->kind], &rr->h);
+        errs[rr->kind] += rr->errors;
+        all_errs[rr->kind] += rr->errors;
     }
     json_t *o = json_pack(
-        "{s:i, s:o, s:f, s:f, s:{s:i, s:i, s:i}, s:o, s:o, s:o}", "line", l + 1, "options",
-        options(&s->m.lines[l]), "begin_s", (double)lv.begin_ns / 1e9, "end_s",
-        (double)lv.end_ns / 1e9, "workers", "started", lv.started, "ended", lv.ended, "retired",
-        lv.retired, "rows", rows, "all", all_rows(tot, errs, lv.hook_errors, lv.begin_ns, lv.end_ns),
-        "open_model", lv.open ? open_model(lv.open) : json_null());
+        "{s:i, s:o, s:f, s:f, s:{s:i, s:i, s:i}, s:o, s:o, s:o, s:s, s:s}", "line", l + 1,
+        "options", options(rl), "begin_s", ns_s(rl->begin_ns), "end_s", ns_s(rl->end_ns),
+        "workers", "started", rl->started, "ended", rl->ended, "retired", rl->retired, "rows",
+        rows, "all", all_rows(tot, errs, rl->hook_errors, rl->begin_ns, rl->end_ns),
+        "open_model", rl->open ? open_model(rl->open) : json_null(), "id", rl->id, "cut", rl->cut);
     lg_hist_fini(&tot[0]);
     lg_hist_fini(&tot[1]);
     return o;
+}
+
+/* ==== the series ========================================================= */
+
+/* Line l in interval iv: counts, latency, workers, open-model events. */
+static json_t *series_line(const struct lg_results *r, const struct lg_results_ivl *iv, int l)
+{
+    const struct lg_results_ivl_line *il = &iv->lines[l];
+    double len_s = ns_s(iv->end_ns - iv->begin_ns);
+    struct lg_hist h;
+    int have = il->requests && lg_results_ivl_hist(il, &h) == 0 && lg_hist_count(&h);
+    json_t *o = json_pack("{s:I, s:I, s:f}", "requests", (json_int_t)il->requests, "errors",
+                          (json_int_t)il->errors, "throughput",
+                          len_s > 0 ? (double)il->requests / len_s : 0.0);
+    static const struct { const char *key; double p; } pc[] = {
+        { "p50", 50 }, { "p90", 90 }, { "p99", 99 } };
+    for (size_t i = 0; i < sizeof pc / sizeof pc[0]; i++)
+        json_object_set_new(o, pc[i].key,
+                            have ? json_real(ns_ms(lg_hist_percentile(&h, pc[i].p))) : json_null());
+    json_object_set_new(o, "max", have ? json_real(ns_ms(il->max_ns)) : json_null());
+    json_object_set_new(o, "workers", json_integer(il->workers));
+    json_object_set_new(o, "histogram", il->histogram ? json_string(il->histogram) : json_null());
+    int open = r->lines[l].open != NULL;
+    json_object_set_new(o, "queue_depth", open ? json_integer(il->queue_depth) : json_null());
+    json_object_set_new(o, "generated",
+                        open ? json_integer((json_int_t)il->generated) : json_null());
+    json_object_set_new(o, "dropped", open ? json_integer((json_int_t)il->dropped) : json_null());
+    if (have)
+        lg_hist_fini(&h);
+    return o;
+}
+
+static json_t *series(const struct lg_results *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->niv; i++) {
+        json_t *lines = json_array();
+        for (int l = 0; l < r->nlines; l++)
+            json_array_append_new(lines, series_line(r, &r->iv[i], l));
+        json_array_append_new(a, json_pack("{s:f, s:f, s:o}", "start_s", ns_s(r->iv[i].begin_ns),
+                                           "end_s", ns_s(r->iv[i].end_ns), "lines", lines));
+    }
+    return a;
 }
 
 /* ==== the run ============================================================ */
@@ -302,32 +224,35 @@ static json_t *fault_names(unsigned f)
     return a;
 }
 
-/* Workers started and ended, and each one that did not end normally. */
-static json_t *workers(const struct lg_collector *c, const struct lg_collector_view *v)
+/* Workers started and ended, their own figures, and each one that did not
+ * end normally. */
+static json_t *workers(const struct lg_results *r)
 {
-    struct lg_collector_worker w;
     json_t *bad = json_array();
-    for (int i = 0; i < v->nworkers; i++) {
-        unsigned f;
-        if (!lg_collector_worker(c, i, &w) || !(f = lg_summary_worker_faults(&w)))
-            continue;
-        json_t *o = json_pack("{s:i, s:i, s:i, s:b, s:o, s:I, s:I, s:I, s:s?}", "worker", i,
-                              "pid", w.pid, "line", w.line + 1, "generator", w.generator,
-                              "faults", fault_names(f), "received", (json_int_t)w.received,
-                              "lost", (json_int_t)w.lost, "disorder", (json_int_t)w.disorder,
-                              "message", w.fail_msg);
-        if (f & LG_FAULT_SIGNAL)
-            json_object_set_new(o, "signal", json_integer(WTERMSIG(w.status)));
-        if (f & LG_FAULT_EXIT)
-            json_object_set_new(o, "exit_code", json_integer(WEXITSTATUS(w.status)));
+    for (int i = 0; i < r->nbad; i++) {
+        const struct lg_results_worker *w = &r->bad[i];
+        json_t *o = json_pack("{s:i, s:i, s:i, s:b, s:o, s:I, s:I, s:I, s:s?, s:I}", "worker",
+                              w->worker, "pid", w->pid, "line", w->line + 1, "generator",
+                              w->generator, "faults", fault_names(w->faults), "received",
+                              (json_int_t)w->received, "lost", (json_int_t)w->lost, "disorder",
+                              (json_int_t)w->disorder, "message", w->message, "sent",
+                              (json_int_t)w->sent);
+        if (w->faults & LG_FAULT_SIGNAL)
+            json_object_set_new(o, "signal", json_integer(w->signal));
+        if (w->faults & LG_FAULT_EXIT)
+            json_object_set_new(o, "exit_code", json_integer(w->exit_code));
         json_array_append_new(bad, o);
     }
-    return json_pack("{s:i, s:i, s:o}", "started", v->t.started, "ended", v->t.ended,
-                     "not_normal", bad);
+    return json_pack("{s:i, s:i, s:o, s:i, s:f, s:f, s:f, s:o}", "started", r->t.started,
+                     "ended", r->t.ended, "not_normal", bad, "hard_ended", r->hard_ended,
+                     "local_ops", r->local_ops, "blocked_s", ns_s(r->blocked_ns), "blocked_max_s",
+                     ns_s(r->blocked_max_ns), "blocked_max_worker",
+                     r->blocked_max_worker >= 0 ? json_integer(r->blocked_max_worker)
+                                                : json_null());
 }
 
 /* Each threshold with what it measured; *failed counts those not met. */
-static json_t *thresholds(const struct lg_thresholds *th, const struct lg_collector *c,
+static json_t *thresholds(const struct lg_thresholds *th, const struct lg_results *r,
                           int *failed)
 {
     json_t *a = json_array();
@@ -336,7 +261,7 @@ static json_t *thresholds(const struct lg_thresholds *th, const struct lg_collec
     for (int i = 0; th && i < th->n; i++) {
         const struct lg_threshold *t = &th->v[i];
         struct lg_threshold_result res;
-        lg_threshold_eval(t, c, &res);
+        lg_threshold_eval(t, r, &res);
         *failed += !res.pass;
         json_array_append_new(
             a, json_pack("{s:s, s:o, s:b, s:b, s:o, s:s}", "expression", t->text, "line",
@@ -348,85 +273,80 @@ static json_t *thresholds(const struct lg_thresholds *th, const struct lg_collec
     return a;
 }
 
-static json_t *result(int signal, const char *failure, int status)
+static json_t *result(const struct lg_results *r, int status)
 {
-    const char *r = signal ? "interrupted" : status ? "failed" : "ok";
-    return json_pack("{s:s, s:i, s:o, s:s?}", "status", r, "exit_status", status, "signal",
-                     signal ? json_integer(signal) : json_null(), "failure", failure);
+    const char *s = r->signal ? "interrupted" : status ? "failed" : "ok";
+    return json_pack("{s:s, s:i, s:o, s:s?}", "status", s, "exit_status", status, "signal",
+                     r->signal ? json_integer(r->signal) : json_null(), "failure", r->failure);
 }
 
-static json_t *records(const struct lg_collector_view *v)
+static json_t *records(const struct lg_results *r)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:o}}", "sent", (json_int_t)v->t.sent,
-                     "received", (json_int_t)v->t.received, "lost", (json_int_t)v->t.lost,
-                     "unknown_type", (json_int_t)v->bad_records, "names_refused",
-                     (json_int_t)v->names_refused, "unnamed", (json_int_t)v->unnamed,
-                     "pipe_backlog", "high_water_mark", (json_int_t)v->hwm_backlog,
-                     "high_water_at_s",
-                     v->hwm_backlog_at >= 0 ? json_real((double)v->hwm_backlog_at / 1e9)
-                                            : json_null());
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:o}, s:I, s:I}", "sent",
+                     (json_int_t)r->t.sent, "received", (json_int_t)r->t.received, "lost",
+                     (json_int_t)r->t.lost, "unknown_type", (json_int_t)r->bad_records,
+                     "names_refused", (json_int_t)r->names_refused, "unnamed",
+                     (json_int_t)r->unnamed, "pipe_backlog", "high_water_mark",
+                     (json_int_t)r->hwm_backlog, "high_water_at_s", at_s(r->hwm_backlog_at),
+                     "received_from_stopped", (json_int_t)r->received_stopped, "missing",
+                     (json_int_t)r->missing);
 }
 
-static json_t *meta(const struct lg_sumjson *s)
+static json_t *meta(const struct lg_results *r)
 {
-    char host[256] = "";
-    if (gethostname(host, sizeof host - 1) < 0)
-        host[0] = '\0';
-    return json_pack("{s:s, s:o, s:f, s:s, s:f}", "version", LG_VERSION, "argv",
-                     strings(s->m.argv, s->m.argc), "start_epoch_s", s->start_s, "host", host,
-                     "interval_s", (double)s->m.period_ns / 1e9);
+    json_t *argv = json_array();
+    for (int i = 0; i < r->argc; i++)
+        json_array_append_new(argv, json_string(r->argv[i]));
+    return json_pack("{s:s, s:o, s:f, s:s, s:f, s:i, s:{s:i, s:i}}", "version", r->version,
+                     "argv", argv, "start_epoch_s", r->start_epoch_s, "host", r->host,
+                     "interval_s", ns_s(r->interval_ns), "merged", r->merged, "shard", "index",
+                     r->shard, "count", r->nshards);
 }
 
 /* The run-wide figures (totals, throughput, the all-lines rows) into o;
  * the lines into o's "lines". */
-static void run_figures(json_t *o, const struct lg_sumjson *s, const struct lg_collector *c,
-                        const struct lg_collector_view *v)
+static void run_figures(json_t *o, const struct lg_results *r)
 {
     struct lg_hist all[LG_NKINDS];
     uint64_t errs[LG_NKINDS] = { 0 }, hook = 0;
     json_t *lines = json_array();
     lg_hist_init(&all[0]);
     lg_hist_init(&all[1]);
-    for (int l = 0; l < v->nlines; l++) {
-        struct lg_collector_line lv;
-        lg_collector_line(c, l, &lv);
-        hook += lv.hook_errors;
-        json_array_append_new(lines, line(s, c, l, v->names, all, errs));
+    for (int l = 0; l < r->nlines; l++) {
+        hook += r->lines[l].hook_errors;
+        json_array_append_new(lines, line(r, l, all, errs));
     }
     json_object_set_new(o, "lines", lines);
-    json_object_set_new(o, "all_lines", all_rows(all, errs, hook, v->begin_ns, v->end_ns));
+    json_object_set_new(o, "all_lines", all_rows(all, errs, hook, r->begin_ns, r->end_ns));
     lg_hist_fini(&all[0]);
     lg_hist_fini(&all[1]);
     json_object_set_new(
         o, "totals",
-        json_pack("{s:f, s:I, s:I, s:I, s:I, s:f, s:f, s:o}", "load_s",
-                  (double)(v->end_ns > v->begin_ns ? v->end_ns - v->begin_ns : 0) / 1e9,
-                  "requests", (json_int_t)v->t.requests, "transactions",
-                  (json_int_t)v->t.transactions, "errors", (json_int_t)v->t.errors, "timeouts",
-                  (json_int_t)v->t.timeouts, "throughput",
-                  per_s(v->t.requests, v->begin_ns, v->end_ns), "throughput_high_water_mark",
-                  v->hwm_thru, "throughput_high_water_at_s",
-                  v->hwm_thru_at >= 0 ? json_real((double)v->hwm_thru_at / 1e9) : json_null()));
+        json_pack("{s:f, s:I, s:I, s:I, s:I, s:f, s:f, s:o, s:f, s:f}", "load_s",
+                  ns_s(r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0), "requests",
+                  (json_int_t)r->t.requests, "transactions", (json_int_t)r->t.transactions,
+                  "errors", (json_int_t)r->t.errors, "timeouts", (json_int_t)r->t.timeouts,
+                  "throughput", per_s(r->t.requests, r->begin_ns, r->end_ns),
+                  "throughput_high_water_mark", r->hwm_thru, "throughput_high_water_at_s",
+                  at_s(r->hwm_thru_at), "begin_s", ns_s(r->begin_ns), "end_s", ns_s(r->end_ns)));
 }
 
-int lg_sumjson_write(struct lg_sumjson *s, const struct lg_collector *c, int signal,
-                     const char *failure, const struct lg_thresholds *th, int status, FILE *f)
+int lg_sumjson_write(const struct lg_results *r, const struct lg_thresholds *th, int status,
+                     FILE *f)
 {
-    struct lg_collector_view v;
     int thr_failed;
-    lg_collector_view(c, &v);
-    lg_ns_t last = s->n ? s->iv[s->n - 1].end_ns : 0;
-    if (v.end_ns > last) /* the last, partial interval */
-        sample(s, c, v.end_ns);
     json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "schema", SCHEMA_ID, "unit", "ms",
-                          "histogram_unit", "ns", "meta", meta(s));
-    run_figures(o, s, c, &v);
-    json_object_set_new(o, "records", records(&v));
-    json_object_set_new(o, "workers", workers(c, &v));
-    json_object_set_new(o, "thresholds", thresholds(th, c, &thr_failed));
+                          "histogram_unit", "ns", "meta", meta(r));
+    run_figures(o, r);
+    json_object_set_new(o, "records", records(r));
+    json_object_set_new(o, "event_lines",
+                        json_pack("{s:b, s:I}", "failed", r->out_failed, "lost",
+                                  (json_int_t)r->out_lost));
+    json_object_set_new(o, "workers", workers(r));
+    json_object_set_new(o, "thresholds", thresholds(th, r, &thr_failed));
     json_object_set_new(o, "thresholds_failed", json_integer(thr_failed));
-    json_object_set_new(o, "intervals", series(s));
-    json_object_set_new(o, "result", result(signal, failure, status));
+    json_object_set_new(o, "intervals", series(r));
+    json_object_set_new(o, "result", result(r, status));
     int rc = json_dumpf(o, f, JSON_INDENT(1) | JSON_REAL_PRECISION(15)) < 0 ? -1 : 0;
     if (rc == 0 && fputc('\n', f) == EOF)
         rc = -1;

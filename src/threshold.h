@@ -19,15 +19,15 @@
  * the span of what it covers (a line's own span, or the run's). dropped is
  * the open model's dropped events and takes no NAME.
  *
- * Pure: no printing, no processes; evaluation reads the collector's
- * read-only view (collector.h). A name is known only at run time: a
+ * Pure: no printing, no processes; evaluation reads a run's results
+ * (results.h), from a collector or read back. A name is known only at run time: a
  * threshold on a name that never occurred fails ("no such name"). */
 #ifndef LG_THRESHOLD_H
 #define LG_THRESHOLD_H
 
 #include <stddef.h>
 
-struct lg_collector;
+struct lg_results;
 
 enum lg_thr_metric { LG_THR_COUNT, LG_THR_ERRORS, LG_THR_RATE, LG_THR_MEAN, LG_THR_MIN,
                      LG_THR_MAX, LG_THR_PCTL, LG_THR_DROPPED };
@@ -80,9 +80,9 @@ struct lg_threshold_result {
     double measured;           /* in the unit of value */
 };
 
-/* Evaluates t against c (after lg_collector_close); threshold_eval.c, the
- * only part that needs the collector. */
-void lg_threshold_eval(const struct lg_threshold *t, const struct lg_collector *c,
+/* Evaluates t against a run's results r; threshold_eval.c, the only part
+ * that reads them. */
+void lg_threshold_eval(const struct lg_threshold *t, const struct lg_results *r,
                        struct lg_threshold_result *res);
 
 /* What res measured, for a reader, into buf: "p99 = 12.345 ms",

@@ -1,15 +1,13 @@
 /* threshold_eval.c -- a --threshold against the end of a run (see
- * threshold.h): the rows it covers, read from the collector's view and
- * merged (hist.h), so a percentile over several names or lines is one of
+ * threshold.h): the rows it covers, read from the run's results (results.h)
+ * and merged (hist.h), so a percentile over several names or lines is one of
  * their union, never an average; then the comparison. Reads only; the
  * parsing and the wording are threshold.c's. */
 #include <stdint.h>
 #include <string.h>
 
-#include "collector.h"
 #include "hist.h"
-#include "names.h"
-#include "openstats.h"
+#include "results.h"
 #include "threshold.h"
 
 /* What the rows a threshold covers add up to. */
@@ -20,23 +18,17 @@ struct agg {
     int found;
 };
 
-static void gather_line(const struct lg_threshold *t, const struct lg_collector *c, int l,
-                        const struct lg_names *names, struct agg *a)
+static void gather_line(const struct lg_threshold *t, const struct lg_results_line *rl,
+                        struct agg *a)
 {
-    struct lg_collector_line lv;
-    struct lg_collector_row r;
-    size_t pos = 0;
-    lg_collector_line(c, l, &lv);
-    if (lv.open) {
-        struct lg_openstats_counts k;
-        lg_openstats_counts(lv.open, &k);
-        a->dropped += k.dropped;
-    }
-    while (lg_collector_row_next(c, l, &pos, &r)) {
-        if (t->name ? strcmp(lg_names_str(names, r.name), t->name) != 0 : r.kind != LG_KIND_REQ)
+    if (rl->open)
+        a->dropped += rl->open->dropped;
+    for (size_t i = 0; i < rl->nrows; i++) {
+        const struct lg_results_row *r = &rl->rows[i];
+        if (t->name ? strcmp(r->name, t->name) != 0 : r->kind != LG_KIND_REQ)
             continue;
-        lg_hist_merge(&a->h, r.h);
-        a->errors += r.errors;
+        lg_hist_merge(&a->h, &r->h);
+        a->errors += r->errors;
         a->found = 1;
     }
 }
@@ -71,27 +63,22 @@ static int compare(double got, enum lg_thr_op op, double want)
     return 0;
 }
 
-void lg_threshold_eval(const struct lg_threshold *t, const struct lg_collector *c,
+void lg_threshold_eval(const struct lg_threshold *t, const struct lg_results *r,
                        struct lg_threshold_result *res)
 {
-    struct lg_collector_view v;
     struct agg a = { .found = 0 };
-    lg_collector_view(c, &v);
     lg_hist_init(&a.h);
-    lg_ns_t begin = v.begin_ns, end = v.end_ns;
-    if (t->line >= 0 && t->line < v.nlines) {
-        struct lg_collector_line lv;
-        lg_collector_line(c, t->line, &lv);
-        begin = lv.begin_ns;
-        end = lv.end_ns;
-        gather_line(t, c, t->line, v.names, &a);
+    lg_ns_t begin = r->begin_ns, end = r->end_ns;
+    if (t->line >= 0 && t->line < r->nlines) {
+        begin = r->lines[t->line].begin_ns;
+        end = r->lines[t->line].end_ns;
+        gather_line(t, &r->lines[t->line], &a);
     } else {
-        for (int l = 0; l < v.nlines; l++)
-            gather_line(t, c, l, v.names, &a);
+        for (int l = 0; l < r->nlines; l++)
+            gather_line(t, &r->lines[l], &a);
     }
     res->found = !t->name || a.found;
     res->measured = measure(t, &a, end > begin ? end - begin : 0);
     res->pass = res->found && compare(res->measured, t->op, t->value);
     lg_hist_fini(&a.h);
 }
-

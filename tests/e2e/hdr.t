@@ -7,7 +7,7 @@
 # tests/hdr/check.js decodes every line and checks the header, the tags,
 # the interval grid, and per tag the intervals added up against the end
 # summary and against the exact durations of the run's raw event lines,
-# within 0.1 %. Then: the file is created 0644, and --hdr-log is refused
+# within 0.1 %; an open run's log, its event times against the summary's. Then: the file is created 0644, and --hdr-log is refused
 # on an input of the run, on the --output file, on a scenario line and
 # where it cannot be opened.
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +32,19 @@ cp err summary.out
 
 checks "hdr-histogram-js: " node "$HDR_DIR/check.js" --log h.log --events raw.out \
     --summary summary.out --period 0.25
+
+# the open model: its events' wait, response and service times per interval too
+run 60 "$LOGEN" cuts.Dummy --id op --extra '{"sleep": 0.002}' --open --pre 2 --sche 2@50 --steps 1 \
+    --hdr-log o.log --summary 0.5 --outformat raw
+is "$rc" 0 "an open run with --hdr-log runs (exit 0)"
+cp out raw.out
+cp err summary.out
+n_wait=$(grep -c '^Tag=op\.wait\.event,' o.log)
+n_ev=$(grep -c '^Tag=op\.[a-z]*\.event,' o.log)
+is "$((n_wait > 0)):$n_ev" "1:$((3 * n_wait))" \
+    "... its log has wait, response and service lines, as many of each"
+checks "open, hdr-histogram-js: " node "$HDR_DIR/check.js" --log o.log --events raw.out \
+    --summary summary.out --period 0.5
 
 cp sc.txt sc.keep
 run 30 "$LOGEN" scenario --file sc.txt --hdr-log sc.txt

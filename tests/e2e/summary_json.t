@@ -7,8 +7,10 @@
 # and result), and its histograms decode with hdr-histogram-js to the same
 # counts (tests/hdr/summary.js). Runs: a closed run with transactions and
 # errors, an open run, a scenario of two lines with thresholds, an
-# interrupted run. Then: the file is 0644, and the option is refused on an
-# input, on another output, on a scenario line and where it cannot be opened.
+# interrupted run; the latency per interval of a one-worker run against
+# its event lines (tests/summary/intervals.py). Then: the file is 0644, and
+# the option is refused on an input, on another output, on a scenario line
+# and where it cannot be opened.
 . "$(dirname "$0")/lib.sh"
 
 SCHEMA=$ROOT/src/summary-1.schema.json
@@ -55,6 +57,8 @@ is "$(json o.json '(o := d["lines"][0]["open_model"])["generated"], o["processed
     "(20, 20, 1, 20.0)" "... its open-model table: 20 events generated and accounted for, one phase at 20/s"
 like "$(cat err)" "^  queue depth high-water mark: $(json o.json 'd["lines"][0]["open_model"]["queue"]["high_water_mark"]') events" \
     "... the queue high-water mark is the text summary's"
+is "$(json o.json '[sum(i["lines"][0][k] for i in d["intervals"]) for k in ("generated", "dropped", "requests")]')" \
+    "[20, 0, 20]" "... its intervals add up to the events generated and dropped, and to the requests"
 
 # 3. a scenario of two lines, with thresholds (one not met)
 cat > sc.txt <<'SC'
@@ -82,7 +86,15 @@ summary_ok interrupted i.json
 is "$(json i.json 'd["result"]["status"], d["result"]["signal"], d["result"]["exit_status"]')" \
     "('interrupted', 2, 130)" "... the JSON says the run was interrupted"
 
-# 5. refusals
+# 5. latency per interval: one worker, requests of 1 to 7 ms, every 50th failing
+run 60 "$LOGEN" -e 'self.n = (self.n or 0) + 1; if self.n % 50 == 0 then error("x") end; logen.sleep(0.001 * (1 + self.n % 7))' \
+    --proc 1 --duration 3.5 --summary 1 --steps 1 --outformat json --summary-json iv.json
+is "$rc" 0 "a run of 3.5 s at --summary 1: exit 0"
+cp out iv.jsonl
+summary_ok intervals iv.json
+checks "intervals: " "$PY" "$ROOT/tests/summary/intervals.py" iv.json iv.jsonl
+
+# 6. refusals
 run 30 "$LOGEN" scenario --file sc.txt --summary-json sc.txt
 is "$rc:$(wc -l < sc.txt)" 2:2 "--summary-json naming the scenario file: exit 2, the file intact"
 like "$(cat err)" "^logen: --summary-json sc.txt is the scenario file .*refusing to overwrite" \

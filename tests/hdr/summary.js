@@ -1,8 +1,9 @@
 // summary.js -- the histograms of a --summary-json file decoded by an
 // independent HdrHistogram implementation (hdr-histogram-js): each one
-// (every row, merged row and open-model event time) decodes, holds as many
-// values as its object's "count", and its max and p99 agree with the
-// object's figures (ms) within the histogram's 0.1 %.
+// (every row, merged row, open-model event time and line of an interval)
+// decodes, holds as many values as its object's "count" (an interval's
+// "requests"), and its max and p99 agree with the object's figures (ms)
+// within the histogram's 0.1 %.
 //
 //   node summary.js SUMMARY.json [LABEL]
 //
@@ -42,10 +43,11 @@ for (const [path, o] of all) {
     bad.push(path + ': ' + e.message);
     continue;
   }
-  if (h.totalCount !== o.count) bad.push(path + ': count ' + h.totalCount + ' != ' + o.count);
-  else if (o.count > 0 && !near(h.getValueAtPercentile(99), o.p99))
+  const count = 'count' in o ? o.count : o.requests;
+  if (h.totalCount !== count) bad.push(path + ': count ' + h.totalCount + ' != ' + count);
+  else if (count > 0 && !near(h.getValueAtPercentile(99), o.p99))
     bad.push(path + ': p99 ' + h.getValueAtPercentile(99) + ' ns vs ' + o.p99 + ' ms');
-  else if (o.count > 0 && !near(h.maxValue, o.max))
+  else if (count > 0 && !near(h.maxValue, o.max))
     bad.push(path + ': max ' + h.maxValue + ' ns vs ' + o.max + ' ms');
 }
 check(all.length > 0, label + all.length + ' histograms found', 'none');

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "collector.h"
+#include "end_summary.h"
 #include "summary.h"
 #include "tap.h"
 
@@ -60,7 +61,7 @@ static char *slurp(FILE *f)
 static int finish(int signal, lg_ns_t now)
 {
     lg_collector_close(coll, now);
-    return lg_summary_end(coll, signal, NULL, NULL, err);
+    return test_summary_end(coll, signal, NULL, NULL, err);
 }
 
 static void end_run(void)
@@ -458,7 +459,7 @@ static int verdict(enum ending how)
     int status = how == END_EXIT2 ? 2 << 8 : how == END_KILLED ? SIGKILL : 0;
     lg_collector_worker_exit(coll, 0, status, 3 * MS);
     int rc = finish(0, 3 * MS);
-    is_int(lg_summary_verdict(coll, 0), rc, "verdict %d: the verdict alone agrees", (int)how);
+    is_int(test_verdict(coll, 0), rc, "verdict %d: the verdict alone agrees", (int)how);
     end_run();
     return rc;
 }

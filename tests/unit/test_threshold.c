@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "end_summary.h"
 #include "hist.h"
 #include "names.h"
 #include "threshold.h"
@@ -166,7 +167,9 @@ static double eval(const char *text, int *pass, int *found)
     static const struct lg_threshold_line two[] = { { "a", 0 }, { "b", 0 } };
     if (lg_thresholds_add(&s, text, -1, two, 2, why, sizeof why) < 0)
         return -1;
-    lg_threshold_eval(&s.v[0], coll, &res);
+    struct lg_results *r = test_results(coll, 0, NULL);
+    lg_threshold_eval(&s.v[0], r, &res);
+    lg_results_free(r);
     lg_thresholds_free(&s);
     *pass = res.pass;
     *found = res.found;
