@@ -26,17 +26,24 @@
 
 /* ==== histograms ========================================================= */
 
+/* Milliseconds (a JSON number, printed to 15 digits) to nanoseconds. */
+static uint64_t ms_ns(struct lg_jread *r, const json_t *o, const char *key)
+{
+    double ms = lg_jread_num(r, o, key);
+    return ms > 0 ? (uint64_t)llround(ms * 1e6) : 0;
+}
+
 /* The histogram of latency object o (its "histogram", of "count" values),
  * into h (initialised here). The exact min, max and sum the encoding
- * lacks come from o's figures. */
+ * lacks come from o's "min", "max" (ms) and "sum_ns". */
 static void hist_read(struct lg_jread *r, const json_t *o, struct lg_hist *h)
 {
     const char *why = NULL;
     lg_hist_init(h);
     char *text = lg_jread_str(r, o, "histogram");
     uint64_t count = lg_jread_count(r, o, "count");
-    double min_ms = lg_jread_num(r, o, "min"), max_ms = lg_jread_num(r, o, "max");
-    double mean_ms = lg_jread_num(r, o, "mean");
+    uint64_t min_ns = ms_ns(r, o, "min"), max_ns = ms_ns(r, o, "max");
+    uint64_t sum_ns = lg_jread_count(r, o, "sum_ns");
     if (!lg_jread_failed(r) && lg_hist_decode(h, text, strlen(text), &why) < 0)
         lg_jread_fail(r, "histogram", "does not decode: %s", why);
     else if (!lg_jread_failed(r) && h->count != count)
@@ -45,9 +52,9 @@ static void hist_read(struct lg_jread *r, const json_t *o, struct lg_hist *h)
     free(text);
     if (lg_jread_failed(r) || !h->count)
         return;
-    h->min_ns = (uint64_t)llround(min_ms * 1e6);
-    h->max_ns = (uint64_t)llround(max_ms * 1e6);
-    h->sum_ns = (uint64_t)llround(mean_ms * 1e6 * (double)h->count);
+    h->min_ns = min_ns;
+    h->max_ns = max_ns;
+    h->sum_ns = sum_ns;
 }
 
 /* ==== lines ============================================================== */
@@ -119,7 +126,7 @@ static void open_read(struct lg_jread *r, const json_t *o, struct lg_results_ope
     json_t *late = lg_jread_enter(r, o, "lateness", &at);
     op->late1 = lg_jread_count(r, late, "late_1ms");
     op->late2 = lg_jread_count(r, late, "late_10ms");
-    op->late_max_ns = (lg_ns_t)llround(lg_jread_num(r, late, "worst") * 1e6);
+    op->late_max_ns = (lg_ns_t)ms_ns(r, late, "worst");
     lg_jread_pop(r, at);
     json_t *q = lg_jread_enter(r, o, "queue", &at);
     op->hwm_depth = (long)lg_jread_count(r, q, "high_water_mark");
@@ -143,10 +150,9 @@ static void line_read(struct lg_jread *r, const json_t *o, void *to)
 {
     struct lg_results_line *l = to;
     size_t at, n;
-    json_t *opt = lg_jread_enter(r, o, "options", &at);
-    l->id = lg_jread_str_or_null(r, opt, "id");
-    l->cut = lg_jread_str_or_null(r, opt, "cut");
-    lg_jread_pop(r, at);
+    l->id = lg_jread_str(r, o, "id");
+    l->cut = lg_jread_str(r, o, "cut");
+    json_t *opt = lg_jread_object(r, o, "options");
     l->options_json = opt ? json_dumps(opt, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     l->begin_ns = lg_jread_s_ns(r, o, "begin_s");
     l->end_ns = lg_jread_s_ns(r, o, "end_s");
@@ -192,9 +198,17 @@ static void meta_read(struct lg_jread *r, const json_t *doc, struct lg_results *
     }
     res->start_epoch_s = lg_jread_num(r, m, "start_epoch_s");
     res->interval_ns = lg_jread_s_ns(r, m, "interval_s");
-    res->merged = 1;
-    res->shard = 0;
-    res->nshards = 1;
+    res->merged = (int)lg_jread_int(r, m, "merged");
+    if (!lg_jread_failed(r) && res->merged < 1)
+        lg_jread_fail(r, "merged", "%d: at least 1 expected", res->merged);
+    size_t k;
+    json_t *sh = lg_jread_enter(r, m, "shard", &k);
+    res->shard = (int)lg_jread_int(r, sh, "index");
+    res->nshards = (int)lg_jread_int(r, sh, "count");
+    if (!lg_jread_failed(r) && (res->nshards < 1 || res->shard < 0 || res->shard >= res->nshards))
+        lg_jread_fail(r, NULL, "shard %d of %d: 0 <= index < count expected", res->shard,
+                      res->nshards);
+    lg_jread_pop(r, k);
     lg_jread_pop(r, at);
 }
 
@@ -208,6 +222,8 @@ static void totals_read(struct lg_jread *r, const json_t *doc, struct lg_results
     res->t.timeouts = lg_jread_count(r, t, "timeouts");
     res->hwm_thru = lg_jread_num(r, t, "throughput_high_water_mark");
     res->hwm_thru_at = lg_jread_s_ns_or_none(r, t, "throughput_high_water_at_s");
+    res->begin_ns = lg_jread_s_ns(r, t, "begin_s");
+    res->end_ns = lg_jread_s_ns(r, t, "end_s");
     lg_jread_pop(r, at);
     json_t *rec = lg_jread_enter(r, doc, "records", &at);
     res->t.sent = lg_jread_count(r, rec, "sent");
@@ -216,11 +232,17 @@ static void totals_read(struct lg_jread *r, const json_t *doc, struct lg_results
     res->bad_records = lg_jread_count(r, rec, "unknown_type");
     res->names_refused = lg_jread_count(r, rec, "names_refused");
     res->unnamed = lg_jread_count(r, rec, "unnamed");
+    res->received_stopped = lg_jread_count(r, rec, "received_from_stopped");
+    res->missing = lg_jread_count(r, rec, "missing");
     size_t m;
     json_t *bl = lg_jread_enter(r, rec, "pipe_backlog", &m);
     res->hwm_backlog = (long)lg_jread_count(r, bl, "high_water_mark");
     res->hwm_backlog_at = lg_jread_s_ns_or_none(r, bl, "high_water_at_s");
     lg_jread_pop(r, m);
+    lg_jread_pop(r, at);
+    json_t *ev = lg_jread_enter(r, doc, "event_lines", &at);
+    res->out_failed = lg_jread_bool(r, ev, "failed");
+    res->out_lost = lg_jread_count(r, ev, "lost");
     lg_jread_pop(r, at);
 }
 
@@ -237,6 +259,7 @@ static void worker_read(struct lg_jread *r, const json_t *o, void *to)
     w->received = lg_jread_count(r, o, "received");
     w->lost = lg_jread_count(r, o, "lost");
     w->disorder = lg_jread_count(r, o, "disorder");
+    w->sent = lg_jread_count(r, o, "sent");
     w->message = lg_jread_str_or_null(r, o, "message");
     json_t *f = lg_jread_array(r, o, "faults", &n);
     for (size_t i = 0; i < n; i++) {
@@ -264,6 +287,11 @@ static void workers_read(struct lg_jread *r, const json_t *doc, struct lg_result
     json_t *w = lg_jread_enter(r, doc, "workers", &at);
     res->t.started = (int)lg_jread_count(r, w, "started");
     res->t.ended = (int)lg_jread_count(r, w, "ended");
+    res->hard_ended = (int)lg_jread_count(r, w, "hard_ended");
+    res->local_ops = lg_jread_num(r, w, "local_ops");
+    res->blocked_ns = lg_jread_s_ns(r, w, "blocked_s");
+    res->blocked_max_ns = lg_jread_s_ns(r, w, "blocked_max_s");
+    res->blocked_max_worker = (int)lg_jread_int_or(r, w, "blocked_max_worker", -1);
     res->bad = each_read(r, w, "not_normal", sizeof *res->bad, &n, worker_read);
     res->nbad = (int)n;
     lg_jread_pop(r, at);
@@ -291,6 +319,22 @@ static void ivl_line_read(struct lg_jread *r, const json_t *o, struct lg_results
 {
     l->requests = lg_jread_count(r, o, "requests");
     l->errors = lg_jread_count(r, o, "errors");
+    l->workers = (int)lg_jread_count(r, o, "workers");
+    l->queue_depth = (long)lg_jread_int_or(r, o, "queue_depth", 0);
+    l->generated = (uint64_t)lg_jread_int_or(r, o, "generated", 0);
+    l->dropped = (uint64_t)lg_jread_int_or(r, o, "dropped", 0);
+    l->histogram = lg_jread_str_or_null(r, o, "histogram");
+    l->max_ns = (uint64_t)llround(lg_jread_num_or(r, o, "max", 0) * 1e6);
+    struct lg_hist h;
+    const char *why = NULL;
+    if (l->histogram && !lg_jread_failed(r)) {
+        if (lg_hist_decode(&h, l->histogram, strlen(l->histogram), &why) < 0)
+            lg_jread_fail(r, "histogram", "does not decode: %s", why);
+        else if (h.count != l->requests)
+            lg_jread_fail(r, "histogram", "holds %llu values, its requests say %llu",
+                          (unsigned long long)h.count, (unsigned long long)l->requests);
+        lg_hist_fini(&h);
+    }
 }
 
 /* Interval i of the series: its lines are as many as the run's, allocated
@@ -366,6 +410,14 @@ static void doc_read(struct lg_jread *r, const json_t *doc, struct lg_results *r
     workers_read(r, doc, res);
     res->thr = each_read(r, doc, "thresholds", sizeof *res->thr, &n, threshold_read);
     res->nthr = (int)n;
+    for (int i = 0; i < res->nthr && !lg_jread_failed(r); i++)
+        if (res->thr[i].own_line >= res->nlines || res->thr[i].own_line < -1) {
+            size_t m = lg_jread_push(r, "thresholds");
+            lg_jread_push_index(r, (size_t)i);
+            lg_jread_fail(r, "line", "%d: no such line (the summary has %d)",
+                          res->thr[i].own_line + 1, res->nlines);
+            lg_jread_pop(r, m);
+        }
     if (!lg_jread_failed(r))
         series_read(r, doc, res);
     result_read(r, doc, res);
