@@ -77,6 +77,9 @@ static const struct {
                   "                      [--hdr-log F] [--summary-json F] [--threshold EXPR]..." },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
+    { "merge", "logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...\n"
+               "                      runs' --summary-json files added up exactly: the end\n"
+               "                      summary of the sum; its JSON with -o" },
     { "help", "logen help [TOPIC]                this help, or its part on TOPIC" },
 };
 

@@ -5,6 +5,7 @@
  *   logen scenario --file F [opts]   every command line of F, side by side
  *   logen new NAME                   writes cuts/NAME.lua from a template
  *   logen list                       the CUTs on the search path
+ *   logen merge A.json B.json... [-o M.json]  runs' summaries added up (merge_cmd.c)
  *   logen help [TOPIC]               the help, or its part on a command or option
  *
  * Exit codes: 0 the run completed and every record arrived; 1 a failure
@@ -28,6 +29,7 @@
 #include "log.h"
 #include "mem.h"
 #include "paths.h"
+#include "results_merge.h"
 #include "threshold.h"
 #include "version.h"
 
@@ -176,9 +178,12 @@ static int help(int argc, char **argv, char *err, size_t errlen)
     return 2;
 }
 
-/* logen new NAME, logen list, logen help: commands that start no run. */
+/* logen new NAME, logen list, logen help, logen merge: commands that
+ * start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
 {
+    if (strcmp(argv[1], "merge") == 0)
+        return lg_merge_main(argc, argv, err, errlen);
     if (strcmp(argv[1], "help") == 0)
         return help(argc, argv, err, errlen);
     if (strcmp(argv[1], "new") == 0) {
@@ -215,7 +220,7 @@ int main(int argc, char **argv)
     int status;
 
     if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0 ||
-                      strcmp(argv[1], "help") == 0)) {
+                      strcmp(argv[1], "help") == 0 || strcmp(argv[1], "merge") == 0)) {
         status = command(argc, argv, err, sizeof(err));
         if (status == 2)
             fprintf(stderr, "%s\n", err);

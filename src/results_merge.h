@@ -1,7 +1,8 @@
 /* results_merge.h -- the parts of `logen merge` beside results.h's
  * lg_results_merge: the same merge with the inputs' names in its refusals,
- * and the check that the inputs can be merged, which results_merge.c runs
- * before it adds anything (results_merge_check.c). */
+ * the check that the inputs can be merged, which results_merge.c runs
+ * before it adds anything (results_merge_check.c), and the command
+ * (merge_cmd.c). */
 #ifndef LG_RESULTS_MERGE_H
 #define LG_RESULTS_MERGE_H
 
@@ -22,5 +23,12 @@ struct lg_results *lg_results_merge_named(struct lg_results *const *in,
  * Else -1 with one line in err naming the input, the line and the option. */
 int lg_results_merge_check(struct lg_results *const *in, const char *const *names, int n,
                            char *err, size_t errlen);
+
+/* ---- the command (merge_cmd.c) ---------------------------------------- */
+
+/* logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...: the
+ * end summary of the merge on stdout, its JSON with -o. Returns the exit
+ * status; 2 with one line in err (not printed) for bad input. */
+int lg_merge_main(int argc, char **argv, char *err, size_t errlen);
 
 #endif
