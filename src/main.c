@@ -6,13 +6,15 @@
  *   logen new NAME                   writes cuts/NAME.lua from a template
  *   logen list                       the CUTs on the search path
  *   logen merge A.json B.json... [-o M.json]  runs' summaries added up (merge_cmd.c)
+ *   logen compare BASE.json NEW.json  two runs side by side (compare.c)
  *   logen help [TOPIC]               the help, or its part on a command or option
  *
  * Exit codes: 0 the run completed and every record arrived; 1 a failure
  * during the run (a worker died, records or events went missing, an output
  * error); 2 bad input, reported before any worker starts; 99 the run
  * completed but a --threshold was not met; 128 + signal when the run was
- * interrupted. */
+ * interrupted. logen compare exits 98 (LG_COMPARE_EXIT_REGRESSED) when NEW
+ * is worse than BASE beyond the tolerance. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "compare.h"
 #include "controller.h"
 #include "cuts.h"
 #include "launch.h"
@@ -178,12 +181,14 @@ static int help(int argc, char **argv, char *err, size_t errlen)
     return 2;
 }
 
-/* logen new NAME, logen list, logen help, logen merge: commands that
- * start no run. */
+/* logen new NAME, logen list, logen help, logen merge, logen compare:
+ * commands that start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
 {
     if (strcmp(argv[1], "merge") == 0)
         return lg_merge_main(argc, argv, err, errlen);
+    if (strcmp(argv[1], "compare") == 0)
+        return lg_compare_main(argc, argv, err, errlen);
     if (strcmp(argv[1], "help") == 0)
         return help(argc, argv, err, errlen);
     if (strcmp(argv[1], "new") == 0) {
@@ -220,7 +225,8 @@ int main(int argc, char **argv)
     int status;
 
     if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0 ||
-                      strcmp(argv[1], "help") == 0 || strcmp(argv[1], "merge") == 0)) {
+                      strcmp(argv[1], "help") == 0 || strcmp(argv[1], "merge") == 0 ||
+                      strcmp(argv[1], "compare") == 0)) {
         status = command(argc, argv, err, sizeof(err));
         if (status == 2)
             fprintf(stderr, "%s\n", err);
