@@ -1,7 +1,8 @@
 #!/bin/bash
 # logen merge: two real runs of one scenario (a closed line, cuts.Dummy
 # with a known sleep, and an open-model line), run as two injectors would
-# (one with fewer workers), merged:
+# (one with fewer workers); one of them merged alone gives its summary JSON
+# back byte for byte; the two merged:
 #   - the merged summary JSON validates against the schema and agrees with
 #     the text end summary merge prints (tests/summary/check.py);
 #   - counts are the sums of the runs' (per row, per line, in all);
@@ -45,6 +46,11 @@ for x in a b; do
 done
 is "$(json a.json 'd["totals"]["requests"]'):$(json b.json 'd["totals"]["requests"]')" 160:120 \
     "the runs made 160 and 120 requests"
+
+# a real run's summary loaded and written again: the same document
+run 60 "$LOGEN" merge a.json -o a1.json
+is "$rc" 99 "run a alone, merged: the exit status of its run (99)"
+is "$(cmp a.json a1.json 2>&1 && echo same)" same "... and its summary JSON again, byte for byte"
 
 run 60 "$LOGEN" merge a.json b.json -o m.json
 is "$rc" 0 "merged, count>250 is met: exit 0"
