@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,29 +213,44 @@ static void meta_read(struct lg_jread *r, const json_t *doc, struct lg_results *
     lg_jread_pop(r, at);
 }
 
+/* A count of the document and the uint64_t of struct lg_results it goes
+ * to. */
+struct count_field {
+    const char *key;
+    size_t off;
+};
+
+#define CF(key, member) { key, offsetof(struct lg_results, member) }
+
+static void counts_read(struct lg_jread *r, const json_t *o, struct lg_results *res,
+                        const struct count_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        *(uint64_t *)((char *)res + f[i].off) = lg_jread_count(r, o, f[i].key);
+}
+
 static void totals_read(struct lg_jread *r, const json_t *doc, struct lg_results *res)
 {
-    size_t at;
+    static const struct count_field totals[] = {
+        CF("requests", t.requests), CF("transactions", t.transactions),
+        CF("errors", t.errors), CF("timeouts", t.timeouts),
+    };
+    static const struct count_field records[] = {
+        CF("sent", t.sent), CF("received", t.received), CF("lost", t.lost),
+        CF("unknown_type", bad_records), CF("names_refused", names_refused),
+        CF("unnamed", unnamed), CF("received_from_stopped", received_stopped),
+        CF("missing", missing),
+    };
+    size_t at, m;
     json_t *t = lg_jread_enter(r, doc, "totals", &at);
-    res->t.requests = lg_jread_count(r, t, "requests");
-    res->t.transactions = lg_jread_count(r, t, "transactions");
-    res->t.errors = lg_jread_count(r, t, "errors");
-    res->t.timeouts = lg_jread_count(r, t, "timeouts");
+    counts_read(r, t, res, totals, sizeof totals / sizeof totals[0]);
     res->hwm_thru = lg_jread_num(r, t, "throughput_high_water_mark");
     res->hwm_thru_at = lg_jread_s_ns_or_none(r, t, "throughput_high_water_at_s");
     res->begin_ns = lg_jread_s_ns(r, t, "begin_s");
     res->end_ns = lg_jread_s_ns(r, t, "end_s");
     lg_jread_pop(r, at);
     json_t *rec = lg_jread_enter(r, doc, "records", &at);
-    res->t.sent = lg_jread_count(r, rec, "sent");
-    res->t.received = lg_jread_count(r, rec, "received");
-    res->t.lost = lg_jread_count(r, rec, "lost");
-    res->bad_records = lg_jread_count(r, rec, "unknown_type");
-    res->names_refused = lg_jread_count(r, rec, "names_refused");
-    res->unnamed = lg_jread_count(r, rec, "unnamed");
-    res->received_stopped = lg_jread_count(r, rec, "received_from_stopped");
-    res->missing = lg_jread_count(r, rec, "missing");
-    size_t m;
+    counts_read(r, rec, res, records, sizeof records / sizeof records[0]);
     json_t *bl = lg_jread_enter(r, rec, "pipe_backlog", &m);
     res->hwm_backlog = (long)lg_jread_count(r, bl, "high_water_mark");
     res->hwm_backlog_at = lg_jread_s_ns_or_none(r, bl, "high_water_at_s");

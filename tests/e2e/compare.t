@@ -57,14 +57,7 @@ like "$(head -1 out)" "tolerance 5% ====" "... and says so"
 echo 'not { json' > bad.txt
 sed 's/"logen-summary\/1"/"logen-summary\/7"/' base.json > v7.json
 echo '{"a": 1}' > other.json
-refused() {
-    local re=$1
-    shift
-    run 30 "$LOGEN" compare "$@"
-    is "$rc:$(wc -l < err)" 2:1 "compare $*: exit 2, one line"
-    like "$(cat err)" "$re" "... $re"
-    is "$(wc -c < out)" 0 "... nothing on stdout"
-}
+refused() { refused_with "$1" "$LOGEN" compare "${@:2}"; }
 refused '^logen: compare: bad.txt: not JSON: line 1, column' base.json bad.txt
 refused '^logen: compare: v7.json: schema logen-summary/7; this logen reads logen-summary/1$' v7.json base.json
 refused '^logen: compare: other.json: not a logen summary \(no "schema"\)$' base.json other.json

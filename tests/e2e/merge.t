@@ -23,9 +23,7 @@ SCHEMA=$ROOT/src/summary-1.schema.json
 HDR_DIR=$ROOT/tests/hdr
 PY=/usr/bin/python3
 
-timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 300 * m }')" "$HDR_DIR/install.sh" > npm.out 2>&1
-ok $? "hdr-histogram-js installed in tests/hdr/node_modules (npm ci from the lock)"
-[ -d "$HDR_DIR/node_modules/hdr-histogram-js" ] || { diag "$(tail -5 npm.out)"; done_testing; exit 1; }
+node_checker "$HDR_DIR" hdr-histogram-js
 
 # json FILE EXPR: a figure of a summary, by a Python expression over d
 json() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
@@ -94,14 +92,7 @@ sed 's/"logen-summary\/1"/"logen-summary\/2"/' q1.json > v2.json
 "$PY" -c 'import json; d = json.load(open("q1.json")); del d["lines"][0]["rows"][0]["histogram"]; json.dump(d, open("nohist.json", "w"))'
 "$PY" -c 'import json; d = json.load(open("q1.json")); d["lines"][0]["rows"][0]["histogram"] = "HISTFAAAAAAAAAA="; json.dump(d, open("badhist.json", "w"))'
 cp q1.json keep.json
-refused() {
-    local re=$1
-    shift
-    run 30 "$LOGEN" merge "$@"
-    is "$rc:$(wc -l < err)" 2:1 "merge $*: exit 2, one line"
-    like "$(cat err)" "$re" "... $re"
-    is "$(wc -c < out)" 0 "... nothing on stdout"
-}
+refused() { refused_with "$1" "$LOGEN" merge "${@:2}"; }
 refused '^logen: merge: bad.json: not JSON: line 2, column 0: ' q1.json bad.json
 refused '^logen: merge: v2.json: schema logen-summary/2; this logen reads logen-summary/1$' q1.json v2.json
 refused '^logen: merge: nohist.json: lines\[0\]\.rows\[0\]\.histogram: missing$' nohist.json q1.json
