@@ -1,7 +1,8 @@
 /* merge_cmd.c -- `logen merge SUMMARY.json... [-o MERGED.json]
  * [--threshold EXPR]...`: several runs' --summary-json files added up
  * (results_merge.c), the text end summary of the sum printed on stdout
- * (summary.c), the summed summary written as JSON with -o (summary_json.c).
+ * (summary.c) after a heading naming each input and its start on the
+ * merged clock, the summed summary written as JSON with -o (summary_json.c).
  *
  * Wiring only: arguments, loading (results_load.c), the thresholds (every
  * input's, once, and those given here, all evaluated on the merged
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "mem.h"
 #include "summary.h"
@@ -127,8 +129,34 @@ static int thresholds_build(struct lg_thresholds *th, struct lg_results *m,
     return rc;
 }
 
-/* Loads every input and merges them: NULL with the reason in err. */
-static struct lg_results *load_merge(const struct merge_args *a, char *err, size_t errlen)
+/* What was merged, for the reader, before the end summary: each input's
+ * start on the merged clock (heap text, free it). */
+static char *heading(const struct merge_args *a, struct lg_results *const *in,
+                     const struct lg_results *m)
+{
+    char *text = NULL, when[64] = "?";
+    size_t len = 0;
+    time_t t0 = (time_t)m->start_epoch_s;
+    struct tm tm;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return lg_strdup("");
+    if (gmtime_r(&t0, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    fprintf(f, "==== merge of %d summar%s; the clock starts at the earliest, %s ====\n", a->n,
+            a->n == 1 ? "y" : "ies", when);
+    for (int k = 0; k < a->n; k++)
+        fprintf(f, "  %s: started at +%.3f s (host %s), %llu requests\n", a->in[k],
+                in[k]->start_epoch_s - m->start_epoch_s, in[k]->host ? in[k]->host : "?",
+                (unsigned long long)in[k]->t.requests);
+    fclose(f);
+    return text;
+}
+
+/* Loads every input and merges them, *head saying what was merged: NULL
+ * with the reason in err. */
+static struct lg_results *load_merge(const struct merge_args *a, char **head, char *err,
+                                     size_t errlen)
 {
     struct lg_results **in = lg_calloc((size_t)a->n, sizeof *in);
     struct lg_results *m = NULL;
@@ -139,7 +167,9 @@ static struct lg_results *load_merge(const struct merge_args *a, char *err, size
             break;
     if (k == a->n)
         m = lg_results_merge_named(in, a->in, a->n, why, sizeof why);
-    if (!m)
+    if (m)
+        *head = heading(a, in, m);
+    else
         snprintf(err, errlen, "logen: merge: %s", why);
     for (int j = 0; j < a->n; j++)
         lg_results_free(in[j]);
@@ -166,19 +196,22 @@ int lg_merge_main(int argc, char **argv, char *err, size_t errlen)
     struct lg_thresholds th = { 0 };
     struct lg_results *m = NULL;
     FILE *f = NULL;
+    char *head = NULL;
     int status = 2;
     if (args_parse(&a, argc, argv, err, errlen) < 0 || out_is_input(&a, err, errlen))
         goto out;
-    if (!(m = load_merge(&a, err, errlen)) || thresholds_build(&th, m, &a, err, errlen) < 0)
+    if (!(m = load_merge(&a, &head, err, errlen)) || thresholds_build(&th, m, &a, err, errlen) < 0)
         goto out;
     if (a.out && !(f = fopen(a.out, "w"))) {
         snprintf(err, errlen, "logen: merge: -o: cannot open %s: %s", a.out, strerror(errno));
         goto out;
     }
+    fputs(head, stdout);
     status = lg_summary_end(m, th.n ? &th : NULL, stdout);
     if (f && json_out(&a, m, th.n ? &th : NULL, status, f) && status == 0)
         status = 1;
 out:
+    free(head);
     lg_thresholds_free(&th);
     lg_results_free(m);
     free(a.in);

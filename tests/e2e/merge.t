@@ -54,6 +54,10 @@ run 60 "$LOGEN" merge a.json b.json -o m.json
 is "$rc" 0 "merged, count>250 is met: exit 0"
 like "$(cat out)" "^  ok +count>250 +count = 280$" "... the text summary on stdout says so"
 is "$(wc -c < err)" 0 "... nothing on stderr"
+like "$(head -1 out)" "^==== merge of 2 summaries; the clock starts at the earliest, [0-9-]+ [0-9:]+ UTC ====$" \
+    "... after a heading"
+like "$(sed -n 2,3p out | tr '\n' ' ')" "^  a.json: started at \+[0-9.]+ s \(host .+\), 160 requests   b.json: started at \+[0-9.]+ s \(host .+\), 120 requests $" \
+    "... naming each input, its start on the merged clock, its requests"
 checks "merged: " "$PY" "$ROOT/tests/summary/check.py" "$SCHEMA" m.json out
 is "$(json m.json 'd["meta"]["merged"], d["totals"]["requests"], d["records"]["received"] == sum(json.load(open(f))["records"]["received"] for f in ("a.json", "b.json"))')" \
     "(2, 280, True)" "meta.merged 2, the requests and records received add"
