@@ -65,6 +65,10 @@ is "$(json m.json '[(r["name"], r["count"]) for l in d["lines"] for r in l["rows
     "[('RMngr.R_1', 100), ('RMngr.R_2', 100), ('RMngr.R_1', 80)]" "each row's count is the sum of the runs' (60 + 40, 60 + 40, 40 + 40)"
 is "$(json m.json '[l["open_model"] and (l["open_model"]["generated"], l["open_model"]["phase_table"][0]["asked_from"]) for l in d["lines"]]')" \
     "[None, (80, 40.0)]" "the open line: events and the rate asked add"
+is "$(json m.json '[sum(i["lines"][l]["requests"] for i in d["intervals"]) for l in range(2)], [sum(r["count"] for r in l["rows"]) for l in d["lines"]]')" \
+    "([200, 80], [200, 80])" "the merged series adds up to each line's requests"
+is "$(json m.json 'all(i["end_s"] - i["start_s"] <= 0.5 + 1e-9 and abs(i["start_s"] / 0.5 - round(i["start_s"] / 0.5)) < 1e-9 for i in d["intervals"])')" \
+    True "... on the common 0.5 s period, from the earliest start"
 checks "merged: " node "$HDR_DIR/merge.js" --merged m.json --inputs a.json,b.json --events a.ev,b.ev
 checks "merged: " node "$HDR_DIR/summary.js" m.json
 
