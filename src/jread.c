@@ -172,15 +172,33 @@ char *lg_jread_str_or_null(struct lg_jread *r, const json_t *o, const char *key)
     return json_is_string(v) ? lg_strdup(json_string_value(v)) : NULL;
 }
 
+/* s seconds in ns, when within +/- LG_JREAD_MAX_S (else failed, 0). */
+static int64_t s_ns(struct lg_jread *r, const char *key, double s)
+{
+    if (fabs(s) <= LG_JREAD_MAX_S)
+        return (int64_t)llround(s * 1e9);
+    lg_jread_fail(r, key, "%g s is out of range (at most %g)", s, LG_JREAD_MAX_S);
+    return 0;
+}
+
 int64_t lg_jread_s_ns(struct lg_jread *r, const json_t *o, const char *key)
 {
-    return (int64_t)llround(lg_jread_num(r, o, key) * 1e9);
+    return s_ns(r, key, lg_jread_num(r, o, key));
 }
 
 int64_t lg_jread_s_ns_or_none(struct lg_jread *r, const json_t *o, const char *key)
 {
     double s = lg_jread_num_or(r, o, key, NAN);
-    return isnan(s) ? -1 : (int64_t)llround(s * 1e9);
+    return isnan(s) ? -1 : s_ns(r, key, s);
+}
+
+uint64_t lg_jread_ms_ns(struct lg_jread *r, const json_t *o, const char *key)
+{
+    double ms = lg_jread_num(r, o, key);
+    if (ms >= 0 && ms <= LG_JREAD_MAX_S * 1e3)
+        return (uint64_t)llround(ms * 1e6);
+    lg_jread_fail(r, key, "%g ms is out of range (0 to %g)", ms, LG_JREAD_MAX_S * 1e3);
+    return 0;
 }
 
 json_t *lg_jread_enter(struct lg_jread *r, const json_t *o, const char *key, size_t *mark)

@@ -60,9 +60,13 @@ char *lg_jread_str_or_null(struct lg_jread *r, const json_t *o, const char *key)
  * lg_jread_pop. */
 json_t *lg_jread_enter(struct lg_jread *r, const json_t *o, const char *key, size_t *mark);
 
-/* Seconds (a JSON number) to nanoseconds, rounded. */
+/* Times: seconds (a JSON number) to nanoseconds, rounded, refused beyond
+ * LG_JREAD_MAX_S either way (about 31 years: no run's clock goes there,
+ * and ns stay far from int64's limits); the _or_none variant gives -1 for
+ * JSON null. Milliseconds, from 0 to the same bound, to nanoseconds. */
+#define LG_JREAD_MAX_S 1e9
 int64_t lg_jread_s_ns(struct lg_jread *r, const json_t *o, const char *key);
-/* The same, -1 for JSON null. */
 int64_t lg_jread_s_ns_or_none(struct lg_jread *r, const json_t *o, const char *key);
+uint64_t lg_jread_ms_ns(struct lg_jread *r, const json_t *o, const char *key);
 
 #endif

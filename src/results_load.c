@@ -13,7 +13,6 @@
 #include "results.h"
 
 #include <jansson.h>
-#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +26,6 @@
 
 /* ==== histograms ========================================================= */
 
-/* Milliseconds (a JSON number, printed to 15 digits) to nanoseconds. */
-static uint64_t ms_ns(struct lg_jread *r, const json_t *o, const char *key)
-{
-    double ms = lg_jread_num(r, o, key);
-    return ms > 0 ? (uint64_t)llround(ms * 1e6) : 0;
-}
-
 /* The histogram of latency object o (its "histogram", of "count" values),
  * into h (initialised here). The exact min, max and sum the encoding
  * lacks come from o's "min", "max" (ms) and "sum_ns". */
@@ -43,7 +35,7 @@ static void hist_read(struct lg_jread *r, const json_t *o, struct lg_hist *h)
     lg_hist_init(h);
     char *text = lg_jread_str(r, o, "histogram");
     uint64_t count = lg_jread_count(r, o, "count");
-    uint64_t min_ns = ms_ns(r, o, "min"), max_ns = ms_ns(r, o, "max");
+    uint64_t min_ns = lg_jread_ms_ns(r, o, "min"), max_ns = lg_jread_ms_ns(r, o, "max");
     uint64_t sum_ns = lg_jread_count(r, o, "sum_ns");
     if (!lg_jread_failed(r) && lg_hist_decode(h, text, strlen(text), &why) < 0)
         lg_jread_fail(r, "histogram", "does not decode: %s", why);
@@ -127,7 +119,7 @@ static void open_read(struct lg_jread *r, const json_t *o, struct lg_results_ope
     json_t *late = lg_jread_enter(r, o, "lateness", &at);
     op->late1 = lg_jread_count(r, late, "late_1ms");
     op->late2 = lg_jread_count(r, late, "late_10ms");
-    op->late_max_ns = (lg_ns_t)ms_ns(r, late, "worst");
+    op->late_max_ns = (lg_ns_t)lg_jread_ms_ns(r, late, "worst");
     lg_jread_pop(r, at);
     json_t *q = lg_jread_enter(r, o, "queue", &at);
     op->hwm_depth = (long)lg_jread_count(r, q, "high_water_mark");
@@ -198,7 +190,12 @@ static void meta_read(struct lg_jread *r, const json_t *doc, struct lg_results *
         res->argv[i] = lg_strdup(json_string_value(s));
     }
     res->start_epoch_s = lg_jread_num(r, m, "start_epoch_s");
+    if (!lg_jread_failed(r) && !(res->start_epoch_s >= 0 && res->start_epoch_s <= 1e11))
+        lg_jread_fail(r, "start_epoch_s", "%g: seconds since 1970 expected", res->start_epoch_s);
     res->interval_ns = lg_jread_s_ns(r, m, "interval_s");
+    if (!lg_jread_failed(r) && res->interval_ns < LG_NS_PER_S / 1000)
+        lg_jread_fail(r, "interval_s", "%g s: at least 0.001 expected",
+                      (double)res->interval_ns / 1e9);
     res->merged = (int)lg_jread_int(r, m, "merged");
     if (!lg_jread_failed(r) && res->merged < 1)
         lg_jread_fail(r, "merged", "%d: at least 1 expected", res->merged);
@@ -340,7 +337,7 @@ static void ivl_line_read(struct lg_jread *r, const json_t *o, struct lg_results
     l->generated = (uint64_t)lg_jread_int_or(r, o, "generated", 0);
     l->dropped = (uint64_t)lg_jread_int_or(r, o, "dropped", 0);
     l->histogram = lg_jread_str_or_null(r, o, "histogram");
-    l->max_ns = (uint64_t)llround(lg_jread_num_or(r, o, "max", 0) * 1e6);
+    l->max_ns = json_is_null(json_object_get(o, "max")) ? 0 : lg_jread_ms_ns(r, o, "max");
     struct lg_hist h;
     const char *why = NULL;
     if (l->histogram && !lg_jread_failed(r)) {

@@ -16,10 +16,15 @@ struct lg_results *lg_results_merge_named(struct lg_results *const *in,
                                           const char *const *names, int n, char *err,
                                           size_t errlen);
 
+/* The most intervals a merged series may hold (10 million: about 4 months
+ * at 1 s, a day at 10 ms). */
+#define LG_MERGE_MAX_INTERVALS 10000000
+
 /* 0 when in[0..n) can be merged: as many lines, the same --summary period,
  * each line of the same id, CUT and options but those that may differ
  * between injectors of one run (results_merge_check.c names them), open
- * lines of the same phases; shards (issue 11) of one run, each once.
+ * lines of the same phases; shards (issue 11) of one run, each once; a
+ * merged series of at most LG_MERGE_MAX_INTERVALS.
  * Else -1 with one line in err naming the input, the line and the option. */
 int lg_results_merge_check(struct lg_results *const *in, const char *const *names, int n,
                            char *err, size_t errlen);

@@ -16,8 +16,9 @@
  *
  * Shards (--shard I/N, issue 11): the inputs that are shards must be
  * shards of as many, each at most once (shards_check: the one place that
- * knows what makes shards one run). Reads only; allocates nothing that
- * outlives a call. */
+ * knows what makes shards one run). And the merged series must stay under
+ * LG_MERGE_MAX_INTERVALS (extent_check). Reads only; allocates nothing
+ * that outlives a call. */
 #include "results_merge.h"
 
 #include <jansson.h>
@@ -165,6 +166,35 @@ static int line_check(const struct lg_results_line *a, const struct lg_results_l
     return phases_check(a->open, b->open, p, l, err, errlen);
 }
 
+/* The merged series: from the earliest start to the latest interval's
+ * end, at most LG_MERGE_MAX_INTERVALS of the common period (runs days
+ * apart are no injectors of one test). */
+static int extent_check(struct lg_results *const *in, const char *const *names, int n, char *err,
+                        size_t errlen)
+{
+    double first = in[0]->start_epoch_s, last = first;
+    int kf = 0, kl = 0;
+    for (int k = 0; k < n; k++) {
+        double end = in[k]->start_epoch_s +
+                     (in[k]->niv ? (double)in[k]->iv[in[k]->niv - 1].end_ns / 1e9 : 0);
+        if (in[k]->start_epoch_s < first)
+            first = in[k]->start_epoch_s, kf = k;
+        if (end > last)
+            last = end, kl = k;
+    }
+    double slots = (last - first) / ((double)in[0]->interval_ns / 1e9);
+    if (slots <= LG_MERGE_MAX_INTERVALS)
+        return 0;
+    struct pair p;
+    pair_init(&p, names, kf, kl);
+    snprintf(err, errlen,
+             "%s ends %.0f s after %s starts: their series would hold %.0f intervals of %g s "
+             "(at most %d): merge runs of one test",
+             p.bn, last - first, p.an, slots, (double)in[0]->interval_ns / 1e9,
+             LG_MERGE_MAX_INTERVALS);
+    return -1;
+}
+
 /* Inputs that are shards of a run (nshards > 1): of as many shards, each
  * once. Unsharded inputs (0 of 1) merge with anything: injectors started
  * by hand. */
@@ -215,5 +245,7 @@ int lg_results_merge_check(struct lg_results *const *in, const char *const *name
             if (line_check(&a->lines[l], &b->lines[l], &p, l, err, errlen) < 0)
                 return -1;
     }
+    if (extent_check(in, names, n, err, errlen) < 0)
+        return -1;
     return shards_check(in, names, n, err, errlen);
 }

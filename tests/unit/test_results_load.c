@@ -92,6 +92,12 @@ static void test_refusals(void)
              "{\"name\": \"a\", \"kind\": \"req\"}") "]}");
     refused(doc, "doc.json: lines[0].rows[0].kind: \"request\" or \"transaction\" expected, found \"req\"",
             "a kind that is neither");
+    refused("{\"schema\": \"logen-summary/1\", " META ", \"lines\": [{\"id\": \"x\", \"cut\": \"D\", "
+            "\"options\": {}, \"begin_s\": 1e300}]}",
+            "doc.json: lines[0].begin_s: 1e+300 s is out of range (at most 1e+09)", "a time out of range");
+    refused("{\"schema\": \"logen-summary/1\", \"meta\": {\"version\": \"1\", \"argv\": [], "
+            "\"host\": \"h\", \"start_epoch_s\": 1, \"interval_s\": 0}}",
+            "doc.json: meta.interval_s: 0 s: at least 0.001 expected", "no period");
     refused("{\"schema\": \"logen-summary/1\", " META ", \"lines\": [7]}",
             "doc.json: lines[0]: an object expected", "a line that is not an object");
 }

@@ -168,6 +168,10 @@ static void test_refusals(void)
     b = open_run(1, 5, 1, 2);
     b->lines[0].open->phase[1].duration_s = 20;
     refused(open_run(1, 5, 1, 2), b, "phase 2 lasts 20 s, A.json's 10 s", "phases differ");
+    b = run_new(1e8, OPT);
+    series_set(b, 1, S, (const int[]){ 1 });
+    refused(run_new(1, OPT), b, "B.json ends 100000000 s after A.json starts: their series would hold",
+            "runs years apart");
     struct lg_results *a = run_new(1, OPT);
     b = run_new(1, OPT);
     a->nshards = b->nshards = 2;
