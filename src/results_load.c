@@ -55,7 +55,7 @@ static void hist_read(struct lg_jread *r, const json_t *o, struct lg_hist *h)
 static void row_read(struct lg_jread *r, const json_t *o, void *to)
 {
     struct lg_results_row *row = to;
-    row->name = lg_jread_str_or_null(r, o, "name");
+    row->name = lg_jread_str(r, o, "name");
     char *kind = lg_jread_str(r, o, "kind");
     if (kind && strcmp(kind, "request") != 0 && strcmp(kind, "transaction") != 0)
         lg_jread_fail(r, "kind", "\"request\" or \"transaction\" expected, found \"%s\"", kind);
@@ -259,6 +259,19 @@ static void totals_read(struct lg_jread *r, const json_t *doc, struct lg_results
     lg_jread_pop(r, at);
 }
 
+/* Element i of array `key` names line `line` (0-based; -1 for the whole
+ * run where run_ok): one of the summary's nlines, else failed. */
+static void line_known(struct lg_jread *r, const char *key, int i, int line, int run_ok,
+                       int nlines)
+{
+    if (lg_jread_failed(r) || (line >= 0 && line < nlines) || (run_ok && line == -1))
+        return;
+    size_t k = lg_jread_push(r, key);
+    lg_jread_push_index(r, (size_t)i);
+    lg_jread_fail(r, "line", "%d: no such line (the summary has %d)", line + 1, nlines);
+    lg_jread_pop(r, k);
+}
+
 /* LG_FAULT_* are summary.h's; their names are the schema's "faults". */
 static void worker_read(struct lg_jread *r, const json_t *o, void *to)
 {
@@ -307,6 +320,8 @@ static void workers_read(struct lg_jread *r, const json_t *doc, struct lg_result
     res->blocked_max_worker = (int)lg_jread_int_or(r, w, "blocked_max_worker", -1);
     res->bad = each_read(r, w, "not_normal", sizeof *res->bad, &n, worker_read);
     res->nbad = (int)n;
+    for (int i = 0; i < res->nbad; i++)
+        line_known(r, "not_normal", i, res->bad[i].line, 0, res->nlines);
     lg_jread_pop(r, at);
 }
 
@@ -423,14 +438,8 @@ static void doc_read(struct lg_jread *r, const json_t *doc, struct lg_results *r
     workers_read(r, doc, res);
     res->thr = each_read(r, doc, "thresholds", sizeof *res->thr, &n, threshold_read);
     res->nthr = (int)n;
-    for (int i = 0; i < res->nthr && !lg_jread_failed(r); i++)
-        if (res->thr[i].own_line >= res->nlines || res->thr[i].own_line < -1) {
-            size_t m = lg_jread_push(r, "thresholds");
-            lg_jread_push_index(r, (size_t)i);
-            lg_jread_fail(r, "line", "%d: no such line (the summary has %d)",
-                          res->thr[i].own_line + 1, res->nlines);
-            lg_jread_pop(r, m);
-        }
+    for (int i = 0; i < res->nthr; i++)
+        line_known(r, "thresholds", i, res->thr[i].own_line, 1, res->nlines);
     if (!lg_jread_failed(r))
         series_read(r, doc, res);
     result_read(r, doc, res);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "hist.h"
 #include "results.h"
 #include "results_fixture.h"
@@ -156,6 +158,23 @@ static void round_trip(struct lg_results *r, const char *what, int status)
     lg_results_free(back);
 }
 
+/* The document dir/a.json with one member of one element of an array
+ * set to v, refused saying want. */
+static void refused_set(const char *array, const char *key, json_t *v, const char *want)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/a.json", dir);
+    json_t *doc = json_load_file(path, 0, NULL);
+    json_t *a = json_object_get(doc, array);
+    if (!a)
+        a = json_object_get(json_object_get(doc, "workers"), array);
+    json_object_set_new(json_array_get(a, 0), key, v);
+    char *text = json_dumps(doc, 0);
+    refused(text, want, want);
+    free(text);
+    json_decref(doc);
+}
+
 static void test_round_trip(void)
 {
     static const double a1[] = { 1, 2.5, 3, 250.125 }, at[] = { 7 };
@@ -181,6 +200,11 @@ static void test_round_trip(void)
     r->failure = lg_strdup("gave up");
     round_trip(r, "a closed run", 1);
     lg_results_free(r);
+    refused_set("not_normal", "line", json_integer(5),
+                "workers.not_normal[0].line: 5: no such line (the summary has 1)");
+    refused_set("thresholds", "line", json_integer(2),
+                "thresholds[0].line: 2: no such line (the summary has 1)");
+    refused_set("lines", "id", json_null(), "lines[0].id: a string expected, found null");
     r = open_run(1796112730.5, 20, 7, 1);
     series_set(r, 2, S + S / 2, (const int[]){ 4, 1 });
     r->iv[0].lines[0].queue_depth = 3;
