@@ -17,7 +17,8 @@
  * Shards (--shard I/N, issue 11): the inputs that are shards must be
  * shards of as many, each at most once (shards_check: the one place that
  * knows what makes shards one run). And the merged series must stay under
- * LG_MERGE_MAX_INTERVALS (extent_check). Reads only; allocates nothing
+ * LG_MERGE_MAX_INTERVALS (extent_check), and no run may come twice
+ * (twice_check). Reads only; allocates nothing
  * that outlives a call. */
 #include "results_merge.h"
 
@@ -195,6 +196,37 @@ static int extent_check(struct lg_results *const *in, const char *const *names, 
     return -1;
 }
 
+/* Whether a and b are one run: the same host, start and command line
+ * (injectors on one host with a common start time write different files,
+ * so their command lines differ). */
+static int same_run(const struct lg_results *a, const struct lg_results *b)
+{
+    if (a->start_epoch_s != b->start_epoch_s || a->argc != b->argc ||
+        strcmp(a->host ? a->host : "", b->host ? b->host : "") != 0)
+        return 0;
+    for (int i = 0; i < a->argc; i++)
+        if (strcmp(a->argv[i] ? a->argv[i] : "", b->argv[i] ? b->argv[i] : "") != 0)
+            return 0;
+    return 1;
+}
+
+/* No run twice (its file given twice, or a copy of it). */
+static int twice_check(struct lg_results *const *in, const char *const *names, int n, char *err,
+                       size_t errlen)
+{
+    for (int k = 0; k < n; k++)
+        for (int j = 0; j < k; j++) {
+            struct pair p;
+            if (!same_run(in[j], in[k]))
+                continue;
+            pair_init(&p, names, j, k);
+            snprintf(err, errlen, "%s is the run of %s (same host, start and command line): it would count twice",
+                     p.bn, p.an);
+            return -1;
+        }
+    return 0;
+}
+
 /* Inputs that are shards of a run (nshards > 1): of as many shards, each
  * once. Unsharded inputs (0 of 1) merge with anything: injectors started
  * by hand. */
@@ -245,7 +277,7 @@ int lg_results_merge_check(struct lg_results *const *in, const char *const *name
             if (line_check(&a->lines[l], &b->lines[l], &p, l, err, errlen) < 0)
                 return -1;
     }
-    if (extent_check(in, names, n, err, errlen) < 0)
+    if (extent_check(in, names, n, err, errlen) < 0 || shards_check(in, names, n, err, errlen) < 0)
         return -1;
-    return shards_check(in, names, n, err, errlen);
+    return twice_check(in, names, n, err, errlen);
 }

@@ -16,7 +16,7 @@
 # then the refusals, each one line and exit 2: a file that is not JSON, a
 # file of another schema version, a field missing, a histogram that does
 # not decode, runs of different CUTs, of different --summary periods, of
-# different line counts, and -o naming an input.
+# different line counts, one run twice, and -o naming an input.
 . "$(dirname "$0")/lib.sh"
 
 SCHEMA=$ROOT/src/summary-1.schema.json
@@ -109,6 +109,9 @@ refused '^logen: merge: q2.json: line 1: CUT Other, q1.json.s is Dummy: they mus
     q1.json q2.json
 refused '^logen: merge: q3.json: --summary period 0.5 s, q1.json.s is 1 s' q1.json q3.json
 refused '^logen: merge: a.json: 2 lines, q1.json has 1' q1.json a.json
+cp q1.json copy.json
+refused '^logen: merge: copy.json is the run of q1.json \(same host, start and command line\): it would count twice$' \
+    q1.json copy.json
 refused '^logen: merge: -o keep.json is the input keep.json: refusing to overwrite it' q1.json keep.json -o keep.json
 is "$(cmp keep.json q1.json && echo same)" same "... which is left as it was"
 refused "^logen: merge: unknown option '--nope'" q1.json --nope

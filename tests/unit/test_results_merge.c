@@ -177,6 +177,9 @@ static void test_refusals(void)
     a->nshards = b->nshards = 2;
     a->shard = b->shard = 1;
     refused(a, b, "B.json: shard 2/2, as A.json: each shard may be merged once", "a shard twice");
+    refused(run_new(1, OPT), run_new(1, OPT),
+            "B.json is the run of A.json (same host, start and command line): it would count twice",
+            "one run twice");
 }
 
 int main(void)
