@@ -564,7 +564,7 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
     lg_names_init(&c->names);
     if (opts->hdr_log)
         c->hdr = lg_hdrlog_new(opts->hdr_log, c->summary_ns, lg_clock_wall_ns(0));
-    c->iv = lg_intervals_new(c->summary_ns, c->nlines);
+    c->iv = lg_intervals_new(c->summary_ns, c->nlines, opts->keep_series);
     c->hwm_backlog_at = -1;
     lg_report_put_header(&c->rep, &c->out);
     return c;

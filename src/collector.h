@@ -47,6 +47,7 @@ struct lg_collector_opts {
     const struct lg_line_info *lines;
     int nlines;
     FILE *hdr_log;             /* --hdr-log: an HdrHistogram interval log (hdrlog.h); NULL: none */
+    int keep_series;           /* keep the interval series to the end (--summary-json) */
 };
 
 struct lg_collector;
@@ -201,8 +202,9 @@ struct lg_collector_worker {
 int lg_collector_worker(const struct lg_collector *c, int i, struct lg_collector_worker *wv);
 
 /* The interval series (interval.h): per interval and per line, requests,
- * errors, durations, workers and open-model events. Final after
- * lg_collector_close, which keeps the last, partial interval too. */
+ * errors, durations, workers and open-model events; empty unless
+ * opts.keep_series. Final after lg_collector_close, which keeps the last,
+ * partial interval too. */
 struct lg_intervals;
 const struct lg_intervals *lg_collector_intervals(const struct lg_collector *c);
 

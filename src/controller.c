@@ -589,7 +589,8 @@ int lg_controller_run(const struct lg_run *run)
                                       .summary_ns = lg_clock_from_s(run->summary),
                                       .quiet = run->quiet,
                                       .lines = info, .nlines = run->nlines,
-                                      .hdr_log = run->hdr_log };
+                                      .hdr_log = run->hdr_log,
+                                      .keep_series = run->summary_json != NULL };
     ctl.pool = lg_pool_new();
     if (!ctl.pool) {
         lg_log(LG_LOG_ERROR, "cannot start the run's process group: %s", strerror(errno));

@@ -15,8 +15,9 @@
  * interval keeps none. A kept line costs 64 bytes plus its encoding, so an
  * hour at 1 s intervals with ten lines (36,000 interval-lines) of 1,000
  * requests a second each keeps about 36 MB, where whole histograms would
- * take 1.7 GB. Readers decode one when they need it (results.h). Nothing
- * here prints or reads records. */
+ * take 1.7 GB; without `keep` (no --summary-json) nothing is kept. Readers
+ * decode one when they need it (results.h). Nothing here prints or reads
+ * records. */
 #include "interval.h"
 
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct lg_intervals {
     struct lg_interval_line *kept; /* [interval * nlines + line] */
     lg_ns_t *span;                 /* [interval * 2]: begin, end */
     size_t n, cap;
+    int keep;                      /* keep the closed intervals */
     int ended;
     struct lg_intervals_thru thru;
 };
@@ -56,9 +58,10 @@ int64_t lg_interval_slot(lg_ns_t end_ns, lg_ns_t period_ns, int64_t first_open)
     return k > first_open + 1 ? first_open + 1 : k;
 }
 
-struct lg_intervals *lg_intervals_new(lg_ns_t period_ns, int nlines)
+struct lg_intervals *lg_intervals_new(lg_ns_t period_ns, int nlines, int keep)
 {
     struct lg_intervals *iv = lg_calloc(1, sizeof *iv);
+    iv->keep = keep;
     iv->period_ns = period_ns > 0 ? period_ns : LG_NS_PER_S;
     iv->nlines = nlines > 0 ? nlines : 1;
     iv->open = lg_calloc(2 * (size_t)iv->nlines, sizeof *iv->open);
@@ -105,7 +108,8 @@ void lg_intervals_request(struct lg_intervals *iv, int l, lg_ns_t end_ns, int64_
     struct slot *s = slot_at(iv, l, end_ns);
     s->requests++;
     s->errors += failed != 0;
-    lg_hist_record(&s->h, dur_ns);
+    if (iv->keep) /* else no one reads the durations: the hot path skips them */
+        lg_hist_record(&s->h, dur_ns);
 }
 
 void lg_intervals_error(struct lg_intervals *iv, int l, lg_ns_t end_ns)
@@ -143,10 +147,25 @@ lg_ns_t lg_intervals_next_end(const struct lg_intervals *iv)
     return (iv->first_open + 1) * iv->period_ns;
 }
 
-/* Keeps the slots of parity p as interval [begin, end), and empties them;
- * returns the requests they held. */
+/* Empties the slots of parity p; returns the requests they held. */
+static uint64_t empty(struct lg_intervals *iv, int p)
+{
+    uint64_t requests = 0;
+    for (int l = 0; l < iv->nlines; l++) {
+        struct slot *s = &iv->open[(size_t)l * 2 + (size_t)p];
+        requests += s->requests;
+        lg_hist_reset(&s->h);
+        s->requests = s->errors = s->generated = s->dropped = 0;
+    }
+    return requests;
+}
+
+/* Keeps the slots of parity p as interval [begin, end) when the series is
+ * kept, and empties them; returns the requests they held. */
 static uint64_t keep(struct lg_intervals *iv, int p, lg_ns_t begin, lg_ns_t end)
 {
+    if (!iv->keep)
+        return empty(iv, p);
     if (iv->n == iv->cap) {
         iv->cap = iv->cap ? 2 * iv->cap : 64;
         iv->kept = lg_realloc(iv->kept, iv->cap * (size_t)iv->nlines * sizeof *iv->kept);
@@ -156,7 +175,6 @@ static uint64_t keep(struct lg_intervals *iv, int p, lg_ns_t begin, lg_ns_t end)
     iv->span[2 * iv->n] = begin;
     iv->span[2 * iv->n + 1] = end;
     iv->n++;
-    uint64_t requests = 0;
     for (int l = 0; l < iv->nlines; l++) {
         struct slot *s = &iv->open[(size_t)l * 2 + (size_t)p];
         kl[l] = (struct lg_interval_line){ .requests = s->requests, .errors = s->errors,
@@ -166,11 +184,8 @@ static uint64_t keep(struct lg_intervals *iv, int p, lg_ns_t begin, lg_ns_t end)
                                            .workers = iv->now[l].workers };
         if (lg_hist_count(&s->h))
             kl[l].histogram = lg_hist_encode(&s->h, NULL);
-        requests += s->requests;
-        lg_hist_reset(&s->h);
-        s->requests = s->errors = s->generated = s->dropped = 0;
     }
-    return requests;
+    return empty(iv, p);
 }
 
 int64_t lg_intervals_close(struct lg_intervals *iv, lg_ns_t load_begin, double *thru)

@@ -10,8 +10,9 @@
  * it arrives more than an interval early (lg_interval_slot: the rule
  * hdrlog.c follows too), so no value is dropped and the intervals of a
  * line add up to its totals. The collector owns one series, feeds it and
- * closes its intervals; the closed ones are kept to the end of the run,
- * compactly (interval.c says how), for the end summaries (results.h). It
+ * closes its intervals; the closed ones are kept to the end of the run
+ * when asked, compactly (interval.c says how), for the end summaries
+ * (results.h). It
  * prints nothing and knows nothing of records but the times it is given. */
 #ifndef LG_INTERVAL_H
 #define LG_INTERVAL_H
@@ -28,8 +29,10 @@ int64_t lg_interval_slot(lg_ns_t end_ns, lg_ns_t period_ns, int64_t first_open);
 struct lg_intervals;
 
 /* A new series of nlines lines (abort on OOM); free it with
- * lg_intervals_free. */
-struct lg_intervals *lg_intervals_new(lg_ns_t period_ns, int nlines);
+ * lg_intervals_free. Unless `keep`, the closed intervals are not kept
+ * (their throughput is still computed): the series then costs nothing
+ * that grows with the run. */
+struct lg_intervals *lg_intervals_new(lg_ns_t period_ns, int nlines, int keep);
 void lg_intervals_free(struct lg_intervals *iv);
 
 /* Recording, on line l */

@@ -199,6 +199,27 @@ static void check_series(const struct lg_results *r)
     is_int(r->iv[1].lines[1].queue_depth, 3, "series: queue depth at an interval's end");
 }
 
+/* Without keep_series, nothing of the series is kept, the throughput is. */
+static void test_not_kept(void)
+{
+    FILE *devnull = fopen("/dev/null", "w");
+    struct lg_collector_opts opts = { .out = devnull, .err = devnull, .summary_ns = S,
+                                       .lines = lines, .nlines = 1 };
+    struct fw a = { 0, 101, 0 };
+    coll = lg_collector_new(&opts);
+    lg_collector_add_worker(coll, 0, 0, 101, 0);
+    send_name(&a, 0, "R");
+    send_ev(&a, LG_REC_REQ, 0, 100 * MS, 200 * MS);
+    lg_collector_close(coll, 2500 * MS);
+    struct lg_results_meta m = { .interval_ns = S };
+    struct lg_results *r = lg_results_collect(coll, &m);
+    ok(r->niv == 0 && r->hwm_thru == 1.0 && r->hwm_thru_at == S,
+       "not kept: no series, the throughput high-water mark still");
+    lg_results_free(r);
+    lg_collector_free(coll);
+    fclose(devnull);
+}
+
 int main(void)
 {
     char err[256];
@@ -207,7 +228,7 @@ int main(void)
     lg_thresholds_add(&th, "p99<1s", -1, NULL, 0, err, sizeof err);
     FILE *devnull = fopen("/dev/null", "w");
     struct lg_collector_opts opts = { .out = devnull, .err = devnull, .summary_ns = S,
-                                       .lines = lines, .nlines = 2 };
+                                       .lines = lines, .nlines = 2, .keep_series = 1 };
     coll = lg_collector_new(&opts);
     feed_run();
     struct lg_results_meta m = { .argv = argv, .argc = 3, .start_epoch_s = 1.5e9,
@@ -224,5 +245,6 @@ int main(void)
     lg_results_free(NULL);
     lg_thresholds_free(&th);
     fclose(devnull);
+    test_not_kept();
     return done_testing();
 }
