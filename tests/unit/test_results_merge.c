@@ -19,6 +19,50 @@
 
 static const char *OPT = "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":2,\"steps\":[\"1\"]}";
 
+/* A: [0,1) [1,2) [2,3) [3,3.1); B shifted: [0.5,1.5) [1.5,2.5) [2.5,2.6) */
+static void check_series(const struct lg_results *m)
+{
+    is_int(m->niv, 4, "the merged series has 4 intervals of 1 s");
+    is_int(m->iv[1].lines[0].requests, 4 + 10, "B's [0.5, 1.5) goes where its middle is: [1, 2)");
+    is_int(m->iv[2].lines[0].requests, 5 + 20 + 2, "B's last two both go to [2, 3)");
+    is_int(m->iv[2].lines[0].workers, 3 + 3, "... whose workers are A's and B's last there");
+    is_int(m->iv[3].end_ns, 3 * S + S / 10, "the last interval ends with the latest input");
+    struct lg_hist h;
+    ok(lg_results_ivl_hist(&m->iv[2].lines[0], &h) == 0 && lg_hist_count(&h) == 27,
+       "the interval's histogram holds the 27 durations");
+    is_int(m->iv[2].lines[0].max_ns, 10 * MS + 19, "... and the exact max");
+    lg_hist_fini(&h);
+    is_double(m->hwm_thru, 27, 1e-9, "the best full interval's throughput is the merged one's");
+}
+
+/* The merge of test_rows_and_times: rows, spans and the series. */
+static void check_sums(const struct lg_results *m, const double *a1, const double *b1)
+{
+    is_int(m->merged, 2, "merged counts the inputs");
+    is_double(m->start_epoch_s, 1000.0, 0, "the merged clock starts at the earliest start");
+    is_int(m->t.requests, 8, "requests add");
+    is_int(m->t.started, 7, "workers add");
+    is_int(m->begin_ns, S / 10, "the run begins at the earliest begin");
+    is_int(m->end_ns, 3 * S + S / 10, "... and ends at the latest end, shifted (B's 2.1 s + 0.5 s)");
+    const struct lg_results_line *l = &m->lines[0];
+    is_int(l->nrows, 3, "three rows: R_1 of both, T of A only, R_2 of B only");
+    is_str(l->rows[0].name, "R_1", "in the order they first occur: R_1");
+    is_str(l->rows[1].name, "T", "... T");
+    is_str(l->rows[2].name, "R_2", "... R_2");
+    is_int(l->rows[1].kind, LG_KIND_TRA, "T is still a transaction");
+    is_int(l->rows[0].errors, 3, "errors add");
+    check_series(m);
+    struct lg_hist want;
+    lg_hist_init(&want);
+    for (int i = 0; i < 4; i++)
+        lg_hist_record(&want, (int64_t)(a1[i] * MS));
+    for (int i = 0; i < 3; i++)
+        lg_hist_record(&want, (int64_t)(b1[i] * MS));
+    ok(lg_hist_equal(&l->rows[0].h, &want), "R_1's histogram is one fed with both runs' values");
+    is_int(lg_hist_percentile(&l->rows[0].h, 100), 900 * MS, "... its max is B's 900 ms");
+    lg_hist_fini(&want);
+}
+
 static void test_rows_and_times(void)
 {
     static const double a1[] = { 1, 2, 3, 250 }, at[] = { 7 }, b1[] = { 2, 2.5, 900 }, b2[] = { 4 };
@@ -41,42 +85,8 @@ static void test_rows_and_times(void)
     struct lg_results *m = lg_results_merge(in, 2, err, sizeof err);
     if (!ok(m != NULL, "two runs of the same line merge (process may differ)"))
         note("%s", err);
-    if (!m)
-        return;
-    is_int(m->merged, 2, "merged counts the inputs");
-    is_double(m->start_epoch_s, 1000.0, 0, "the merged clock starts at the earliest start");
-    is_int(m->t.requests, 8, "requests add");
-    is_int(m->t.started, 7, "workers add");
-    is_int(m->begin_ns, S / 10, "the run begins at the earliest begin");
-    is_int(m->end_ns, 3 * S + S / 10, "... and ends at the latest end, shifted (B's 2.1 s + 0.5 s)");
-    struct lg_results_line *l = &m->lines[0];
-    is_int(l->nrows, 3, "three rows: R_1 of both, T of A only, R_2 of B only");
-    is_str(l->rows[0].name, "R_1", "in the order they first occur: R_1");
-    is_str(l->rows[1].name, "T", "... T");
-    is_str(l->rows[2].name, "R_2", "... R_2");
-    is_int(l->rows[1].kind, LG_KIND_TRA, "T is still a transaction");
-    is_int(l->rows[0].errors, 3, "errors add");
-    struct lg_hist want;
-    lg_hist_init(&want);
-    for (int i = 0; i < 4; i++)
-        lg_hist_record(&want, (int64_t)(a1[i] * MS));
-    for (int i = 0; i < 3; i++)
-        lg_hist_record(&want, (int64_t)(b1[i] * MS));
-    ok(lg_hist_equal(&l->rows[0].h, &want), "R_1's histogram is one fed with both runs' values");
-    is_int(lg_hist_percentile(&l->rows[0].h, 100), 900 * MS, "... its max is B's 900 ms");
-    lg_hist_fini(&want);
-    /* A: [0,1) [1,2) [2,3) [3,3.1); B shifted: [0.5,1.5) [1.5,2.5) [2.5,2.6) */
-    is_int(m->niv, 4, "the merged series has 4 intervals of 1 s");
-    is_int(m->iv[1].lines[0].requests, 4 + 10, "B's [0.5, 1.5) goes where its middle is: [1, 2)");
-    is_int(m->iv[2].lines[0].requests, 5 + 20 + 2, "B's last two both go to [2, 3)");
-    is_int(m->iv[2].lines[0].workers, 3 + 3, "... whose workers are A's and B's last there");
-    is_int(m->iv[3].end_ns, 3 * S + S / 10, "the last interval ends with the latest input");
-    struct lg_hist h;
-    ok(lg_results_ivl_hist(&m->iv[2].lines[0], &h) == 0 && lg_hist_count(&h) == 27,
-       "the interval's histogram holds the 27 durations");
-    is_int(m->iv[2].lines[0].max_ns, 10 * MS + 19, "... and the exact max");
-    lg_hist_fini(&h);
-    is_double(m->hwm_thru, 27, 1e-9, "the best full interval's throughput is the merged one's");
+    if (m)
+        check_sums(m, a1, b1);
     lg_results_free(m);
     lg_results_free(a);
     lg_results_free(b);
