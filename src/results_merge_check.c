@@ -229,7 +229,7 @@ static int twice_check(struct lg_results *const *in, const char *const *names, i
 
 /* Inputs that are shards of a run (nshards > 1): of as many shards, each
  * once. Unsharded inputs (0 of 1) merge with anything: injectors started
- * by hand. */
+ * by hand. Shards are named I/N as --shard takes them (0 <= I < N). */
 static int shards_check(struct lg_results *const *in, const char *const *names, int n, char *err,
                         size_t errlen)
 {
@@ -241,13 +241,12 @@ static int shards_check(struct lg_results *const *in, const char *const *names, 
             pair_init(&p, names, j, k);
             if (in[k]->nshards != in[j]->nshards) {
                 snprintf(err, errlen, "%s: shard %d/%d, %s's is %d/%d: not shards of one run",
-                         p.bn, in[k]->shard + 1, in[k]->nshards, p.an, in[j]->shard + 1,
-                         in[j]->nshards);
+                         p.bn, in[k]->shard, in[k]->nshards, p.an, in[j]->shard, in[j]->nshards);
                 return -1;
             }
             if (in[k]->shard == in[j]->shard) {
                 snprintf(err, errlen, "%s: shard %d/%d, as %s: each shard may be merged once",
-                         p.bn, in[k]->shard + 1, in[k]->nshards, p.an);
+                         p.bn, in[k]->shard, in[k]->nshards, p.an);
                 return -1;
             }
         }

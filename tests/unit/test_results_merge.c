@@ -150,6 +150,26 @@ static void refused(struct lg_results *a, struct lg_results *b, const char *want
     lg_results_free(b);
 }
 
+/* Shards 0/2 and 1/2 of one run (the same start, as --start-at gives):
+ * the whole run. */
+static void test_shards(void)
+{
+    struct lg_results *a = run_new(7, OPT), *b = run_new(7, OPT);
+    char err[256] = "";
+    a->nshards = b->nshards = 2;
+    b->shard = 1;
+    free(b->argv[0]);
+    b->argv[0] = lg_strdup("logen --shard 1/2");
+    struct lg_results *in[] = { a, b };
+    struct lg_results *m = lg_results_merge(in, 2, err, sizeof err);
+    if (!ok(m != NULL, "both shards of a run merge"))
+        note("%s", err);
+    ok(m && m->shard == 0 && m->nshards == 1, "... into the whole run (shard 0 of 1)");
+    lg_results_free(m);
+    lg_results_free(a);
+    lg_results_free(b);
+}
+
 static void test_refusals(void)
 {
     struct lg_results *b = run_new(1, OPT);
@@ -186,7 +206,12 @@ static void test_refusals(void)
     b = run_new(1, OPT);
     a->nshards = b->nshards = 2;
     a->shard = b->shard = 1;
-    refused(a, b, "B.json: shard 2/2, as A.json: each shard may be merged once", "a shard twice");
+    refused(a, b, "B.json: shard 1/2, as A.json: each shard may be merged once", "a shard twice");
+    a = run_new(1, OPT);
+    b = run_new(1, OPT);
+    a->nshards = 2;
+    b->nshards = 3;
+    refused(a, b, "B.json: shard 0/3, A.json's is 0/2: not shards of one run", "shards of two runs");
     refused(run_new(1, OPT), run_new(1, OPT),
             "B.json is the run of A.json (same host, start and command line): it would count twice",
             "one run twice");
@@ -196,6 +221,7 @@ int main(void)
 {
     test_rows_and_times();
     test_open_and_outcome();
+    test_shards();
     test_refusals();
     return done_testing();
 }
