@@ -6,9 +6,9 @@
  * and how each worker process ended. Event lines (and nothing else) go to
  * the `out` stream in the chosen format (report.c formats them); error
  * lines and the periodic summary lines (summary.c renders them) go to the
- * `err` stream. At the end, lg_collector_close, then any number of end
- * summaries rendered from the read-only view below (summary.c writes the
- * text one): the collector knows of no end summary. It knows nothing of
+ * `err` stream. At the end, lg_collector_close, then the read-only view
+ * below is copied into a run's results (results_collect.c), which every
+ * end summary renders: the collector knows of no end summary. It knows nothing of
  * pipes or processes: everything arrives through these calls, so it is
  * unit-testable. */
 #ifndef LG_COLLECTOR_H
@@ -84,8 +84,8 @@ void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg
 
 /* The run is over (every worker reaped, the pipe drained): writes the
  * transaction lines still held, closes the intervals that ended by `now`
- * and flushes both streams. The view below is then final; render the end
- * summary from it (lg_summary_end in summary.h). */
+ * and flushes both streams. The view below is then final: collect the
+ * run's results from it (lg_results_collect in results.h). */
 void lg_collector_close(struct lg_collector *c, lg_ns_t now);
 
 /* The event-line output, for a caller that must never block on it (with

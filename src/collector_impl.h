@@ -28,7 +28,7 @@ struct lg_cline {
     uint64_t hook_errors;        /* ERR records */
     int retired;                 /* workers that stopped with LG_STOP_RETIRED */
     struct lg_openstats *open;   /* open model: its events; NULL when closed */
-    struct lg_hdrlog_row *hdr_ev[LG_HDRLOG_EVENT_ROWS]; /* --hdr-log: event times; NULL until used */
+    struct lg_hdrlog_row *hdr_ev[LG_HDRLOG_EVENT_ROWS]; /* --hdr-log: event times, or NULL */
     int have_begin;
     lg_ns_t first_begin;         /* earliest load start of its workers */
     lg_ns_t last_end;            /* latest end of anything on it */

@@ -52,7 +52,7 @@ struct lg_openstats_counts {
 };
 void lg_openstats_counts(const struct lg_openstats *o, struct lg_openstats_counts *k);
 
-/* Everything the summary shows, for another rendering (summary_json.c).
+/* Everything the summary shows, copied into a run's results (results_collect.c).
  * The histograms are borrowed: valid until the next recording call. */
 enum { LG_OPEN_WAIT, LG_OPEN_RESPONSE, LG_OPEN_SERVICE, LG_OPEN_LATENESS, LG_OPEN_NTIMES };
 struct lg_openstats_detail {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "mem.h"
 #include "units.h"
 
@@ -79,6 +80,8 @@ static int value_parse(struct lg_threshold *t, const char *v, char *err, size_t 
             return thr_err(err, errlen, "'%s': a duration needs a unit (250ms, 1s, 500us)", v);
         if (lg_units_seconds(v, n, &t->value) < 0 || t->value < 0)
             return thr_err(err, errlen, "'%s': not a duration (" LG_UNITS_SECONDS_HINT ")", v);
+        if (t->value > LG_CLI_SECONDS_MAX) /* as every duration; and its ns fit an int64 */
+            return thr_err(err, errlen, "'%s': longer than " LG_CLI_SECONDS_MAX_TEXT, v);
         t->value = (double)(int64_t)(t->value * 1e9 + 0.5); /* whole ns: 100us is 100000 */
         return 0;
     }

@@ -1,7 +1,8 @@
 /* test_hdrlog.c -- the --hdr-log writer alone: its header, escaped tags,
  * which interval a value lands in (its own, the oldest open one when late,
  * the next when early), only active rows written, the intervals still
- * open written at the end; every histogram read back with lg_hist_decode. */
+ * open written at the end, an open line's event times; every histogram
+ * read back with lg_hist_decode. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,31 @@ static int interval(const char *line, char *tag, double *start, double *ilen, do
     *hmax = lg_hist_max(&h);
     lg_hist_fini(&h);
     return 0;
+}
+
+/* Open model: an event's wait, response and service times, in rows of
+ * their own created on first use. */
+static void test_event_times(void)
+{
+    static const char *const want[] = { "op.wait.event", "op.response.event",
+                                        "op.service.event" };
+    static const double want_max[] = { 0.002, 0.005, 0.003 };
+    char l[4096], tag[256];
+    double start, ilen, max;
+    uint64_t count, hmax;
+    struct lg_hdrlog_row *ev[LG_HDRLOG_EVENT_ROWS] = { NULL };
+    FILE *f = open_memstream(&buf, &len);
+    struct lg_hdrlog *hl = lg_hdrlog_new(f, S, 0);
+    lg_hdrlog_event(hl, ev, "op", S / 10, S / 10 + 2000, S / 10 + 5000);
+    lg_hdrlog_close(hl, 0);
+    fflush(f);
+    for (int i = 0; i < LG_HDRLOG_EVENT_ROWS; i++)
+        ok(interval(line_at(5 + i, l, sizeof l), tag, &start, &ilen, &max, &count, &hmax) == 0 &&
+               strcmp(tag, want[i]) == 0 && count == 1 && max == want_max[i],
+           "event times: %s, one value of %g ms (got %s, %g)", want[i], want_max[i], tag, max);
+    lg_hdrlog_free(hl);
+    fclose(f);
+    free(buf);
 }
 
 int main(void)
@@ -103,5 +129,6 @@ int main(void)
     lg_hdrlog_free(hl);
     fclose(f);
     free(buf);
+    test_event_times();
     return done_testing();
 }

@@ -220,6 +220,36 @@ static void test_not_kept(void)
     fclose(devnull);
 }
 
+/* A request that reaches the collector after its interval closed counts
+ * in the oldest open one; one that ends more than an interval ahead, in
+ * the one after the oldest (interval.h). */
+static void test_late_early(void)
+{
+    FILE *devnull = fopen("/dev/null", "w");
+    struct lg_collector_opts opts = { .out = devnull, .err = devnull, .summary_ns = S,
+                                       .lines = lines, .nlines = 1, .keep_series = 1 };
+    struct fw a = { 0, 101, 0 };
+    coll = lg_collector_new(&opts);
+    lg_collector_add_worker(coll, 0, 0, 101, 0);
+    send_name(&a, 0, "R");
+    send_ev(&a, LG_REC_REQ, 0, 400 * MS, 500 * MS);
+    lg_collector_tick(coll, 1200 * MS);                  /* closes [0, 1) */
+    send_ev(&a, LG_REC_REQ, 0, 800 * MS, 900 * MS);      /* late: into [1, 2) */
+    send_ev(&a, LG_REC_REQ, 0, 3200 * MS, 3500 * MS);    /* early: into [2, 3) */
+    lg_collector_close(coll, 4000 * MS);
+    struct lg_results_meta m = { .interval_ns = S };
+    struct lg_results *r = lg_results_collect(coll, &m);
+    ok(r->niv == 4 && r->iv[0].lines[0].requests == 1 && r->iv[1].lines[0].requests == 1 &&
+           r->iv[2].lines[0].requests == 1 && r->iv[3].lines[0].requests == 0,
+       "late and early: each request in one interval, by the rule");
+    ok(r->niv == 4 && r->iv[1].lines[0].max_ns == 100 * MS &&
+           r->iv[2].lines[0].max_ns == 300 * MS && r->iv[3].lines[0].histogram == NULL,
+       "late and early: with their durations; an empty interval has none");
+    lg_results_free(r);
+    lg_collector_free(coll);
+    fclose(devnull);
+}
+
 int main(void)
 {
     char err[256];
@@ -246,5 +276,6 @@ int main(void)
     lg_thresholds_free(&th);
     fclose(devnull);
     test_not_kept();
+    test_late_early();
     return done_testing();
 }

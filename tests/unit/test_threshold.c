@@ -61,6 +61,7 @@ static void refused(const char *text, const char *reason)
 static void test_refused(void)
 {
     refused("p99<250", "'250': a duration needs a unit (250ms, 1s, 500us)");
+    refused("p99<2592001s", "'2592001s': longer than 30 days (2592000 s)");
     refused("p99", "expected METRIC OP VALUE, such as p99<250ms or errors<1%");
     refused("x<1", "unknown metric 'x' (count, errors, rate, mean, min, max, dropped, or pN such "
                    "as p99.9)");
