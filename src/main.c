@@ -185,6 +185,9 @@ static int help(int argc, char **argv, char *err, size_t errlen)
  * commands that start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
 {
+    for (int i = 2; i < argc && (!strcmp(argv[1], "merge") || !strcmp(argv[1], "compare")); i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return lg_cli_help_topic(stdout, argv[1]) == 0 ? 0 : 2; /* logen merge --help */
     if (strcmp(argv[1], "merge") == 0)
         return lg_merge_main(argc, argv, err, errlen);
     if (strcmp(argv[1], "compare") == 0)

@@ -65,4 +65,6 @@ refused '^logen: compare: nope.json: unable to open' base.json nope.json
 refused '^logen: compare: two summaries expected, 1 given' base.json
 refused "^logen: compare: --tolerance 'lots': a percentage >= 0 expected" base.json same.json --tolerance lots
 refused "^logen: compare: unknown option '--tol'" base.json same.json --tol 5
+run 30 "$LOGEN" compare -h
+is "$rc:$(head -1 out)" "0:usage: logen compare BASE.json NEW.json [--tolerance 5%]" "compare -h: its usage, exit 0"
 done_testing

@@ -116,4 +116,8 @@ refused '^logen: merge: -o keep.json is the input keep.json: refusing to overwri
 is "$(cmp keep.json q1.json && echo same)" same "... which is left as it was"
 refused "^logen: merge: unknown option '--nope'" q1.json --nope
 refused "^logen: merge: no summary to merge" -o x.json
+run 30 "$LOGEN" merge a.json --help
+is "$rc" 0 "merge --help: exit 0"
+like "$(head -1 out)" "^usage: logen merge SUMMARY.json\.\.\. \[-o MERGED.json\] \[--threshold EXPR\]\.\.\.$" \
+    "... its usage, as logen help merge prints it"
 done_testing
