@@ -6,7 +6,9 @@
  * summary (no "schema"), of another schema version, with a field missing
  * or of the wrong type (its JSON path named, jread.h), or a histogram that
  * does not decode (lg_hist_decode says why) or does not hold its row's
- * count, is refused with one line naming the file. Figures the renderers
+ * count, or a value no run gives (a time beyond LG_JREAD_MAX_S, a line
+ * index no line has), is refused with one line naming the file, so what
+ * it returns is safe to render and merge. Figures the renderers
  * derive (percentiles, throughputs, the all-lines rows) are not read: they
  * are recomputed from the histograms and spans read, so a summary loaded
  * and written again is the same document. Nothing is printed. */
