@@ -281,14 +281,17 @@ static void ivl_line_merge(struct lg_results_ivl_line *d, struct lg_results *con
             d->workers += x->workers;
             d->queue_depth += x->queue_depth;
         }
-        if (x->histogram && lg_results_ivl_hist(x, &h) == 0) {
+        if (n == 1) /* alone in its slot: its encoding as it is */
+            d->histogram = x->histogram ? lg_strdup(x->histogram) : NULL;
+        else if (x->histogram && lg_results_ivl_hist(x, &h) == 0) {
             lg_hist_merge(&acc, &h);
             lg_hist_fini(&h);
         }
         if (x->max_ns > d->max_ns)
             d->max_ns = x->max_ns;
     }
-    d->histogram = lg_hist_count(&acc) ? lg_hist_encode(&acc, NULL) : NULL;
+    if (n > 1)
+        d->histogram = lg_hist_count(&acc) ? lg_hist_encode(&acc, NULL) : NULL;
     lg_hist_fini(&acc);
 }
 
