@@ -24,6 +24,10 @@
  * time). Peak live workers add (an upper bound of the merged peak); the
  * pipe backlog's high-water mark is the highest, like the queue's.
  *
+ * What the run was: the first input's version and command line, every
+ * input's host (joined by ','), the common period, meta.merged the sum of
+ * the inputs'; shards that make a whole run give 0 of 1.
+ *
  * Workers and records add; every input's workers that did not end
  * normally are kept, their message prefixed with the input's name. The
  * result (signal, failure) is the worst of the inputs; the thresholds are
