@@ -60,6 +60,8 @@ endif
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRCS))
+# the HTML report's page, generated from src/report/ (rule below)
+OBJS     += $(B)/obj/report_page.o
 LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -81,6 +83,21 @@ $(B)/obj/%.o: src/%.c $(B)/.flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The HTML report's sources, compiled in so an installed logen needs no
+# data file (src/report/embed.sh: od and awk).
+REPORT_PAGE := html=src/report/report.html css=src/report/report.css chart=src/report/chart.js \
+               js=src/report/report.js
+
+$(B)/gen/report_page.c: $(patsubst %,src/report/%,report.html report.css chart.js report.js) \
+                        src/report/embed.sh
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "GEN $@")
+	$(Q)sh src/report/embed.sh $(REPORT_PAGE) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/report_page.o: $(B)/gen/report_page.c $(B)/.flags
+	@$(if $(Q),echo "CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c $< -o $@
 
 $(B)/logen: $(OBJS) src/lg_ffi.dyn
 	@$(if $(Q),echo "LD $@")

@@ -10,12 +10,15 @@
  * is on unless a client sets verify = false, and the first such client of
  * a process draws one warning at every verbosity. Nothing here logs a
  * request or a response (no CURLOPT_VERBOSE): headers carry credentials.
- * Not done: response headers, cookies, async requests (curl multi),
- * proxies, client certificates. */
+ * With --concurrency > 1, a request in a coroutine is not performed here:
+ * the easy handle goes to the worker's multi handle (sched.c) and the Lua
+ * side yields until it is done (client:result).
+ * Not done: response headers, cookies, proxies, client certificates. */
 #include "bind_http.h"
 
 #include "log.h"
 #include "mem.h"
+#include "sched.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -49,7 +52,7 @@ struct lg_http_client {
     int discard_body;             /* count the body, keep nothing */
     int too_big;                  /* the write callback refused the body */
     int masked;                   /* signals blocked by resolver_start_cb */
-    sigset_t saved_mask;          /* the mask to restore */
+    int in_multi;                 /* its transfer is on the worker's multi handle */
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
 };
@@ -102,11 +105,18 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* Clients of this process whose resolver start has the signals blocked,
+ * and the mask from before the first of them: with --concurrency several
+ * transfers may resolve at once, and only the last to go on may restore. */
+static int http_masked;
+static sigset_t http_saved_mask;
+
 static void unmask(struct lg_http_client *c)
 {
     if (c->masked) {
-        pthread_sigmask(SIG_SETMASK, &c->saved_mask, NULL);
         c->masked = 0;
+        if (--http_masked == 0)
+            pthread_sigmask(SIG_SETMASK, &http_saved_mask, NULL);
     }
 }
 
@@ -115,17 +125,19 @@ static void unmask(struct lg_http_client *c)
 static int resolver_start_cb(void *resolver_state, void *reserved, void *ud)
 {
     struct lg_http_client *c = ud;
-    if (!c->masked) {
-        sigset_t set;
-        sigfillset(&set);
-        sigdelset(&set, SIGSEGV);
-        sigdelset(&set, SIGBUS);
-        sigdelset(&set, SIGFPE);
-        sigdelset(&set, SIGILL);
-        sigdelset(&set, SIGABRT);
-        pthread_sigmask(SIG_BLOCK, &set, &c->saved_mask);
-        c->masked = 1;
-    }
+    if (c->masked)
+        return 0;
+    c->masked = 1;
+    if (http_masked++ > 0)
+        return 0; /* blocked already, for another client's resolver */
+    sigset_t set;
+    sigfillset(&set);
+    sigdelset(&set, SIGSEGV);
+    sigdelset(&set, SIGBUS);
+    sigdelset(&set, SIGFPE);
+    sigdelset(&set, SIGILL);
+    sigdelset(&set, SIGABRT);
+    pthread_sigmask(SIG_BLOCK, &set, &http_saved_mask);
     return 0;
 }
 
@@ -480,14 +492,9 @@ static void push_info(lua_State *L, CURL *e)
     lua_setfield(L, -2, "content_type");
 }
 
-/* client:request(method, url[, body][, headers][, into])
- *   -> status, body, info   (info is `into` when given, else a new table)
- *   -> nil, message, curlcode   on a transport error (refused, timeout, TLS...)
- * headers add to or replace the client's defaults for this request. An HTTP
- * error status is not a transport error. Raises on misuse only. */
-static int client_request(lua_State *L)
+/* Sets up the transfer client:request's arguments (at 2..6) describe. */
+static void client_prepare(lua_State *L, struct lg_http_client *c)
 {
-    struct lg_http_client *c = check_client(L);
     const char *method = luaL_checkstring(L, 2);
     const char *url = luaL_checkstring(L, 3);
     size_t blen = 0;
@@ -505,9 +512,12 @@ static int client_request(lua_State *L)
     c->body.len = 0;
     c->too_big = 0;
     c->errbuf[0] = '\0';
+}
 
-    CURLcode rc = curl_easy_perform(c->easy);
-    unmask(c);
+/* Pushes the outcome of the transfer that ended with rc: status, body,
+ * info (into, at index `into` when it is a table), or nil, message, code. */
+static int client_result(lua_State *L, struct lg_http_client *c, CURLcode rc, int into)
+{
     if (rc != CURLE_OK) {
         lua_pushnil(L);
         if (c->too_big)
@@ -522,12 +532,65 @@ static int client_request(lua_State *L)
     curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
     lua_pushinteger(L, status);
     lua_pushlstring(L, c->body.p, c->body.len);
-    if (lua_istable(L, 6))
-        lua_pushvalue(L, 6);
+    if (lua_istable(L, into))
+        lua_pushvalue(L, into);
     else
         lua_createtable(L, 0, 18);
     push_info(L, c->easy);
     return 3;
+}
+
+/* nil, message, code for a transfer the scheduler cut (enum lg_sched_status). */
+static int client_cut(lua_State *L, int how)
+{
+    lua_pushnil(L);
+    lua_pushstring(L, how == LG_SCHED_TIMEOUT ? "timeout: the transfer was cut at its deadline"
+                                              : "interrupted: the run stopped during this request");
+    lua_pushinteger(L, CURLE_ABORTED_BY_CALLBACK);
+    return 3;
+}
+
+/* client:request(method, url[, body][, headers][, into])
+ *   -> status, body, info   (info is `into` when given, else a new table)
+ *   -> nil, message, curlcode   on a transport error (refused, timeout, TLS...)
+ *   -> false   in a coroutine of the scheduler (--concurrency > 1): the
+ *      transfer is under way on the worker's multi handle; the caller
+ *      yields, and once resumed gets the above from client:result([into]).
+ * headers add to or replace the client's defaults for this request. An HTTP
+ * error status is not a transport error. Raises on misuse only, and when
+ * the client is already busy with another coroutine's request. */
+static int client_request(lua_State *L)
+{
+    struct lg_http_client *c = check_client(L);
+    if (c->in_multi)
+        return luaL_error(L, "httpc: this client has a request under way in another coroutine: "
+                          "build one client per CUT object (in its init)");
+    client_prepare(L, c);
+    if (lg_sched_active()) {
+        int how = lg_sched_http_start(c->easy);
+        if (how != LG_SCHED_YIELD)
+            return client_cut(L, how);
+        c->in_multi = 1;
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    CURLcode rc = curl_easy_perform(c->easy);
+    unmask(c);
+    return client_result(L, c, rc, 6);
+}
+
+/* client:result([into]): the outcome of the transfer client:request
+ * started on the multi handle, once the scheduler resumed the caller. */
+static int client_result_after(lua_State *L)
+{
+    struct lg_http_client *c = check_client(L);
+    CURLcode rc = CURLE_OK;
+    if (!c->in_multi)
+        return luaL_error(L, "httpc: no request under way on this client");
+    c->in_multi = 0;
+    int how = lg_sched_http_done(&rc);
+    unmask(c);
+    return how == LG_SCHED_DONE ? client_result(L, c, rc, 2) : client_cut(L, how);
 }
 
 /* client:close() and __gc: frees the handle (closing its connections) and
@@ -536,9 +599,10 @@ static int client_close(lua_State *L)
 {
     struct lg_http_client *c = luaL_checkudata(L, 1, HTTP_MT);
     if (c->easy) {
-        curl_easy_cleanup(c->easy);
+        curl_easy_cleanup(c->easy); /* also takes it off a multi handle */
         c->easy = NULL;
     }
+    c->in_multi = 0;
     unmask(c);
     buf_free(&c->body);
     buf_free(&c->hdr);
@@ -565,6 +629,7 @@ int luaopen_logen_httpc(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         { "request", client_request },
+        { "result", client_result_after },
         { "close", client_close },
         { NULL, NULL },
     };

@@ -38,6 +38,9 @@ const struct lg_opt lg_cli_opts[] = {
       "seconds each worker runs; wins over --loops when > 0" },
     { {"loops"}, LG_OPT_INT, LG_MIN_1, F(loops), 1, LG_GROUP_CLOSED, "N", "5",
       "loops per worker when --duration is 0" },
+    { {"concurrency"}, LG_OPT_INT, LG_MIN_CONCURRENCY, F(concurrency), 0, LG_GROUP_GENERAL, "C",
+      "1", "copies of the CUT's loop each worker runs at once, as coroutines (at most "
+      "100000); --loops counts per copy" },
     { {"steps", "lengths"}, LG_OPT_STEPS, LG_MIN_0, 0, 1, LG_GROUP_GENERAL, "LIST",
       "A,256,512,1024,2048,4096,8192",
       "comma list; a loop runs the CUT once per step, in order, and the CUT "
@@ -79,6 +82,17 @@ const struct lg_opt lg_cli_opts[] = {
     { {"summary-json"}, LG_OPT_STR, LG_MIN_0, F(summary_json), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the end summary to FILE as JSON (schema logen-summary/1: "
       "src/summary-1.schema.json), also when interrupted" },
+    { {"metrics-listen"}, LG_OPT_STR, LG_MIN_0, F(metrics_listen), 0, LG_GROUP_OUTPUT, "HOST:PORT",
+      NULL,
+      "serve live figures for Prometheus on http://HOST:PORT/metrics during the run "
+      "(127.0.0.1:9464, [::1]:9464; port 0: a free one, told on stderr)" },
+    { {"metrics-linger"}, LG_OPT_SECS, LG_MIN_0, F(metrics_linger), 0, LG_GROUP_OUTPUT, "S",
+      "20s",
+      "after the run, serve the final figures until one scrape takes them, at most S "
+      "(a 15 s scrape interval and a margin); 0: stop at once" },
+    { {"report"}, LG_OPT_STR, LG_MIN_0, F(report), 0, LG_GROUP_OUTPUT, "FILE", NULL,
+      "write an HTML report to FILE: one self-contained page of charts and "
+      "tables drawn from the end summary, also when interrupted" },
     { {"openedmodel"}, LG_OPT_FLAG, LG_MIN_0, F(openedmodel), 1, LG_GROUP_OPEN, NULL, NULL,
       "open model (events arrive on a schedule) instead of closed" },
     { {"schedule"}, LG_OPT_STR, LG_MIN_0, F(schedule), 1, LG_GROUP_OPEN, "LIST",
@@ -107,6 +121,14 @@ const struct lg_opt lg_cli_opts[] = {
       "accepted and ignored, as Pylogen did" },
     { {"workerDelay"}, LG_OPT_IGNORED, LG_MIN_0, 0, 1, LG_GROUP_OPEN, "S", NULL,
       "accepted and ignored, as Pylogen did" },
+    { {"shard"}, LG_OPT_STR, LG_MIN_0, F(shard), 0, LG_GROUP_GENERAL, "I/N", NULL,
+      "run shard I of N copies: open lines take event k when k mod N = I, closed "
+      "lines the workers w with w mod N = I (default: from SLURM_PROCID/SLURM_NTASKS, "
+      "JOB_COMPLETION_INDEX/LOGEN_SHARDS, OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/PMI_SIZE, "
+      "else 0/1)" },
+    { {"start-at"}, LG_OPT_STR, LG_MIN_0, F(start_at), 0, LG_GROUP_GENERAL, "T", NULL,
+      "wait until T, epoch seconds (1796106606.5) or +S from now, and start the run "
+      "clock there (the shards of a run share one T)" },
     { {"eval"}, LG_OPT_STR, LG_MIN_0, F(eval), 0, LG_GROUP_GENERAL, "CODE", NULL,
       "ad hoc run, no file: CODE is the body of a one-request CUT (it sees "
       "step, extra, ctx, self and logen); also -e CODE" },
@@ -654,9 +676,13 @@ void lg_cli_free(struct lg_config *cfg)
     free(cfg->output);
     free(cfg->hdr_log);
     free(cfg->summary_json);
+    free(cfg->metrics_listen);
+    free(cfg->report);
     free(cfg->schedule);
     free(cfg->burst);
     free(cfg->eval);
+    free(cfg->shard);
+    free(cfg->start_at);
     lg_cli_thresholds_clear(cfg);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -26,6 +26,7 @@ enum lg_arrival { LG_ARRIVAL_UNIFORM, LG_ARRIVAL_POISSON };
 #define LG_CLI_PERIOD_MIN 0.01            /* --summary, --controllerDelay: at least 10 ms */
 #define LG_CLI_PERIOD_MIN_TEXT "10ms"
 #define LG_CLI_WORKERS_MAX 65535          /* a record's worker index is 16 bits (record.h) */
+#define LG_CLI_CONCURRENCY_MAX 100000     /* --concurrency: coroutines per worker */
 
 /* One run (or one scenario line). Every string is owned by the config and
  * released by lg_cli_free. Durations are in seconds (500ms is 0.5). */
@@ -37,6 +38,7 @@ struct lg_config {
     double rampup;         /* s between two worker starts */
     double duration;       /* s each worker runs; wins over loops when > 0 */
     long loops;            /* loops per worker when duration is 0 */
+    long concurrency;      /* copies of the CUT's loop per worker (coroutines) */
     char **steps;          /* the --steps list, split on commas */
     int nsteps;
     double pauseloop;      /* s after each loop */
@@ -54,6 +56,9 @@ struct lg_config {
     int quiet;             /* -q: no progress line, no periodic summary lines */
     char *hdr_log;         /* --hdr-log: HdrHistogram interval log file; NULL: none */
     char *summary_json;    /* --summary-json: the end summary as JSON; NULL: none */
+    char *metrics_listen;  /* --metrics-listen: HOST:PORT serving /metrics; NULL: none */
+    double metrics_linger; /* s to wait after the run for a scrape of the final figures */
+    char *report;          /* --report: the HTML report; NULL: none */
     int openedmodel;       /* open model instead of closed */
     char *schedule;        /* open model phases, as given */
     long prefork;          /* open model: workers ready before the first event */
@@ -67,6 +72,8 @@ struct lg_config {
     char **thresholds;     /* --threshold expressions, as given (threshold.h) */
     int nthresholds;
     char *eval;            /* -e CODE: an ad hoc CUT, CODE is its request's body */
+    char *shard;           /* --shard I/N as given (shard.h); NULL: from the environment */
+    char *start_at;        /* --start-at T as given (shard.h); NULL: start at once */
     unsigned long long given; /* bit i: option i of the table was on the command line */
     int help;              /* --help was given */
     int version;           /* --version was given */

@@ -68,7 +68,7 @@ static int number_check(struct lg_cli *c, const struct lg_opt *o, int rc, double
         return lg_cli_err(c, "%s: '%s' is not an integer", label, text);
     if (v < 0)
         return lg_cli_err(c, "%s: %s must not be negative", label, text);
-    if ((o->min == LG_MIN_1 || o->min == LG_MIN_WORKERS1) && v < 1)
+    if ((o->min == LG_MIN_1 || o->min == LG_MIN_WORKERS1 || o->min == LG_MIN_CONCURRENCY) && v < 1)
         return lg_cli_err(c, "%s: %s must be at least 1", label, text);
     if (o->min == LG_MIN_POS && v <= 0)
         return lg_cli_err(c, "%s: %s must be greater than 0", label, text);
@@ -81,6 +81,9 @@ static int number_check(struct lg_cli *c, const struct lg_opt *o, int rc, double
     if (is_workers(o) && v > LG_CLI_WORKERS_MAX)
         return lg_cli_err(c, "%s: %s is above %d, the most workers a run can have (a record "
                           "tells workers apart in 16 bits)", label, text, LG_CLI_WORKERS_MAX);
+    if (o->min == LG_MIN_CONCURRENCY && v > LG_CLI_CONCURRENCY_MAX)
+        return lg_cli_err(c, "%s: %s is above %d, the most coroutines a worker runs", label,
+                          text, LG_CLI_CONCURRENCY_MAX);
     return 0;
 }
 

@@ -74,9 +74,13 @@ static const struct {
     { "run", "logen ACTION [options]" },
     { "-e", "logen -e 'LUA CODE' [options]     an ad hoc one-request CUT" },
     { "scenario", "logen scenario --file F [-v] [--outformat F] [--output F] [--summary S]\n"
-                  "                      [--hdr-log F] [--summary-json F] [--threshold EXPR]..." },
+                  "                      [--hdr-log F] [--summary-json F] [--report F]\n"
+                  "                      [--threshold EXPR]...\n"
+                  "                      [--metrics-listen HOST:PORT] [--metrics-linger S]\n"
+                  "                      [--shard I/N] [--start-at T]" },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
+    { "report", "logen report SUMMARY.json -o F    the HTML report of a summary JSON" },
     { "merge", "logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...\n"
                "                      runs' --summary-json files added up exactly: the end\n"
                "                      summary of the sum; its JSON with -o" },

@@ -29,9 +29,10 @@ enum lg_opt_kind {
 
 /* The range of a number: >= 0, >= 1, > 0; a period, at least
  * LG_CLI_PERIOD_MIN; a count of workers, 0 or 1 to LG_CLI_WORKERS_MAX. Any
- * duration is also at most LG_CLI_SECONDS_MAX (cli_bounds.c). */
+ * duration is also at most LG_CLI_SECONDS_MAX (cli_bounds.c); coroutines per
+ * worker, 1 to LG_CLI_CONCURRENCY_MAX. */
 enum lg_opt_min { LG_MIN_0, LG_MIN_1, LG_MIN_POS, LG_MIN_PERIOD, LG_MIN_WORKERS0,
-                  LG_MIN_WORKERS1 };
+                  LG_MIN_WORKERS1, LG_MIN_CONCURRENCY };
 enum lg_opt_group { LG_GROUP_GENERAL, LG_GROUP_CLOSED, LG_GROUP_OPEN, LG_GROUP_OUTPUT,
                     LG_GROUP_COUNT };
 

@@ -2,7 +2,8 @@
  *
  * The parent sets the epoch once before it forks; workers inherit it, so
  * every process stamps on one clock. Wall-clock time is used only to print
- * (lg_clock_wall_ns). Sleeps go to absolute deadlines, so they never drift. */
+ * (lg_clock_wall_ns), and to start at an agreed instant (--start-at). Sleeps
+ * go to absolute deadlines, so they never drift. */
 #ifndef LG_CLOCK_H
 #define LG_CLOCK_H
 
@@ -18,6 +19,26 @@ extern int64_t lg_clock_epoch_wall_ns; /* CLOCK_REALTIME at the epoch */
 
 /* Sets the run epoch to now. Call once, in the parent, before any fork. */
 void lg_clock_init(void);
+
+/* Sets the run epoch to wall-clock time wall_ns (ns since the Unix epoch,
+ * --start-at): run time 0 is then that instant on the monotonic clock, also
+ * when it is slightly past. Instead of lg_clock_init. */
+void lg_clock_init_at(int64_t wall_ns);
+
+/* Waits until wall-clock time wall_ns, SIGINT, SIGTERM and SIGHUP blocked
+ * and served at once: returns 0 at wall_ns, or the signal that came first
+ * (it is consumed). Re-reads the real-time clock at least every second, so
+ * a clock that is stepped meanwhile is followed. */
+int lg_clock_wait_wall(int64_t wall_ns);
+
+/* The real-time clock's synchronisation, as far as the kernel knows it
+ * (adjtimex, read only): what an agreed start across machines is worth. */
+struct lg_clock_sync {
+    int synced;          /* 1: NTP/chrony keeps it; 0: unsynchronised, or unknown */
+    int64_t maxerror_ns; /* the kernel's maximum error, ns; -1 unknown */
+    int64_t esterror_ns; /* its estimated error, ns; -1 unknown */
+};
+void lg_clock_sync_state(struct lg_clock_sync *s);
 
 static inline lg_ns_t lg_clock_now(void)
 {

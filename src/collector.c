@@ -249,7 +249,7 @@ static void event_fill(struct lg_collector *c, const struct lg_cworker *w,
     const struct lg_line_info *li = c->lines[w->line].info;
     memset(ev, 0, sizeof *ev);
     ev->rec = rec;
-    ev->id = li->id ? li->id : "";
+    ev->id = li->event_id ? li->event_id : li->id ? li->id : "";
     ev->cut = li->cut ? li->cut : "";
     ev->name = lg_names_str(&c->names, name);
     ev->step = rec->step < li->nsteps && li->steps ? li->steps[rec->step] : NULL;

@@ -30,6 +30,7 @@ struct lg_openstats; /* openstats.h */
  * strings must outlive the collector. */
 struct lg_line_info {
     const char *id;            /* --id, prefixes fullId and transaction ids */
+    const char *event_id;      /* prefixes them instead when set (a shard's "ID-sI") */
     const char *cut;           /* CUT class name, e.g. "Dummy" */
     char *const *steps;        /* the line's steps, indexed by record.step */
     int nsteps;

@@ -41,8 +41,10 @@
 #include "jobq.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "pool.h"
 #include "progress.h"
+#include "report_html.h"
 #include "results.h"
 #include "statpipe.h"
 #include "summary.h"
@@ -55,6 +57,7 @@
 #define SPAWN_SLICE_NS (20 * 1000 * 1000LL) /* forking, between two turns of the loop */
 #define OUT_HIGH_BYTES (1 << 20)        /* event lines held: stop reading the pipe until written */
 #define HARD_END_SLACK_NS (2000 * 1000 * 1000LL) /* workers end their own calls at the hard end */
+#define SHARD_SEED 0x6c6f67656e736864ULL /* the random schedule's seed when sharded */
 
 /* The state of one line of the run. */
 struct ctl_line {
@@ -70,6 +73,7 @@ struct ctl_line {
     int live;               /* workers forked and not reaped */
     long spawned;           /* workers forked so far */
     long initial;           /* workers to fork at the start: --process, or --prefork */
+    char *event_id;         /* a shard's id prefix of the event lines, "ID-sI"; NULL: --id */
 };
 
 struct ctl {
@@ -103,6 +107,7 @@ static void ctl_child_close(struct ctl *ctl, int keep_job_r, int keep_job_w)
 {
     close(ctl->reader->fd);
     close(ctl->sfd);
+    lg_metrics_child(ctl->run->metrics);
     for (int l = 0; l < ctl->run->nlines; l++) {
         struct ctl_line *ln = &ctl->lines[l];
         if (ln->job_r >= 0 && ln->job_r != keep_job_r)
@@ -166,10 +171,16 @@ static int ctl_spawn_generator(struct ctl *ctl, int l)
     int w = ctl_new_writer(ctl, l);
     lg_ns_t now = lg_clock_now(), start = lg_clock_from_s(c->postpone);
     struct spawn_ctx s = { .ctl = ctl, .is_generator = 1 };
+    const struct lg_shard *sh = &ctl->run->shard;
+    /* shards (even --shard 0/1, the whole run to compare with) share the
+     * seed, so all draw the same random schedule; with an agreed start the
+     * schedule starts at --postpone, late or not */
+    uint64_t seed = sh->from[0] ? SHARD_SEED : (uint64_t)lg_clock_wall_ns(now);
     s.gen = (struct lg_generator_args){
         .schedule = &ln->schedule, .burst = ln->burst, .arrival = c->arrival,
-        .seed = (uint64_t)lg_clock_wall_ns(now) ^ (uint64_t)l, .start_ns = start > now ? start : now,
+        .seed = seed ^ (uint64_t)l, .start_ns = start > now || ctl->run->start_at ? start : now,
         .job_fd = ln->job_w, .stats_fd = ctl->pipe_w, .worker = w,
+        .shard = (uint64_t)sh->index, .nshards = (uint64_t)sh->count,
     };
     pid_t pid = lg_pool_spawn(ctl->pool, w, ctl_child, &s);
     if (pid < 0) {
@@ -219,7 +230,7 @@ static int ctl_spawn_initial(struct ctl *ctl)
         struct ctl_line *ln = &ctl->lines[l];
         const struct lg_config *c = ln->rl->cfg;
         while (ln->spawned < ln->initial) {
-            long i = ln->spawned;
+            long i = ln->open ? ln->spawned : lg_shard_worker_index(&ctl->run->shard, ln->spawned);
             lg_ns_t start = ln->open ? 0 : lg_clock_from_s(c->postpone + (double)i * c->rampup);
             if (ctl_spawn_worker(ctl, l, i, start) < 0)
                 return -1;
@@ -317,11 +328,14 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
     if (now < ln->next_check || ctl->interrupted || ctl->failed)
         return ln->next_check;
     lg_ns_t period = lg_clock_from_s(c->controller_delay);
+    /* A worker takes up to --concurrency events at once, so the queue
+     * holds only what the line's in-flight capacity, live x C, leaves. */
     if (depth > c->trigger) {
         ln->quiet = 0;
         if (c->maxproc == 0 || ln->live < c->maxproc) {
-            lg_log(LG_LOG_INFO, "line %d: %ld events wait, starting worker %ld", l + 1, depth,
-                   ln->spawned);
+            lg_log(LG_LOG_INFO, "line %d: %ld events wait beyond %ld in flight (%d workers x %ld), "
+                   "starting worker %ld", l + 1, depth, (long)ln->live * c->concurrency, ln->live,
+                   c->concurrency, ln->spawned);
             if (ctl_spawn_worker(ctl, l, ln->spawned, 0) < 0)
                 ctl_fail(ctl, "a worker could not start");
         }
@@ -454,9 +468,9 @@ static void ctl_drain_output(struct ctl *ctl)
 
 static void ctl_loop(struct ctl *ctl)
 {
-    struct pollfd pf[3] = { { .fd = ctl->reader->fd, .events = POLLIN },
-                            { .fd = ctl->sfd, .events = POLLIN },
-                            { .fd = -1 } };
+    struct pollfd pf[3 + LG_METRICS_NFDS] = { { .fd = ctl->reader->fd, .events = POLLIN },
+                                              { .fd = ctl->sfd, .events = POLLIN },
+                                              { .fd = -1 } }; /* then --metrics-listen's */
     lg_ns_t next_tick = lg_collector_tick(ctl->coll, lg_clock_now());
     lg_ns_t next_progress = lg_progress_tick(ctl->coll, lg_clock_now());
     int spawning = 1;
@@ -479,6 +493,8 @@ static void ctl_loop(struct ctl *ctl)
         lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], now);
         until = next_tick < until ? next_tick : until;
         until = next_progress < until ? next_progress : until;
+        lg_ns_t served = lg_metrics_pollfds(ctl->run->metrics, pf + 3, now);
+        until = served < until ? served : until;
         for (int l = 0; l < ctl->run->nlines; l++) {
             if (ctl->lines[l].open) {
                 lg_ns_t t = ctl_open_step(ctl, l, now);
@@ -491,7 +507,7 @@ static void ctl_loop(struct ctl *ctl)
             until = ctl->hard_end;
         if (spawning)
             until = now;
-        if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 3 + LG_METRICS_NFDS, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
             ctl_read(ctl, 16);
@@ -499,6 +515,7 @@ static void ctl_loop(struct ctl *ctl)
             ctl_signals(ctl);
         if (pf[2].revents)
             lg_collector_output_write(ctl->coll);
+        lg_metrics_serve(ctl->run->metrics, pf + 3, ctl->coll, lg_clock_now());
     }
     ctl_read(ctl, 1 << 20);
     lg_collector_tick(ctl->coll, lg_clock_now());
@@ -539,7 +556,10 @@ static int ctl_lines_init(struct ctl *ctl)
         int fds[2] = { -1, -1 };
         ln->rl = &ctl->run->lines[l];
         ln->open = c->openedmodel;
-        ln->initial = ln->open ? c->prefork : c->process;
+        ln->initial = ln->open ? c->prefork : lg_shard_workers(&ctl->run->shard, c->process);
+        if (!ln->open && ln->initial == 0 && lg_log_verbosity > 0) /* -v: INFO */
+            lg_log(LG_LOG_ALWAYS(LG_LOG_INFO), "line %d: shard %ld/%ld runs none of its %ld "
+                   "workers", l + 1, ctl->run->shard.index, ctl->run->shard.count, c->process);
         ln->gen_worker = -1;
         if (ln->open && (lg_schedule_parse(c->schedule, &ln->schedule, err, sizeof(err)) < 0 ||
                          lg_schedule_burst_parse(c->burst, &ln->burst, err, sizeof(err)) < 0)) {
@@ -552,6 +572,11 @@ static int ctl_lines_init(struct ctl *ctl)
         }
         ln->job_r = fds[0];
         ln->job_w = fds[1];
+        if (ctl->run->shard.count > 1) { /* the shards' event lines never share an id */
+            char id[1024];
+            snprintf(id, sizeof id, "%s-s%ld", c->id ? c->id : "", ctl->run->shard.index);
+            ln->event_id = lg_strdup(id);
+        }
     }
     return 0;
 }
@@ -566,6 +591,7 @@ static void ctl_lines_fini(struct ctl *ctl)
             close(ln->job_w);
         if (ln->open)
             lg_schedule_free(&ln->schedule);
+        free(ln->event_id);
     }
     free(ctl->lines);
 }
@@ -579,7 +605,8 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     for (int l = 0; l < run->nlines; l++) {
         const struct lg_config *c = run->lines[l].cfg;
-        info[l] = (struct lg_line_info){ .id = c->id, .cut = run->lines[l].cut_name,
+        info[l] = (struct lg_line_info){ .id = c->id, .event_id = ctl.lines[l].event_id,
+                                         .cut = run->lines[l].cut_name,
                                          .steps = c->steps, .nsteps = c->nsteps,
                                          .open = ctl.lines[l].open,
                                          .schedule = ctl.lines[l].open ? &ctl.lines[l].schedule : NULL };
@@ -590,7 +617,7 @@ int lg_controller_run(const struct lg_run *run)
                                       .quiet = run->quiet,
                                       .lines = info, .nlines = run->nlines,
                                       .hdr_log = run->hdr_log,
-                                      .keep_series = run->summary_json != NULL };
+                                      .keep_series = run->summary_json || run->report };
     ctl.pool = lg_pool_new();
     if (!ctl.pool) {
         lg_log(LG_LOG_ERROR, "cannot start the run's process group: %s", strerror(errno));
@@ -608,12 +635,19 @@ int lg_controller_run(const struct lg_run *run)
                                  .nlines = run->nlines,
                                  .start_epoch_s = (double)lg_clock_wall_ns(0) / 1e9,
                                  .interval_ns = opts.summary_ns, .thresholds = run->thresholds,
-                                 .signal = ctl.interrupted, .failure = ctl.failed };
+                                 .signal = ctl.interrupted, .failure = ctl.failed,
+                                 .shard = (int)run->shard.index,
+                                 .nshards = (int)run->shard.count };
     struct lg_results *res = lg_results_collect(ctl.coll, &m);
     status = lg_summary_end(res, run->thresholds, stderr);
     if (run->summary_json && lg_sumjson_write(res, run->thresholds, status, run->summary_json) < 0)
         lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
+    if (run->report && lg_report_html_run(res, run->thresholds, status, run->report) < 0)
+        lg_log(LG_LOG_ERROR, "writing the --report file: %s", strerror(errno));
     lg_results_free(res);
+    /* a run stopped by a signal was asked to end: no wait for a last scrape */
+    lg_metrics_linger(ctl.interrupted ? NULL : run->metrics, ctl.coll, ctl.sfd,
+                      run->quiet ? NULL : stderr);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {

@@ -135,7 +135,7 @@ int lg_generator_run(const struct lg_generator_args *a)
     struct phase_acc acc = { 0 };
     struct watch w = { .window_end = lg_clock_now() + LG_NS_PER_S, .cpu_s = cpu_seconds() };
     struct lg_schedule_event ev;
-    int n = 0, rc = 0, more = lg_schedule_iter_next(&gen, &ev);
+    int n = 0, rc = 0, more = lg_schedule_iter_next_shard(&gen, &ev, a->shard, a->nshards);
 
     while (more && !generator_stop && rc == 0) {
         lg_ns_t due = a->start_ns + ev.offset_ns;
@@ -151,7 +151,7 @@ int lg_generator_run(const struct lg_generator_args *a)
         batch[n++] = (struct lg_job){ .seq = ev.seq, .intended_ns = due, .phase = ev.phase };
         acc.generated++;
         watch_check(&w, lg_clock_now());
-        more = lg_schedule_iter_next(&gen, &ev);
+        more = lg_schedule_iter_next_shard(&gen, &ev, a->shard, a->nshards);
     }
     if (n > 0 && rc == 0)
         rc = batch_put(a->job_fd, batch, n, &acc, &w);

@@ -8,7 +8,8 @@
  * phase it sends an LG_REC_PHASE record through the stats pipe. It warns on
  * stderr when it falls behind (dispatch lateness over 10 ms in a second) or
  * its CPU saturates: a saturated injector must never pass for a slow
- * server. It exits when the schedule is done, which closes the queue. */
+ * server. It exits when the schedule is done, which closes the queue. A
+ * shard walks the whole schedule and queues only its own events. */
 #ifndef LG_GENERATOR_H
 #define LG_GENERATOR_H
 
@@ -27,6 +28,8 @@ struct lg_generator_args {
     int job_fd;          /* write end of the job queue */
     int stats_fd;        /* write end of the stats pipe (non-blocking) */
     int worker;          /* its index as a writer on the stats pipe */
+    uint64_t shard;      /* queues event k only when k mod nshards = shard */
+    uint64_t nshards;    /* 0 or 1: every event */
 };
 
 /* Runs the schedule to its end (or until SIGTERM); call in the child.

@@ -202,3 +202,26 @@ uint64_t lg_hist_percentile(const struct lg_hist *h, double p)
         v = h->max_ns;
     return v;
 }
+
+void lg_hist_count_le(const struct lg_hist *h, const uint64_t *bounds_ns, size_t n,
+                      uint64_t *out)
+{
+    uint64_t seen = 0;
+    uint32_t next = 0; /* window offset of the first count not yet added */
+    for (size_t k = 0; k < n; k++) {
+        uint64_t b = bounds_ns[k];
+        if (h->count == 0 || b < h->min_ns) {
+            out[k] = 0;
+            continue;
+        }
+        if (b >= h->max_ns) {
+            out[k] = h->count;
+            continue;
+        }
+        uint32_t i = hist_index(b);
+        uint32_t end = lg_hist_index_high(i) <= b ? i + 1 : i; /* counts below `end` are in */
+        while (next < h->n && h->lo + next < end)
+            seen += h->counts[next++];
+        out[k] = seen;
+    }
+}

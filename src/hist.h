@@ -70,6 +70,18 @@ double lg_hist_mean(const struct lg_hist *h);
  * true value. O(window). */
 uint64_t lg_hist_percentile(const struct lg_hist *h, double p);
 
+/* The values at or below each bound of bounds_ns[0..n) (ascending), into
+ * out[0..n): what a cumulative bucket of a Prometheus histogram holds.
+ * Bucket-exact: each count stands for its highest equivalent value, as in
+ * lg_hist_percentile, so a bound inside a count's range leaves that count
+ * out (a value up to 0.1 % below the bound may be missed, never one above
+ * it counted); a bound at or above the exact max gives every value, one
+ * below the exact min none. Consistent with the percentiles: p% of the
+ * values are counted at a bound iff the unclamped percentile p is at or
+ * below it. One pass over the window: O(window + n). */
+void lg_hist_count_le(const struct lg_hist *h, const uint64_t *bounds_ns, size_t n,
+                      uint64_t *out);
+
 /* Counts, for readers of the layout (tests, encoders) */
 /* The index of value v in HdrHistogram's counts array (v above
  * LG_HIST_TOP: the top index). */

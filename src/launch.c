@@ -63,10 +63,16 @@ static void launch_err(const struct lg_launch *l, const char *file, int i, const
         snprintf(err, errlen, "logen: %s", msg);
 }
 
-/* The processes line c starts, its workers (as many as --maxproc allows
- * in the open model) and its generator, named in what for messages. */
-static long line_procs(const struct lg_config *c, char *what, size_t len)
+/* The processes line c starts, its workers (this shard's share of them in
+ * the closed model, as many as --maxproc allows in the open model) and its
+ * generator, named in what for messages. */
+static long line_procs(const struct lg_config *c, const struct lg_shard *sh, char *what, size_t len)
 {
+    if (!c->openedmodel && sh->count > 1) {
+        snprintf(what, len, "--process %ld (%ld on shard %ld/%ld)", c->process,
+                 lg_shard_workers(sh, c->process), sh->index, sh->count);
+        return lg_shard_workers(sh, c->process);
+    }
     if (!c->openedmodel) {
         snprintf(what, len, "--process %ld", c->process);
         return c->process;
@@ -80,7 +86,8 @@ static long line_procs(const struct lg_config *c, char *what, size_t len)
 /* The lines' processes against the record format and what the machine
  * allows now (proclimits.c): their sum first when the format cannot hold it
  * (whatever the machine), then each line, then the sum. */
-static int launch_limits(const struct lg_launch *l, const char *file, char *err, size_t errlen)
+static int launch_limits(const struct lg_launch *l, const char *file, const struct lg_shard *sh,
+                         char *err, size_t errlen)
 {
     struct lg_proclimits m;
     char what[512], msg[1024];
@@ -88,10 +95,10 @@ static int launch_limits(const struct lg_launch *l, const char *file, char *err,
 
     lg_proclimits_read(&m);
     for (int i = 0; i < l->n; i++)
-        sum += line_procs(l->lines[i].cfg, what, sizeof(what));
+        sum += line_procs(l->lines[i].cfg, sh, what, sizeof(what));
     int format_fails = file && sum > LG_CLI_WORKERS_MAX; /* whatever the machine */
     for (int i = 0; !format_fails && i < l->n; i++) {
-        long n = line_procs(l->lines[i].cfg, what, sizeof(what));
+        long n = line_procs(l->lines[i].cfg, sh, what, sizeof(what));
         if (lg_proclimits_check(&m, n, what, msg, sizeof(msg)) < 0) {
             launch_err(l, file, i, msg, err, errlen);
             return -1;
@@ -130,15 +137,15 @@ static const char *launch_input(const struct lg_launch *l, const struct lg_confi
     return NULL;
 }
 
-/* Refuses an output (--output, --hdr-log, --summary-json) naming an input
+/* Refuses an output (--output, --hdr-log, --summary-json, --report) naming an input
  * of the run: opening it for writing would truncate it before the first
  * worker starts; and one file for two outputs. */
 static int launch_output_check(const struct lg_launch *l, const struct lg_config *run,
                                const char *file, char *err, size_t errlen)
 {
-    const char *const opt[] = { "output", "hdr-log", "summary-json" };
-    const char *path[] = { run->output, run->hdr_log, run->summary_json };
-    for (int i = 0; i < 3; i++) {
+    const char *const opt[] = { "output", "hdr-log", "summary-json", "report" };
+    const char *path[] = { run->output, run->hdr_log, run->summary_json, run->report };
+    for (int i = 0; i < 4; i++) {
         const char *kind, *input = path[i] ? launch_input(l, run, file, path[i], &kind) : NULL;
         if (!input)
             continue;
@@ -146,7 +153,7 @@ static int launch_output_check(const struct lg_launch *l, const struct lg_config
                  opt[i], path[i], kind, input);
         return -1;
     }
-    for (int i = 1; i < 3; i++)
+    for (int i = 1; i < 4; i++)
         for (int j = 0; j < i; j++) {
             if (!path[i] || !path[j] ||
                 (strcmp(path[i], path[j]) != 0 && !lg_infile_same(path[i], path[j])))
@@ -179,7 +186,7 @@ static int launch_check_cuts(const struct lg_launch *l, const struct lg_paths *p
 }
 
 int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const struct lg_paths *p,
-                     char *err, size_t errlen)
+                     const struct lg_shard *shard, char *err, size_t errlen)
 {
     memset(l, 0, sizeof(*l));
     char msg[2048];
@@ -188,7 +195,7 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
         return -1;
     }
     if (launch_output_check(l, cfg, NULL, err, errlen) < 0 ||
-        launch_limits(l, NULL, err, errlen) < 0)
+        launch_limits(l, NULL, shard, err, errlen) < 0)
         return -1;
     return launch_check_cuts(l, p, NULL, err, errlen);
 }
@@ -197,9 +204,10 @@ int lg_launch_single(struct lg_launch *l, const struct lg_config *cfg, const str
  * run (the first RUN_ONLY, refused on a scenario line), and --threshold,
  * for the whole run there, for its line on a line. */
 static const char *const run_options[] = { "outformat", "output", "summary", "file", "hdr-log",
-                                           "summary-json", "quiet", "threshold" };
-#define RUN_ONLY 7
-#define BESIDE_SCENARIO 8
+                                           "summary-json", "report", "quiet", "metrics-listen",
+                                           "metrics-linger", "shard", "start-at", "threshold" };
+#define RUN_ONLY 12
+#define BESIDE_SCENARIO 13
 
 static int line_check(const struct lg_config *c, char *msg, size_t len)
 {
@@ -287,7 +295,7 @@ static int scenario_find(const struct lg_paths *p, const char *given, char *file
 }
 
 int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const struct lg_paths *p,
-                       char *err, size_t errlen)
+                       const struct lg_shard *shard, char *err, size_t errlen)
 {
     char msg[2048];
     memset(l, 0, sizeof(*l));
@@ -316,7 +324,7 @@ int lg_launch_scenario(struct lg_launch *l, const struct lg_config *run, const s
         }
     }
     if (launch_output_check(l, run, file, err, errlen) < 0 ||
-        launch_limits(l, file, err, errlen) < 0)
+        launch_limits(l, file, shard, err, errlen) < 0)
         return -1;
     return launch_check_cuts(l, p, file, err, errlen);
 }

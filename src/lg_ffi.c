@@ -5,7 +5,9 @@
  * They run in a worker only, on the state worker.c sets up (worker_state.h).
  * They never raise, never call back into Lua and never exit: a broken pipe
  * only raises the stop flag, which the runner sees between steps. The
- * worker's life (signals, the Lua state, the STOP record) is worker.c's. */
+ * worker's life (signals, the Lua state, the STOP record) is worker.c's;
+ * with --concurrency > 1 the waits go to sched.c, and the lg_ffi_sched_*
+ * here are the Lua scheduler's doors to it. */
 #include "lg_ffi.h"
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include "jobq.h"
 #include "log.h"
 #include "record.h"
+#include "sched.h"
 #include "worker_state.h"
 
 #define W (&lg_worker_state)
@@ -40,16 +43,21 @@ int lg_ffi_stopping(void)
 
 int lg_ffi_sleep_until(double t_ns)
 {
-    lg_ns_t t = ffi_ns(t_ns), cut = W->depth > 0 ? W->req_deadline_ns : 0;
+    struct lg_co *co = W->co;
+    lg_ns_t t = ffi_ns(t_ns), cut = co->depth > 0 ? co->req_deadline_ns : 0;
     if (cut && cut < t)
         t = cut; /* a timed call's sleep ends at its --timeout */
+    if (W->sched && !W->stop && !W->hard && lg_sched_active() && lg_clock_now() < t)
+        return lg_sched_sleep(t); /* the caller yields, then calls again */
     if (W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
         W->stop = 1; /* the collector is gone */
     while (!W->stop && !W->hard && lg_clock_now() < t)
         lg_clock_sleep_until(t); /* -EINTR: the timer fired, sleep again */
-    if (W->depth > 0 && (W->hard || (cut && lg_clock_now() >= cut)))
-        W->timed_out = W->hard ? 2 : 1;
-    return W->stop || W->hard || W->timed_out;
+    if (co->depth > 0 && (W->hard || (cut && lg_clock_now() >= cut)))
+        co->timed_out = W->hard ? 2 : 1;
+    int r = W->stop || W->hard || co->timed_out;
+    co->cut_short |= r;
+    return r;
 }
 
 /* label = "a.b", cut to LG_NAME_MAX bytes, as the runner's labels are. */
@@ -66,32 +74,36 @@ static void ffi_label(char *label, const char *a, size_t alen, const char *b, si
 
 void lg_ffi_cut_enter(int step, const char *manager, size_t len)
 {
-    W->cut_step = step;
-    ffi_label(W->cut_label, manager, len, "hooks", 5);
-    W->in_cut = 1;
+    struct lg_co *co = W->co;
+    co->cut_step = step;
+    ffi_label(co->cut_label, manager, len, "hooks", 5);
+    co->in_cut = 1;
 }
 
 int lg_ffi_cut_leave(void)
 {
-    int t = W->timed_out;
-    W->in_cut = 0;
-    W->timed_out = 0;
+    struct lg_co *co = W->co;
+    int t = co->timed_out;
+    co->in_cut = 0;
+    co->timed_out = 0;
     return t;
 }
 
 void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, size_t nlen,
                           double begin_ns)
 {
-    if (W->depth > 0) {
-        W->depth++; /* a timed call inside another: the outer one is the request */
+    struct lg_co *co = W->co;
+    co->cut_short = 0;
+    if (co->depth > 0) {
+        co->depth++; /* a timed call inside another: the outer one is the request */
         return;
     }
-    ffi_label(W->req_label, manager, mlen, name, nlen);
-    W->req_begin_ns = ffi_ns(begin_ns);
-    W->req_deadline_ns = W->timeout_ns ? W->req_begin_ns + W->timeout_ns : 0;
-    W->req_serial++;
+    ffi_label(co->req_label, manager, mlen, name, nlen);
+    co->req_begin_ns = ffi_ns(begin_ns);
+    co->req_deadline_ns = W->timeout_ns ? co->req_begin_ns + W->timeout_ns : 0;
+    co->serial = ++W->req_serial;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    W->depth = 1;
+    co->depth = 1;
 }
 
 double lg_ffi_timeout(void)
@@ -101,11 +113,12 @@ double lg_ffi_timeout(void)
 
 int lg_ffi_request_end(void)
 {
-    int t = W->timed_out;
-    W->timed_out = 0;
-    if (W->depth > 0 && --W->depth == 0 && !W->hard)
+    struct lg_co *co = W->co;
+    int t = co->timed_out;
+    co->timed_out = 0;
+    if (co->depth > 0 && --co->depth == 0 && !W->hard)
         W->hooked_ns = 0; /* the next call gets its own deadline */
-    return t;
+    return t ? t : co->cut_short ? 3 : 0;
 }
 
 /* Sends text as chunks of `type` records for name id `name`. */
@@ -155,7 +168,7 @@ void lg_ffi_record(int type, int rc, int name, int step, double opcount, double 
     rec->u.ev.end_ns = (int64_t)end_ns;
     rec->u.ev.inlen = inlen > 0 ? (uint32_t)inlen : 0;
     rec->u.ev.outlen = outlen > 0 ? (uint32_t)outlen : 0;
-    rec->u.ev.intended_ns = W->intended_ns;
+    rec->u.ev.intended_ns = W->co->intended_ns;
     lg_statpipe_commit(&W->pipe, (lg_ns_t)end_ns);
 }
 
@@ -181,9 +194,9 @@ int lg_ffi_verbosity(void)
 int lg_ffi_job_take(double *job)
 {
     struct lg_job j;
-    if (W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
-        W->stop = 1;
-    W->intended_ns = 0;
+    if (!W->sched && W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
+        W->stop = 1; /* with a scheduler, its loop flushes before it waits */
+    W->co->intended_ns = 0;
     while (!W->stop && !W->retire && W->job_fd >= 0) {
         int rc = lg_jobq_take(W->job_fd, &j);
         if (rc == 1) {
@@ -191,13 +204,30 @@ int lg_ffi_job_take(double *job)
             job[1] = (double)j.intended_ns;
             job[2] = (double)j.dispatched_ns;
             job[3] = (double)j.phase;
-            W->intended_ns = j.intended_ns;
+            W->co->intended_ns = j.intended_ns;
             return 1;
         }
+        if (rc == -EAGAIN && lg_sched_active())
+            return lg_sched_job_wait(); /* the caller yields, then takes again */
         if (rc != -EINTR)
             break; /* end of the queue */
     }
     return 0;
+}
+
+int lg_ffi_sched_start(int n)
+{
+    return lg_sched_start(n, W->job_fd);
+}
+
+void lg_ffi_sched_enter(int i)
+{
+    lg_sched_enter(i);
+}
+
+int lg_ffi_sched_wait(int *ready)
+{
+    return lg_sched_wait(ready);
 }
 
 void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped)

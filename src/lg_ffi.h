@@ -18,7 +18,9 @@ double lg_ffi_now(void);
  * if t_ns has passed or is NaN; a time past about 31 years is "never").
  * Inside a timed call the sleep ends at its --timeout. Returns 1 when the
  * worker has been told to stop, its hard end has passed or the timed call
- * around it ran out of time (the sleep is cut short), else 0. */
+ * around it ran out of time (the sleep is cut short), else 0. In a
+ * coroutine of the scheduler it returns -1 instead of sleeping: the caller
+ * yields, and once resumed calls again with the same t_ns. */
 int lg_ffi_sleep_until(double t_ns);
 
 /* 1 once the worker has been told to stop (SIGTERM or SIGINT) or its hard
@@ -34,12 +36,13 @@ void lg_ffi_cut_enter(int step, const char *manager, size_t len);
 int lg_ffi_cut_leave(void);
 
 /* A timed call (logen.exec) of request `name` of `manager` begins at
- * begin_ns (the names are copied).
+ * begin_ns (the names are copied), in the copy of the CUT's loop that runs.
  * Past --timeout (or the hard end) an error is raised in it from a Lua hook;
  * if it cannot be (a compiled loop, a blocking C call), the worker records
  * the request as timed out and ends a second later. Nested calls count as
  * the outermost. lg_ffi_request_end returns 1 when the call was cut at
- * --timeout, 2 at the hard end, else 0. */
+ * --timeout, 2 at the hard end, 3 when a wait in it was cut short by the
+ * stop request (it did not complete), else 0. */
 void lg_ffi_request_begin(const char *manager, size_t mlen, const char *name, size_t nlen,
                           double begin_ns);
 int lg_ffi_request_end(void);
@@ -78,12 +81,23 @@ int lg_ffi_verbosity(void);
  * number, intended time, dispatch time (ns) and phase, and returns 1; or
  * returns 0 when the worker must end: the queue is over, or it was told to
  * stop or retire. Records sent until the next take carry the event's
- * intended time. */
+ * intended time. In a coroutine of the scheduler it returns -1 when the
+ * queue is empty: the caller yields, then takes again. */
 int lg_ffi_job_take(double *job);
 
 /* Open model: the LG_REC_JOB record of the event in job (as filled by
  * lg_ffi_job_take), run from begin_ns to end_ns with `requests` request
  * records; or, when dropped is non-zero, its LG_REC_DROP record. */
 void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped);
+
+/* --concurrency C > 1: the coroutines' scheduler (sched.c).
+ * lg_ffi_sched_start makes it for n coroutines; returns 0 or -errno.
+ * lg_ffi_sched_enter(i): coroutine i (0..n-1) runs from now on; -1: none.
+ * lg_ffi_sched_wait runs the event loop until coroutines may go on, writes
+ * their indexes to ready (room for n) and returns how many; 0 when none
+ * waits for anything any more. */
+int lg_ffi_sched_start(int n);
+void lg_ffi_sched_enter(int i);
+int lg_ffi_sched_wait(int *ready);
 
 #endif

@@ -5,6 +5,7 @@
  *   logen scenario --file F [opts]   every command line of F, side by side
  *   logen new NAME                   writes cuts/NAME.lua from a template
  *   logen list                       the CUTs on the search path
+ *   logen report SUMMARY.json -o F   the HTML report of a summary (report_cmd.c)
  *   logen merge A.json B.json... [-o M.json]  runs' summaries added up (merge_cmd.c)
  *   logen compare BASE.json NEW.json  two runs side by side (compare.c)
  *   logen help [TOPIC]               the help, or its part on a command or option
@@ -34,8 +35,11 @@
 #include "launch.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "paths.h"
+#include "report_html.h"
 #include "results_merge.h"
+#include "start.h"
 #include "threshold.h"
 #include "version.h"
 
@@ -54,19 +58,21 @@ static FILE *output_open(const char *path)
     return f;
 }
 
-/* Closes the --summary-json file; 0, or 1 after saying why writing failed. */
-static int summary_json_close(FILE *f, const char *path)
+/* Closes the --summary-json (--report) file; 0, or 1 after saying why writing failed. */
+static int summary_json_close(FILE *f, const char *opt, const char *path)
 {
     if (!f || (ferror(f) | fclose(f)) == 0)
         return 0;
-    lg_log(LG_LOG_ERROR, "writing the --summary-json file %s: %s", path, strerror(errno));
+    lg_log(LG_LOG_ERROR, "writing the %s file %s: %s", opt, path, strerror(errno));
     return 1;
 }
 
 static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, const struct lg_paths *p,
-                     const struct lg_thresholds *th, char *const *argv, char *err, size_t errlen)
+                     const struct lg_thresholds *th, struct lg_metrics *metrics,
+                     const struct lg_start *st, char *const *argv,
+                     char *err, size_t errlen)
 {
-    FILE *out = stdout, *hdr = NULL, *sj = NULL;
+    FILE *out = stdout, *hdr = NULL, *sj = NULL, *rep = NULL;
     if (cfg->output && !(out = output_open(cfg->output))) {
         snprintf(err, errlen, "logen: --output: cannot open %s: %s", cfg->output, strerror(errno));
         return 2;
@@ -86,18 +92,30 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
             fclose(hdr);
         return 2;
     }
+    if (cfg->report && !(rep = output_open(cfg->report))) {
+        snprintf(err, errlen, "logen: --report: cannot open %s: %s", cfg->report, strerror(errno));
+        if (out != stdout)
+            fclose(out);
+        if (hdr)
+            fclose(hdr);
+        if (sj)
+            fclose(sj);
+        return 2;
+    }
     int argc = 0;
     while (argv[argc])
         argc++;
     struct lg_run run = { .lines = l->lines, .nlines = l->n, .lua_path = p->lua_path, .out = out,
                           .format = cfg->outformat, .summary = cfg->summary, .hdr_log = hdr,
-                          .quiet = cfg->quiet, .summary_json = sj, .argv = argv, .argc = argc,
-                          .thresholds = th->n ? th : NULL };
+                          .quiet = cfg->quiet, .summary_json = sj, .report = rep,
+                          .argv = argv, .argc = argc, .thresholds = th->n ? th : NULL,
+                          .metrics = metrics, .shard = st->shard, .start_at = st->start_at };
     /* A closed output (logen ... | head) is seen as a write error: the
      * controller stops the run and the summary is still written. */
     signal(SIGPIPE, SIG_IGN);
-    lg_clock_init();
-    int status = lg_controller_run(&run);
+    int status = lg_start_clock(st, &run.clock);
+    run.start_wall_ns = lg_clock_epoch_wall_ns;
+    status = status ? status : lg_controller_run(&run);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
         lg_log(LG_LOG_ERROR, "writing the event lines: %s", strerror(errno));
         status = status ? status : 1;
@@ -106,7 +124,8 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
         lg_log(LG_LOG_ERROR, "writing the --hdr-log file %s: %s", cfg->hdr_log, strerror(errno));
         status = status ? status : 1;
     }
-    if (summary_json_close(sj, cfg->summary_json))
+    if (summary_json_close(sj, "--summary-json", cfg->summary_json) |
+        summary_json_close(rep, "--report", cfg->report))
         status = status ? status : 1;
     return status;
 }
@@ -157,12 +176,24 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     if (lg_paths_init(&paths, err, errlen) < 0)
         return 2;
     int scenario = cfg->action && strcmp(cfg->action, "scenario") == 0;
-    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, err, errlen)
-                      : lg_launch_single(&l, cfg, &paths, err, errlen);
+    struct lg_start st;
+    if (lg_start_shard(&st, cfg, err, errlen) < 0)
+        return 2;
+    int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, &st.shard, err, errlen)
+                      : lg_launch_single(&l, cfg, &paths, &st.shard, err, errlen);
     struct lg_thresholds th = { 0 };
     if (rc == 0)
         rc = thresholds_build(&th, cfg, &l, scenario, err, errlen);
-    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, argv, err, errlen);
+    struct lg_metrics *metrics = NULL; /* bound before any worker starts */
+    if (rc == 0 && cfg->metrics_listen &&
+        !(metrics = lg_metrics_open(cfg->metrics_listen, cfg->metrics_linger, err, errlen)))
+        rc = -1;
+    if (rc == 0)
+        rc = lg_start_plan(&st, cfg, &l, err, errlen);
+    if (rc == 0 && metrics)
+        fprintf(stderr, "metrics: listening on %s\n", lg_metrics_where(metrics));
+    int status = rc < 0 ? 2 : run_lines(cfg, &l, &paths, &th, metrics, &st, argv, err, errlen);
+    lg_metrics_close(metrics);
     lg_thresholds_free(&th);
     lg_launch_free(&l);
     return status;
@@ -196,8 +227,8 @@ static void heap_for_histograms(void)
 #endif
 }
 
-/* logen new NAME, logen list, logen help, logen merge, logen compare:
- * commands that start no run. */
+/* logen new NAME, logen list, logen help, logen report, logen merge,
+ * logen compare: commands that start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
 {
     for (int i = 2; i < argc && (!strcmp(argv[1], "merge") || !strcmp(argv[1], "compare")); i++)
@@ -211,6 +242,8 @@ static int command(int argc, char **argv, char *err, size_t errlen)
         return lg_compare_main(argc, argv, err, errlen);
     if (strcmp(argv[1], "help") == 0)
         return help(argc, argv, err, errlen);
+    if (strcmp(argv[1], "report") == 0)
+        return lg_report_command(argc, argv, err, errlen);
     if (strcmp(argv[1], "new") == 0) {
         char path[4096];
         if (argc != 3) {
@@ -245,8 +278,8 @@ int main(int argc, char **argv)
     int status;
 
     if (argc >= 2 && (strcmp(argv[1], "new") == 0 || strcmp(argv[1], "list") == 0 ||
-                      strcmp(argv[1], "help") == 0 || strcmp(argv[1], "merge") == 0 ||
-                      strcmp(argv[1], "compare") == 0)) {
+                      strcmp(argv[1], "help") == 0 || strcmp(argv[1], "report") == 0 ||
+                      strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0)) {
         status = command(argc, argv, err, sizeof(err));
         if (status == 2)
             fprintf(stderr, "%s\n", err);

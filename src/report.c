@@ -148,10 +148,8 @@ char *lg_report_csv_clean(char *p, const char *s)
     return lg_report_csv_field(p, tmp, n);
 }
 
-/* The length of the valid UTF-8 sequence at s[0..n) (its first byte is
- * >= 0x80), or 0 when it is not one: overlong forms, surrogates and code
- * points past U+10FFFF are not valid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* See report.h. */
+size_t lg_report_utf8_len(const unsigned char *s, size_t n)
 {
     size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
     if (!len || len > n || s[0] > 0xf4)
@@ -180,7 +178,7 @@ char *lg_report_json_field(char *p, const char *s, size_t n)
             p = PUT(p, "\\n");
         } else if (ch == '\t') {
             p = PUT(p, "\\t");
-        } else if (ch >= 0x80 && (len = utf8_len(u + i, n - i))) {
+        } else if (ch >= 0x80 && (len = lg_report_utf8_len(u + i, n - i))) {
             p = put_lit(p, s + i, len);
             i += len - 1;
         } else if (ch < ' ' || ch >= 0x7f) { /* a byte outside UTF-8: its Latin-1 character */

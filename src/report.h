@@ -129,4 +129,9 @@ char *lg_report_i64(char *p, int64_t v);
  * value too big for that (or NaN) in %.6e form. At most 31 bytes. */
 char *lg_report_fixed(char *p, double v, int decimals);
 
+/* The length of the valid UTF-8 sequence at s[0..n) whose first byte is
+ * >= 0x80, or 0 when it is not one (overlong forms, surrogates, code
+ * points past U+10FFFF); also used by metrics_text.c. */
+size_t lg_report_utf8_len(const unsigned char *s, size_t n);
+
 #endif

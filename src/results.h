@@ -165,6 +165,7 @@ struct lg_results_meta {
     const struct lg_thresholds *thresholds; /* threshold.h; NULL: none */
     int signal;
     const char *failure;
+    int shard, nshards;          /* this copy's shard (--shard); nshards 0 counts as 1 */
 };
 
 /* The figures of c (after lg_collector_close), copied: the collector may be

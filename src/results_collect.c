@@ -247,8 +247,8 @@ static void meta_copy(struct lg_results *r, const struct lg_results_meta *m)
         r->argv[i] = lg_strdup(m->argv[i] ? m->argv[i] : "");
     r->start_epoch_s = m->start_epoch_s;
     r->interval_ns = m->interval_ns;
-    r->shard = 0;
-    r->nshards = 1;
+    r->shard = m->nshards > 1 ? m->shard : 0;
+    r->nshards = m->nshards > 1 ? m->nshards : 1;
     r->merged = 1;
     r->signal = m->signal;
     r->failure = m->failure ? lg_strdup(m->failure) : NULL;

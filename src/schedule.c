@@ -495,3 +495,14 @@ int lg_schedule_iter_next(struct lg_schedule_iter *g, struct lg_schedule_event *
     g->k++;
     return 1;
 }
+
+int lg_schedule_iter_next_shard(struct lg_schedule_iter *g, struct lg_schedule_event *ev,
+                                uint64_t index, uint64_t count)
+{
+    int more;
+
+    do
+        more = lg_schedule_iter_next(g, ev);
+    while (more && count > 1 && ev->seq % count != index);
+    return more;
+}

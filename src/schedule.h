@@ -84,4 +84,11 @@ void lg_schedule_iter_init(struct lg_schedule_iter *g, const struct lg_schedule 
  * come in non-decreasing offset_ns order. */
 int lg_schedule_iter_next(struct lg_schedule_iter *g, struct lg_schedule_event *ev);
 
+/* The same, skipping every event whose seq mod count is not index (shard
+ * index of count, shard.h): the others' events are still drawn, so the
+ * count shards together give exactly the events of the whole schedule.
+ * count 0 or 1: every event. */
+int lg_schedule_iter_next_shard(struct lg_schedule_iter *g, struct lg_schedule_event *ev,
+                                uint64_t index, uint64_t count);
+
 #endif

@@ -32,7 +32,7 @@
 #include "record.h"
 #include "worker_state.h"
 
-struct lg_worker_state lg_worker_state = { .job_fd = -1 };
+struct lg_worker_state lg_worker_state = { .job_fd = -1, .co = &lg_worker_state.co0 };
 
 #define W (&lg_worker_state)
 #define STUCK_NS (1000 * 1000 * 1000LL) /* a hook that has not run by then never will */
@@ -68,15 +68,16 @@ static int worker_in_logen(lua_State *L, lua_Debug *ar)
  * stale (the timed call it was set for has ended). */
 static void worker_hook_cb(lua_State *L, lua_Debug *ar)
 {
-    int in_call = W->depth > 0 && (W->hard || W->hooked_serial == W->req_serial);
-    if (!in_call && !(W->hard && W->in_cut)) {
+    struct lg_co *co = W->co;
+    int in_call = co->depth > 0 && (W->hard || W->hooked_serial == co->serial);
+    if (!in_call && !(W->hard && co->in_cut)) {
         lua_sethook(L, NULL, 0, 0);
         return;
     }
     if (worker_in_logen(L, ar))
         return;
     lua_sethook(L, NULL, 0, 0);
-    W->timed_out = W->hard ? 2 : 1;
+    co->timed_out = W->hard ? 2 : 1;
     if (W->hard)
         luaL_error(L, "timeout: still running at the hard end (--duration + --grace)");
     luaL_error(L, "timeout: still running after --timeout %f s", (double)W->timeout_ns / 1e9);
@@ -90,35 +91,41 @@ static void worker_abandon(lg_ns_t now)
 {
     static const char why[] = "timeout: the call could not be interrupted (a compiled loop "
                               "or a blocking C call): the worker ends";
+    struct lg_co *co = W->co;
     if (W->pipe.busy || W->finished)
         return;
-    int in_call = W->depth > 0;
-    const char *label = in_call ? W->req_label : W->cut_label;
+    int in_call = co->depth > 0;
+    const char *label = in_call ? co->req_label : co->cut_label;
     int name = lg_ffi_name(label, strlen(label));
     lg_ffi_text(why, sizeof(why) - 1);
-    lg_ffi_record(in_call ? LG_REC_REQ : LG_REC_ERR, LG_RC_TIMEOUT, name, W->cut_step,
+    lg_ffi_record(in_call ? LG_REC_REQ : LG_REC_ERR, LG_RC_TIMEOUT, name, co->cut_step,
                   in_call ? (double)(W->opcount + 1) : 0, 0,
-                  (double)(in_call ? W->req_begin_ns : now), (double)now, 0, 0);
+                  (double)(in_call ? co->req_begin_ns : now), (double)now, 0, 0);
     worker_finish(W->hard ? LG_STOP_HARD_END : LG_STOP_FAILED,
                   W->hard ? NULL : "a call past --timeout could not be interrupted");
     _exit(W->hard ? 0 : 3);
 }
 
-/* The watch, every tick: arms the hook when a deadline has passed, and
- * gives up on the code a second later. */
+/* The watch, every tick: arms the hook when a deadline has passed in the
+ * copy of the loop that runs, and gives up on the code a second later. A
+ * hook armed for a coroutine that has since yielded is forgotten: the
+ * scheduler ends a wait past its deadline (sched.c). */
 static void worker_watch(void)
 {
+    struct lg_co *co = W->co;
     if (!worker_L || W->finished)
         return;
     lg_ns_t now = lg_clock_now();
     if (W->hard_end_ns && now >= W->hard_end_ns)
         W->hard = 1;
-    int due = W->depth > 0 && (W->hard || (W->req_deadline_ns && now >= W->req_deadline_ns));
-    if (!due && !(W->hard && W->in_cut))
+    if (W->hooked_ns && !W->hard && W->hooked_serial != co->serial)
+        W->hooked_ns = 0;
+    int due = co->depth > 0 && (W->hard || (co->req_deadline_ns && now >= co->req_deadline_ns));
+    if (!due && !(W->hard && co->in_cut))
         return;
     if (!W->hooked_ns) {
         W->hooked_ns = now;
-        W->hooked_serial = W->req_serial;
+        W->hooked_serial = co->serial;
         lua_sethook(worker_L, worker_hook_cb, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
     } else if (now - W->hooked_ns >= STUCK_NS) {
         worker_abandon(now);
@@ -179,6 +186,7 @@ static void worker_push_options(lua_State *L, const struct lg_worker_args *a)
     SETNUM("rampup", c->rampup);
     SETNUM("duration", c->duration);
     SETNUM("loops", c->loops);
+    SETNUM("concurrency", c->concurrency > 0 ? c->concurrency : 1);
     SETNUM("pauseloop", c->pauseloop);
     SETNUM("pausestep", c->pausestep);
     SETNUM("summary", c->summary);
@@ -249,7 +257,7 @@ static void worker_exit_cb(int status, void *arg)
     (void)arg;
     if (W->finished)
         return;
-    W->in_cut = W->depth = 0; /* no hook from here on */
+    W->co->in_cut = W->co->depth = 0; /* no hook from here on */
     if (worker_L && worker_runner_ref != LUA_NOREF) {
         lua_rawgeti(worker_L, LUA_REGISTRYINDEX, worker_runner_ref);
         lua_getfield(worker_L, -1, "exiting");

@@ -1,5 +1,6 @@
 -- logen.exec -- the equivalent of Pylogen's @Executor.exec decorator, and
--- logen.sleep, which must tell it when the end of the run cut a sleep short.
+-- logen.sleep (which yields to the scheduler in a coroutine, logen.sched);
+-- the C side notes when the end of the run cut a sleep short.
 --
 -- wrap(fn) returns a function that times every call of fn: it finds the
 -- request among the call's first two arguments (so it wraps methods and
@@ -13,15 +14,11 @@
 local ffi = require "logen.ffi"
 local record = require "logen.record"
 local Request = require("logen.request").Request
+local sleep_until = require("logen.sched").sleep_until
 
 local C = ffi.C
 local RC_ERROR, RC_TIMEOUT = record.RC_ERROR, record.RC_TIMEOUT
 local getmetatable, pcall, tostring, error, type = getmetatable, pcall, tostring, error, type
-
--- A sleep of the current request was cut short because the run is
--- stopping (the request did not complete). Set by sleep, read and reset
--- by the wrapper.
-local cut_short = false
 
 local M = {}
 
@@ -33,11 +30,7 @@ function M.sleep(s)
         error("logen.sleep: seconds must be a number >= 0, got " .. tostring(s), 2)
     end
     if s and s > 0 then
-        if C.lg_ffi_sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0 then
-            cut_short = true
-            return true
-        end
-        return false
+        return sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0
     end
     return C.lg_ffi_stopping() ~= 0
 end
@@ -52,16 +45,17 @@ local function finish(req, ok, ...)
     local t = C.lg_ffi_now() * 1e-9
     req["end"] = t
     req.duration = t - req.begin
-    if timed ~= 0 then
+    if timed == 1 or timed == 2 then
         local e = ...
         req.rc = RC_TIMEOUT
         req.error = (not ok and type(e) == "string" and e:find("timeout: ", 1, true)) and e
                     or TIMEOUT_MSG[timed]
         return nil
     end
-    if cut_short then
-        -- a logen.sleep inside was cut short by the end of the run: the
-        -- request did not complete, its time must not pass for a real one
+    if timed == 3 then
+        -- a logen.sleep (or a transfer) inside was cut short by the end of
+        -- the run: the request did not complete, its time must not pass
+        -- for a real one
         req.rc = RC_ERROR
         req.error = "interrupted: the run stopped during this request"
         return nil
@@ -88,7 +82,6 @@ function M.wrap(fn)
             end
         end
         req.rc, req.error, req.done = 0, nil, true
-        cut_short = false
         local now = C.lg_ffi_now()
         local mname, name = req.manager.name, req.name
         C.lg_ffi_request_begin(mname, #mname, name, #name, now)

@@ -24,6 +24,9 @@ void lg_ffi_log(int level, const char *s, size_t len);
 int lg_ffi_verbosity(void);
 int lg_ffi_job_take(double *job);
 void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requests, int dropped);
+int lg_ffi_sched_start(int n);
+void lg_ffi_sched_enter(int i);
+int lg_ffi_sched_wait(int *ready);
 ]]
 
 return { C = ffi.C }

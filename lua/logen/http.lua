@@ -12,7 +12,11 @@
 -- PEM file), headers (sent with every request; per-request headers add to
 -- or replace them; false removes one), http2, max_body (bytes), discard_body,
 -- follow. One client holds one connection cache: build it once per worker
--- (in the CUT's init) and its connections are kept alive. Under --timeout,
+-- (in the CUT's init) and its connections are kept alive. With
+-- --concurrency > 1 a request yields to the worker's scheduler while its
+-- transfer runs on the worker's one multi handle, whose connections all
+-- its coroutines share; a client serves one request at a time, so each
+-- copy of the CUT builds its own (in init, as above). Under --timeout,
 -- a client's timeout is at most --timeout + 0.5 s: a transfer then never
 -- outlives the timed call around it, which is cut (rc 17) and the worker
 -- goes on.
@@ -46,6 +50,7 @@
 -- logen.gcp's. Nothing logs a request or a response whole.
 local httpc = require "logen.httpc"
 local C = require("logen.ffi").C
+local yield = require("logen.sched").yield
 
 local setmetatable, type, tostring, format, select, pairs = setmetatable, type, tostring, string.format, select, pairs
 local concat = table.concat
@@ -123,8 +128,12 @@ function M.client(opts)
 end
 
 function Client:request(method, url, body, headers)
-    local res = { method = method, url = url }
-    local status, data, err = self.c:request(method, url, body, headers, res)
+    local res, c = { method = method, url = url }, self.c
+    local status, data, err = c:request(method, url, body, headers, res)
+    if status == false then -- under way on the worker's multi handle (a coroutine)
+        yield()
+        status, data, err = c:result(res)
+    end
     if not status then
         return nil, redact(format("%s %s: %s", method, url, data))
     end

@@ -13,6 +13,7 @@
 -- absorbed by the next pause instead of accumulating.
 local ffi = require "logen.ffi"
 local record = require "logen.record"
+local sched = require "logen.sched"
 local cjson = require "cjson"
 
 local C = ffi.C
@@ -21,12 +22,17 @@ local RC_TIMEOUT = record.RC_TIMEOUT
 local pcall, tonumber, type = pcall, tonumber, type
 local huge = math.huge
 local ffi_new = require("ffi").new
+local sleep_until = sched.sleep_until
 
 local M = {}
 
--- The step under way, for M.exiting: its CUT (nil between steps), index
--- and the op count before it.
-local live = { cut = nil, step = 0, opcount = 0 }
+-- The worker's op count, shared by its copies of the loop (coroutines
+-- share their upvalues).
+local op_n = 0
+
+-- Per copy of the loop, the step under way, for M.exiting: its CUT (nil
+-- between steps) and index.
+local lives = {}
 
 -- The class of an ad hoc run (-e CODE): one request, R-EVAL, whose body is
 -- the code; it sees self, step, extra, ctx and logen.
@@ -144,7 +150,7 @@ end
 -- The process is exiting inside a step (the CUT called os.exit; called by
 -- src/worker.c): records the requests of that step, a call still under
 -- way as failed.
-function M.exiting()
+local function exiting(live)
     local cut = live.cut
     if not cut then
         return
@@ -158,7 +164,13 @@ function M.exiting()
             r.rc, r.error = RC_ERROR, "the CUT exited (os.exit) during this request"
         end
     end
-    record_step(rm, live.step, live.opcount)
+    op_n = record_step(rm, live.step, op_n)
+end
+
+function M.exiting()
+    for i = 1, #lives do
+        exiting(lives[i])
+    end
 end
 
 -- Runs the hooks of step index i, protected; cut at the hard end.
@@ -176,78 +188,71 @@ local function pacer(now)
     return function(ns)
         local t = C.lg_ffi_now()
         ideal = ideal + (t - wake) + ns
-        local stop = C.lg_ffi_sleep_until(ideal) ~= 0
+        local stop = sleep_until(ideal) ~= 0
         wake = C.lg_ffi_now()
         return stop
     end
 end
 
--- Runs every step once: one loop. Returns the new op count, the request
--- records sent, and true when the worker must stop.
-local function run_loop(cut, steps, opcount, pausestep, pause)
+-- Runs every step once: one loop, of the copy whose state is live.
+-- Returns the request records sent, and true when the worker must stop.
+local function run_loop(cut, steps, live, pausestep, pause)
     local nreq = 0
     cut:resetBeforeSteps()
     for i = 1, #steps do
-        live.cut, live.step, live.opcount = cut, i - 1, opcount
+        live.cut, live.step = cut, i - 1
         local ok, err, cut_off = run_hooks(cut, steps[i], i - 1)
         live.cut = nil
         -- a hook may have swapped the manager (a named transaction)
         local rm = cut.requestsManager
         local k
-        opcount, k = record_step(rm, i - 1, opcount)
+        op_n, k = record_step(rm, i - 1, op_n)
         nreq = nreq + k
         if not ok then
             record_error(rm, i - 1, err, cut_off and RC_TIMEOUT or RC_ERROR)
         end
         if C.lg_ffi_stopping() ~= 0 then
-            return opcount, nreq, true
+            return nreq, true
         end
         if pausestep > 0 and pause(pausestep) then
-            return opcount, nreq, true
+            return nreq, true
         end
     end
-    return opcount, nreq, false
+    return nreq, false
 end
 
--- Closed model: loops for the duration, or the number of loops.
-local function closed(cut, o, steps)
-    if C.lg_ffi_sleep_until(o.start_ns) ~= 0 then
-        return
-    end
-    local now = C.lg_ffi_now()
-    C.lg_ffi_start(now)
+-- Closed model, one copy: loops for the duration, or the number of loops
+-- (per copy), from now.
+local function closed(cut, o, steps, live, now)
     local deadline, loops = huge, o.loops
     if o.duration > 0 then
         deadline, loops = o.start_ns + o.duration * 1e9, huge
     end
     local pausestep, pauseloop = o.pausestep * 1e9, o.pauseloop * 1e9
     local pause = pacer(now)
-    local opcount, loop, stop, _ = 0, 0, false, nil
+    local loop, stop, _ = 0, false, nil
     while loop < loops and C.lg_ffi_now() < deadline do
         loop = loop + 1
-        opcount, _, stop = run_loop(cut, steps, opcount, pausestep, pause)
+        _, stop = run_loop(cut, steps, live, pausestep, pause)
         if stop or (pauseloop > 0 and pause(pauseloop)) then
             return
         end
     end
 end
 
--- Open model: one loop per event taken from the job queue; an event that
--- waited past --maxwait is dropped, not run. --pauseloop does not apply:
--- the schedule paces the loops.
-local function open(cut, o, steps)
+-- Open model, one copy: one loop per event taken from the job queue; an
+-- event that waited past --maxwait is dropped, not run. --pauseloop does
+-- not apply: the schedule paces the loops.
+local function open(cut, o, steps, live)
     local job = ffi_new("double[4]")
     local maxwait = (o.maxwait or 0) * 1e9
     local pausestep = o.pausestep * 1e9
-    local opcount = 0
-    C.lg_ffi_start(C.lg_ffi_now()) -- ready: the controller waits for this
-    while C.lg_ffi_job_take(job) == 1 do
+    while sched.job_take(job) == 1 do
         local begin = C.lg_ffi_now()
         if maxwait > 0 and begin - job[1] > maxwait then
             C.lg_ffi_job_done(job, begin, begin, 0, 1)
         else
-            local nreq, stop
-            opcount, nreq, stop = run_loop(cut, steps, opcount, pausestep, pacer(begin))
+            local nreq, stop = run_loop(cut, steps, live, pausestep, pacer(begin))
             C.lg_ffi_job_done(job, begin, C.lg_ffi_now(), nreq, 0)
             if stop then
                 return
@@ -256,17 +261,40 @@ local function open(cut, o, steps)
     end
 end
 
--- The worker's main: o is the options table built by src/worker.c.
+-- Calls fn(i) for each copy of the loop: at once for one, else each in a
+-- coroutine of the scheduler.
+local function each(n, fn)
+    if n == 1 then
+        fn(1)
+    else
+        sched.run(n, fn)
+    end
+end
+
+-- The worker's main: o is the options table built by src/worker.c. Each
+-- copy of the loop (--concurrency) has its own CUT object, built before
+-- the load starts (an init may do I/O: with several copies, concurrently).
 function M.main(o)
     local Cut = M.load_cut(o.cut_path, o.cut_name, o.eval)
     local extra = cjson.decode(o.extra or "{}")
     local steps = step_values(o.steps)
-    local cut = Cut:new(o, extra)
-    if o.openedmodel then
-        open(cut, o, steps)
-    else
-        closed(cut, o, steps)
+    local n, cuts = o.concurrency or 1, {}
+    for i = 1, n do
+        lives[i] = { cut = nil, step = 0 }
     end
+    each(n, function(i) cuts[i] = Cut:new(o, extra) end)
+    local now
+    if o.openedmodel then
+        C.lg_ffi_start(C.lg_ffi_now()) -- ready: the controller waits for this
+    else
+        if C.lg_ffi_sleep_until(o.start_ns) ~= 0 then
+            return
+        end
+        now = C.lg_ffi_now()
+        C.lg_ffi_start(now)
+    end
+    local run = o.openedmodel and open or closed
+    each(n, function(i) run(cuts[i], o, steps, lives[i], now) end)
 end
 
 return M

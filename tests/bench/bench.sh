@@ -8,9 +8,14 @@
 # events/s, 0 lost, <= 4 MiB per worker. Figures are printed as a table.
 # Then the cost of one histogram record (build/bench/bench_hist, which make
 # bench builds from tests/bench/bench_hist.c: 100 M records, target under
-# 20 ns), the open model's generator precision, and event lines per second
+# 20 ns), the collector's capacity (records received per second from 2
+# workers with --outformat none, target >= 2,000,000/s with 0 lost, and the
+# CPU time of the collector and of the workers from /proc/PID/stat), the
+# open model's generator precision, and event lines per second
 # in each --outformat, side by side with short (1 process,
-# BENCH_FORMAT_SECONDS).
+# BENCH_FORMAT_SECONDS); last, two shards (--shard 0/2, 1/2, one --start-at)
+# against one process doing the same open schedule: events, achieved rate
+# and the response p99 of the union beside the single run's.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LOGEN=${LOGEN:-$ROOT/build/logen}
@@ -62,6 +67,56 @@ echo "pacing: 1000 loops with --pauseloop 0.01 took ${took} s" \
     "($(awk -v t="$took" 'BEGIN { printf "%+.2f%%", (t - 10) / 10 * 100 }'); target 10 s within 1 %)"
 "$ROOT/build/bench/bench_hist" ||
     echo "histogram record: no build/bench/bench_hist (make bench builds it)"
+
+# ---- the collector's capacity: records it absorbs per second ----
+# collector_run LABEL ARGS...: 2 workers of Dummy (sleep 0) with
+# --outformat none for BENCH_COLLECTOR_SECONDS (default 5). The parent
+# process is the collector; /proc/PID/stat (utime + stime, fields 14-15) is
+# sampled every 50 ms for it and for each worker, the last sample kept.
+# Workers blocked on a full pipe mean the collector is the bottleneck.
+CSECS=${BENCH_COLLECTOR_SECONDS:-5}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+collector_run() {
+    local label=$1; shift
+    "$LOGEN" cuts.Dummy --proc 2 --duration "$CSECS" --outformat none "$@" >/dev/null 2>"$T/err" &
+    local main=$! coll=0 k p
+    local -A wcpu=()
+    while kill -0 "$main" 2>/dev/null; do
+        k=$(cpu_ticks "$main"); [ -n "$k" ] && coll=$k
+        for p in $(ps -o pid= --ppid "$main"); do
+            k=$(cpu_ticks "$p"); [ -n "$k" ] && wcpu[$p]=$k
+        done
+        sleep 0.05
+    done
+    wait "$main"
+    local rc=$? hz span recv lost blocked workers=0
+    hz=$(getconf CLK_TCK)
+    for k in "${wcpu[@]}"; do workers=$((workers + k)); done
+    span=$(sed -n 's/^==== summary: \([0-9.]*\) s of load.*/\1/p' "$T/err")
+    recv=$(sed -n 's/^records: sent [0-9]*, received \([0-9]*\).*/\1/p' "$T/err")
+    lost=$(sed -n 's/^records: .*lost \([0-9]*\).*/\1/p' "$T/err")
+    blocked=$(sed -n 's/^blocked on the pipe: \([0-9.]*\) s in total.*/\1/p' "$T/err")
+    awk -v l="$label" -v r="${recv:-0}" -v s="${span:-0}" -v lost="${lost:-?}" -v b="${blocked:-0}" \
+        -v c="$coll" -v w="$workers" -v hz="$hz" 'BEGIN {
+        rate = (s > 0) ? r / s : 0
+        share = (s > 0) ? c / hz / s * 100 : 0
+        percpu = (c > 0) ? r / (c / hz) : 0
+        printf "%-26s %10d %10.0f %5s %7.2f s %7.2f s %4.0f%% %10.0f %7.2f s\n", l, r, rate, lost,
+            b, c / hz, share, percpu, w / hz }'
+    [ "$rc" -eq 0 ] || echo "  (exit status $rc)" >&2
+}
+
+echo
+echo "the collector's capacity: cuts.Dummy, sleep 0, 2 workers, --outformat none, ${CSECS}s;"
+echo "target >= 2,000,000 records/s received with 0 lost (collector = the parent process)"
+printf '%-26s %10s %10s %5s %9s %9s %5s %10s %9s\n' "run" "received" "records/s" "lost" \
+    "blocked" "collector" "share" "rec/CPU s" "workers"
+collector_run "2 workers, 1 step" --extra '{"sleep": 0}' --steps 1
+collector_run "2 workers, transactions" --extra '{"sleep": 0, "transaction": true}' --steps 1
+echo "(records/s = records received / load span; blocked = time the workers waited on a"
+echo " full pipe, all workers together; collector = its CPU time (user + system), share ="
+echo " that over the load span, of one core; rec/CPU s = records received per second of"
+echo " collector CPU, what it would absorb with a core of its own; workers = their CPU time)"
 echo
 echo "Pylogen on this machine, same set-up (issue 2): ~2,800 events/s with 1 process,"
 echo "~5,000 with 2, ~430 us of CPU per event, 15-22 MB per process."
@@ -129,3 +184,54 @@ for f in short long raw jtl csv json none; do
     format_run "$f"
 done
 echo "(none writes no line: its figure is what the run produced without formatting)"
+
+# ---- shards: two on this machine against one process, the same work ----
+# shard_run LABEL OUT [--shard I/N]: the open schedule BENCH_SHARD_SECONDS
+# (default 5) at BENCH_SHARD_RATE (default 10000) events/s from the agreed
+# start $AT, raw lines to OUT (for the exact response times), summary to
+# OUT.err. Prints events generated, achieved rate and the response p99.
+SHSECS=${BENCH_SHARD_SECONDS:-5}
+SHRATE=${BENCH_SHARD_RATE:-10000}
+shard_run() {
+    local label=$1 out=$2; shift 2
+    "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --postpone 1 --sche "$SHSECS@$SHRATE" \
+        --steps 1 --outformat raw -q --start-at "$AT" "$@" >"$out" 2>"$out.err"
+    local rc=$?
+    [ "$rc" -eq 0 ] || echo "  ($label: exit status $rc)" >&2
+}
+# p99 of response (end - intended), ms, over the raw lines of the files given
+response_p99() {
+    cat "$@" | awk -F'"end_ns":' '{ split($2, e, ","); split($0, i, "\"intended_ns\":");
+        split(i[2], t, ","); print (e[1] - t[1]) / 1e6 }' | sort -n |
+        awk '{ v[NR] = $1 } END { k = int(NR * 0.99 + 0.999999); printf "%.3f", NR ? v[k] : 0 }'
+}
+shard_row() { # shard_row LABEL ASKED/S RAW-FILES...: one row from their summaries and lines
+    local label=$1 asked=$2; shift 2
+    local gen=0 ach=0 f
+    for f in "$@"; do
+        gen=$((gen + $(awk -v p="$SHSECS@$SHRATE" '$1 == p { print $4 }' "$f.err")))
+        ach=$(awk -v a="$ach" -v b="$(awk -v p="$SHSECS@$SHRATE" '$1 == p { print $3 }' "$f.err")" \
+              'BEGIN { print a + b }')
+    done
+    printf '%-24s %10s %10s %12.2f %9s %12s\n' "$label" "$gen" "$asked" "$ach" \
+        "$(awk -v a="$ach" -v r="$asked" 'BEGIN { printf "%+.2f%%", (a - r) / r * 100 }')" \
+        "$(response_p99 "$@")"
+}
+
+echo
+echo "shards: 2 shards at once against 1 process, ${SHSECS}s at ${SHRATE} events/s, cuts.Dummy"
+echo "sleep 0, prefork 2 each, one agreed start (--start-at); asked $((SHSECS * SHRATE)) events"
+printf '%-24s %10s %10s %12s %9s %12s\n' "run" "generated" "asked/s" "achieved/s" "error" \
+    "resp p99 ms"
+AT=$(awk -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + 0.5 }')
+shard_run "1 process" "$T/one"
+shard_row "1 process" "$SHRATE" "$T/one"
+AT=$(awk -v t="$(date +%s.%N)" 'BEGIN { printf "%.3f", t + 0.5 }')
+shard_run "shard 0/2" "$T/s0" --shard 0/2 &
+shard_run "shard 1/2" "$T/s1" --shard 1/2
+wait
+shard_row "shard 0/2" $((SHRATE / 2)) "$T/s0"
+shard_row "shard 1/2" $((SHRATE / 2)) "$T/s1"
+shard_row "2 shards together" "$SHRATE" "$T/s0" "$T/s1"
+echo "(together: events and rates added, p99 over the union of both shards' response times,"
+echo " what logen merge computes from their histograms)"

@@ -204,8 +204,9 @@ keep_pids
 kms_stop
 kms_start
 start=$(date +%s.%N)
+: >out # emptied before the run starts, so waits never read an earlier run's lines
 timeout -k 5 60 "$LOGEN" cuts.KmsEncrytSymmetric --proc 1 --duration 6 --steps 384 --pauseloop 0.02 \
-    --extra "$EXTRA_SYM" >out 2>err &
+    --extra "$EXTRA_SYM" >>out 2>err &
 lp=$!
 served() { [ "$(lines_rc 0)" -gt 0 ]; }
 wait_for 20 served # requests answered before the stand-in goes away

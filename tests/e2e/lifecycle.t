@@ -16,7 +16,8 @@ is "$rc" 0 "short run exits 0"
 between "$took" 0.35 1.2 "the run ends as soon as its last worker ends (${took}s)"
 
 # SIGINT mid-run, once every worker has sent its first record
-"$LOGEN" cuts.Dummy --proc 3 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >out 2>err &
+: >out # emptied before the run starts, so waits never read an earlier run's lines
+"$LOGEN" cuts.Dummy --proc 3 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >>out 2>err &
 main=$!
 wait_for 20 workers_seen 3 out
 pids=$(children "$main")
@@ -35,7 +36,8 @@ between "$gt" 1 100000 "the records before the interrupt were written ($gt lines
 like "$(cat err)" "records: sent ([0-9]+), received \1 .*lost 0" "SIGINT: records sent = received, none lost"
 
 # SIGTERM behaves the same
-"$LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >out 2>err &
+: >out # emptied before the run starts, so waits never read an earlier run's lines
+"$LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >>out 2>err &
 main=$!
 wait_for 20 workers_seen 2 out
 pids=$(children "$main")
@@ -45,7 +47,8 @@ is "$?" 143 "SIGTERM: exit status 143"
 no_process_left $pids
 
 # a worker killed with SIGKILL is reported, the others finish
-"$LOGEN" cuts.Dummy --proc 3 --duration 2 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >out 2>err &
+: >out # emptied before the run starts, so waits never read an earlier run's lines
+"$LOGEN" cuts.Dummy --proc 3 --duration 2 --steps 1 --summary 0.1 --extra '{"sleep": 0.01}' >>out 2>err &
 main=$!
 wait_for 20 workers_seen 3 out
 pids=$(children "$main")

@@ -77,7 +77,8 @@ retired=$(sed -n 's/.*started, \([0-9]*\) retired.*/\1/p' err)
 between "${retired:-0}" 1 3 "idle workers are retired ($retired)"
 
 # SIGINT mid-phase: everything stops, nothing is left
-"$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 3 --sche 30@10 --steps 1 --summary 0.1 >out 2>err &
+: >out # emptied before the run starts, so waits never read an earlier run's lines
+"$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 3 --sche 30@10 --steps 1 --summary 0.1 >>out 2>err &
 main=$!
 running() { [ "$(ps -o pid= --ppid "$main" | wc -l)" -ge 4 ] && [ -s out ]; }
 wait_for 20 running # the workers and the generator up, and events flowing

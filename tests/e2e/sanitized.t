@@ -58,7 +58,10 @@ is "$rc" 0 "HTTPS GETs through libcurl"
 is "$(ev 'rc == 0' out | wc -l)" 100 "  all succeed"
 clean "HTTPS run"
 
-"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.001}' >out 2>err &
+# emptied here, not by the background job's redirection: wait_for must not
+# read the HTTPS run's lines and signal logen before it handles SIGINT
+: >out
+"$ASAN_LOGEN" cuts.Dummy --proc 2 --duration 30 --steps 1 --summary 0.1 --extra '{"sleep": 0.001}' >>out 2>err &
 main=$!
 wait_for 30 workers_seen 2 out
 kill -INT "$main"

@@ -11,7 +11,8 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
 # 1. SIGINT in the middle of starting 1500 workers: forking goes on in slices
 # between which the loop serves signals, so the stop is not held up by the
 # workers still to fork.
-"$LOGEN" cuts.Dummy --proc 1500 --duration 60 --steps 1 --extra '{"sleep": 0.1}' >out 2>err &
+: >out # emptied before the run starts, so waits never read an earlier run's lines
+"$LOGEN" cuts.Dummy --proc 1500 --duration 60 --steps 1 --extra '{"sleep": 0.1}' >>out 2>err &
 main=$!
 wait_for 60 count_children "$main" 50
 ok $? "a large start-up is under way"
@@ -26,7 +27,10 @@ like "$(cat err)" "records: sent ([0-9]+), received \\1 .*lost 0" "every record 
 is "$(ps -o pid= --ppid "$main" | wc -l)" 0 "no worker is left"
 
 # 2. SIGHUP (a closed terminal): a stop request like SIGTERM, with the
-# summary and every event line.
+# summary and every event line. (out and err go first: test 1's out would
+# pass the wait at once, and a HUP to the child before its exec runs the
+# script's EXIT trap there, which removes the test's directory.)
+rm -f out err
 "$LOGEN" cuts.Dummy --proc 2 --duration 60 --steps 1 --extra '{"sleep": 0.01}' >out 2>err &
 main=$!
 wait_for 30 test -s out
@@ -54,7 +58,8 @@ leftover_gone() { for p in $(cat leaver.*.pid); do kill -0 "$p" 2>/dev/null && r
 for how in end INT KILL; do
     rm -f leaver.*.pid
     dur=60; [ "$how" = end ] && dur=1
-    "$LOGEN" Leaver.lua --proc 2 --duration "$dur" --steps 1 >out 2>err &
+    : >out # emptied before the run starts, so waits never read an earlier run's lines
+    "$LOGEN" Leaver.lua --proc 2 --duration "$dur" --steps 1 >>out 2>err &
     main=$!
     wait_for 30 have_pids
     ok $? "$how: the CUT's own processes started ($(cat leaver.*.pid | tr '\n' ' '))"

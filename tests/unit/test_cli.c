@@ -129,6 +129,8 @@ static void test_builtin_defaults(void)
     is_str(cfg.id, "customId", "id customId");
     ok(cfg.file == NULL, "no file");
     ok(cfg.output == NULL, "no output: stdout");
+    ok(cfg.metrics_listen == NULL, "no metrics served");
+    is_double(cfg.metrics_linger, 20, 0, "metrics-linger 20 s");
     is_int(cfg.openedmodel, 0, "closed model");
     is_str(cfg.schedule, "30@10,30@20,30@30", "schedule");
     is_int(cfg.prefork, 10, "prefork 10");
@@ -137,6 +139,7 @@ static void test_builtin_defaults(void)
     is_int(cfg.decrease, 10, "decrease 10");
     is_str(cfg.burst, "1", "burst 1");
     is_int(cfg.maxproc, 0, "maxproc 0");
+    is_int(cfg.concurrency, 1, "concurrency 1");
     is_double(cfg.maxwait, 0, 0, "maxwait 0");
     is_int(cfg.arrival, LG_ARRIVAL_UNIFORM, "arrival uniform");
     is_int(cfg.help, 0, "no help");
@@ -193,6 +196,9 @@ static void test_prefixes(void)
     is_int(cfg.help, 1, "  --he is --help");
     PARSES("--hd", "h.log");
     is_str(cfg.hdr_log, "h.log", "  --hd is --hdr-log");
+    PARSES("--metrics-lis", "[::1]:9464", "--metrics-lin", "500ms");
+    is_str(cfg.metrics_listen, "[::1]:9464", "  --metrics-lis is --metrics-listen, kept as text");
+    is_double(cfg.metrics_linger, 0.5, 0, "  --metrics-lin is --metrics-linger, a duration");
     PARSES("--vers");
     is_int(cfg.version, 1, "  --vers is --version");
 }
@@ -238,9 +244,12 @@ static void test_ambiguity(void)
     FAILS("logen: option --de is ambiguous: --defaults, --decrease", "--de", "1");
     FAILS("logen: option --l is ambiguous: --loops, --lengths", "--l", "1");
     FAILS("logen: option --h is ambiguous: --hdr-log, --help", "--h");
-    FAILS("logen: option --s is ambiguous: --steps, --summary, --summary-json, --schedule", "--s", "1");
+    FAILS("logen: option --s is ambiguous: --steps, --summary, --summary-json, --schedule, --shard, --start-at", "--s", "1");
     FAILS("logen: option --o is ambiguous: --outformat, --output, --openedmodel", "--o", "x");
-    FAILS("logen: option --m is ambiguous: --maxproc, --maxwait", "--m", "1");
+    FAILS("logen: option --m is ambiguous: --metrics-listen, --metrics-linger, --maxproc, "
+          "--maxwait", "--m", "1");
+    FAILS("logen: option --metrics-li is ambiguous: --metrics-listen, --metrics-linger",
+          "--metrics-li", "1");
     FAILS("logen: option --ma is ambiguous: --maxproc, --maxwait", "--ma=1");
 }
 
@@ -469,6 +478,11 @@ static void test_worker_counts(void)
           "record tells workers apart in 16 bits)", "--maxproc", "1e6");
     PARSES("--process", "65535", "--maxproc", "65535");
     is_int(cfg.process, 65535, "  --process 65535 is the most");
+    FAILS("logen: --concurrency: 100001 is above 100000, the most coroutines a worker runs",
+          "--concurrency", "100001");
+    FAILS("logen: --concurrency: 0 must be at least 1", "--concurrency", "0");
+    PARSES("--concurrency", "1e5");
+    is_int(cfg.concurrency, 100000, "  --concurrency 100000 is the most");
     FAILS("logen: --prefork 0: the open model needs at least 1 worker ready before the first "
           "event", "--openedmodel", "--prefork", "0");
     PARSES("--prefork", "0");
@@ -552,7 +566,8 @@ static void test_defaults_good(void)
         " \"extra\": {\"sleep\": 0.1}, \"openedmodel\": true, \"Summary\": \"2.5\",\n"
         " \"ID\": \"fromfile\", \"controllerdelay\": 0.25, \"burst\": 0,\n"
         " \"outformat\": \"raw\", \"arrival\": \"poisson\", \"maxproc\": 40.0,\n"
-        " \"generatorDelay\": [1], \"schedule\": \"10@5\"}");
+        " \"generatorDelay\": [1], \"schedule\": \"10@5\",\n"
+        " \"metrics-listen\": \"127.0.0.1:9464\", \"Metrics-Linger\": \"1m\"}");
     const char *alt = write_tmp(
         "{\"lengths\": [\"a\", 384, \"1,5\"], \"extra\": \"{\\\"x\\\":1}\",\n"
         " \"openedmodel\": false, \"pauselen\": \"0.5\"}");
@@ -574,6 +589,8 @@ static void test_defaults_good(void)
     is_int(cfg.arrival, LG_ARRIVAL_POISSON, "  file: arrival poisson");
     is_int(cfg.maxproc, 40, "  file: maxproc 40.0");
     is_str(cfg.schedule, "10@5", "  file: schedule");
+    is_str(cfg.metrics_listen, "127.0.0.1:9464", "  file: metrics-listen");
+    is_double(cfg.metrics_linger, 60, 0, "  file: metrics-linger 1m");
     is_int(cfg.loops, 5, "  not in the file: built-in loops");
 
     PARSES("--proc", "4", "--le", "1", "cuts.Dummy", "--defau", good);

@@ -377,6 +377,62 @@ static void test_window(void)
     lg_hist_fini(&u);
 }
 
+/* Counts at or below bounds (Prometheus buckets): bucket-exact, exact at
+ * the ends, one pass over ascending bounds. */
+static void test_count_le(void)
+{
+    static const uint64_t bounds[] = { 1000000, 5000000, 5001215, 6000000, 9999999, 10000000,
+                                       60000000000ULL };
+    uint64_t out[7];
+    lg_hist_fini(&a);
+    lg_hist_count_le(&a, bounds, 7, out);
+    is_int(out[0] + out[6], 0, "count_le: empty, none anywhere");
+    lg_hist_record(&a, 5000000);
+    lg_hist_record(&a, 7000000);
+    lg_hist_record(&a, 10000000);
+    lg_hist_count_le(&a, bounds, 7, out);
+    is_int(out[0], 0, "count_le: a bound below min counts none");
+    is_int(out[1], 0, "count_le: a bound inside a count's range leaves it out (5e6 in [4997120, 5001215])");
+    is_int(out[2], 1, "count_le: ... the count's highest value takes it in");
+    is_int(out[3], 1, "count_le: 6 ms: one value");
+    is_int(out[4], 2, "count_le: 9999999 ns, inside 10 ms's count: two");
+    is_int(out[5], 3, "count_le: at the exact max: every value");
+    is_int(out[6], 3, "count_le: far above: every value");
+
+    /* against the rule applied value by value, at random bounds */
+    enum { NV = 5000, NB = 200 };
+    static uint64_t vals[NV], bs[NB], got[NB];
+    lg_hist_fini(&a);
+    srand(7);
+    for (int i = 0; i < NV; i++) {
+        vals[i] = (uint64_t)(exp((double)rand() / RAND_MAX * 20.0) * 100.0);
+        lg_hist_record(&a, (int64_t)vals[i]);
+    }
+    for (int k = 0; k < NB; k++)
+        bs[k] = (uint64_t)(exp((double)k / NB * 21.0) * 90.0);
+    lg_hist_count_le(&a, bs, NB, got);
+    int bad = 0, nonmono = 0;
+    for (int k = 0; k < NB; k++) {
+        uint64_t want = 0, one;
+        for (int i = 0; i < NV; i++)
+            want += bs[k] >= lg_hist_max(&a) ||
+                    (bs[k] >= lg_hist_min(&a) && lg_hist_index_high(lg_hist_index(vals[i])) <= bs[k]);
+        lg_hist_count_le(&a, &bs[k], 1, &one);
+        bad += got[k] != want || one != want;
+        nonmono += k > 0 && got[k] < got[k - 1];
+    }
+    is_int(bad, 0, "count_le: 200 bounds agree with the rule applied to each of 5000 values");
+    is_int(nonmono, 0, "count_le: cumulative (never decreasing)");
+    is_int(got[NB - 1], NV, "count_le: the last bound, above max, holds all");
+    /* the percentiles agree: p%% of the values are in at any bound at or above p's value */
+    for (int p = 1; p < 100; p++) {
+        uint64_t v = lg_hist_percentile(&a, p), n;
+        lg_hist_count_le(&a, &v, 1, &n);
+        bad += n * 100 < (uint64_t)p * NV;
+    }
+    is_int(bad, 0, "count_le: at each percentile's value, at least that share is counted");
+}
+
 int main(void)
 {
     test_layout();
@@ -389,5 +445,6 @@ int main(void)
     test_wide_range();
     test_merge();
     test_window();
+    test_count_le();
     return done_testing();
 }

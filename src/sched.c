@@ -1,0 +1,411 @@
+/* sched.c -- the event loop of a worker with --concurrency C > 1 (see
+ * sched.h): C slots, one per coroutine, each holding that copy's state
+ * (struct lg_co, which W->co points at while it runs) and what it waits
+ * for: a time, an HTTP transfer, or an event of the open model's queue.
+ *
+ * One epoll set serves libcurl's multi interface (CURLMOPT_SOCKETFUNCTION
+ * and TIMERFUNCTION, driven by curl_multi_socket_action, so connections
+ * are shared and kept alive across the coroutines, at most C of them) and
+ * the job queue. Deadlines (sleeps, a timed call's --timeout, the hard
+ * end) are absolute, in timer.c's min-heap of slots (O(log C) a change);
+ * the loop sleeps in epoll_pwait2 to the nearest, with ns resolution.
+ * The stop request and the hard end wake every wait at once: a transfer
+ * under way is then abandoned, never reported as done.
+ *
+ * Not done here: resuming coroutines (lua/logen/sched.lua does, this file
+ * never calls into Lua), the blocking path of --concurrency 1, whose
+ * waits stay in lg_ffi.c and bind_http.c. */
+#include "sched.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+
+#include "jobq.h"
+#include "log.h"
+#include "mem.h"
+#include "timer.h"
+#include "worker_state.h"
+
+#define W (&lg_worker_state)
+#define EVENTS 256
+
+enum { WAIT_NONE, WAIT_SLEEP, WAIT_HTTP, WAIT_JOB };
+
+struct sched_slot {
+    struct lg_co co;    /* first: W->co points here while the slot runs */
+    int wait;           /* WAIT_* */
+    int status;         /* enum lg_sched_status the wait ended with */
+    int queued;         /* in the ready list */
+    CURL *easy;         /* WAIT_HTTP: the transfer */
+    CURLcode rc;        /* its result */
+};
+
+struct lg_sched {
+    int n;
+    int cur;                  /* the slot running, -1: none */
+    struct sched_slot *slots;
+    struct lg_co idle;        /* W->co while no coroutine runs */
+    struct lg_timer due;      /* the slots' deadlines */
+    int *ready, nready;       /* slots that may go on */
+    int *jobwait, njobwait;   /* slots waiting for an event */
+    int job_fd, job_watched;  /* the queue; in the epoll set */
+    int epfd;
+    CURLM *multi;
+    int curl_armed;           /* curl asked for a call at curl_due_ns */
+    lg_ns_t curl_due_ns;
+};
+
+static struct lg_sched sched;
+#define S (&sched)
+
+/* ---- waking ---- */
+
+/* Ends slot i's wait with status: it goes to the ready list. */
+static void wake(int i, int status)
+{
+    struct sched_slot *s = &S->slots[i];
+    if (s->wait == WAIT_HTTP && s->easy) {
+        curl_multi_remove_handle(S->multi, s->easy);
+        s->easy = NULL;
+    }
+    lg_timer_disarm(&S->due, i);
+    s->wait = WAIT_NONE;
+    s->status = status;
+    if (!s->queued) {
+        s->queued = 1;
+        S->ready[S->nready++] = i;
+    }
+}
+
+/* A transfer cut short: by the stop (the request did not complete) or at
+ * a deadline (the timed call around it is cut, rc 17). */
+static void wake_cut(int i, lg_ns_t now)
+{
+    struct lg_co *co = &S->slots[i].co;
+    int timed = co->depth > 0 &&
+                (W->hard || (co->req_deadline_ns && now >= co->req_deadline_ns));
+    if (timed)
+        co->timed_out = W->hard ? 2 : 1;
+    else
+        co->cut_short = 1;
+    wake(i, timed ? LG_SCHED_TIMEOUT : LG_SCHED_STOPPED);
+}
+
+static void job_unwatch(void)
+{
+    if (S->job_watched) {
+        epoll_ctl(S->epfd, EPOLL_CTL_DEL, S->job_fd, NULL);
+        S->job_watched = 0;
+    }
+}
+
+/* Wakes k of the slots waiting for an event (all when k < 0): each tries
+ * to take one, and waits again if another worker was first. */
+static void wake_jobs(long k)
+{
+    while (S->njobwait > 0 && k-- != 0)
+        wake(S->jobwait[--S->njobwait], LG_SCHED_DONE);
+    if (S->njobwait == 0)
+        job_unwatch();
+}
+
+/* The stop request or the hard end: every wait ends now. */
+static void wake_all(lg_ns_t now)
+{
+    for (int i = 0; i < S->n; i++) {
+        int w = S->slots[i].wait;
+        if (w == WAIT_HTTP)
+            wake_cut(i, now);
+        else if (w == WAIT_SLEEP)
+            wake(i, LG_SCHED_DONE); /* lg_ffi_sleep_until tells why */
+    }
+    wake_jobs(-1);
+}
+
+/* Ends the waits whose deadline has passed. */
+static void expire(lg_ns_t now)
+{
+    lg_ns_t due;
+    int i;
+    while ((i = lg_timer_next(&S->due, &due)) >= 0 && due <= now) {
+        if (S->slots[i].wait == WAIT_HTTP)
+            wake_cut(i, now);
+        else
+            wake(i, LG_SCHED_DONE);
+    }
+}
+
+/* ---- libcurl's multi interface ---- */
+
+static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    struct epoll_event ev = { .data.fd = fd };
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
+        return 0;
+    }
+    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+    if (epoll_ctl(S->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(S->epfd, EPOLL_CTL_ADD, fd, &ev);
+    return 0;
+}
+
+static int timer_cb(CURLM *m, long timeout_ms, void *userp)
+{
+    S->curl_armed = timeout_ms >= 0;
+    S->curl_due_ns = lg_clock_now() + (lg_ns_t)timeout_ms * 1000000;
+    return 0;
+}
+
+/* Wakes the slots whose transfer has ended. */
+static void curl_done(void)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(S->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        char *p = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
+        struct sched_slot *s = (struct sched_slot *)p;
+        int i = (int)(s - S->slots);
+        s->rc = msg->data.result;
+        wake(i, LG_SCHED_DONE); /* removes the handle: msg is not read after this */
+    }
+}
+
+static void curl_action(curl_socket_t fd, int events)
+{
+    int running;
+    curl_multi_socket_action(S->multi, fd, events, &running);
+    curl_done();
+}
+
+static CURLM *multi_new(int n)
+{
+    CURLM *m = curl_multi_init();
+    if (!m)
+        return NULL;
+    curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, timer_cb);
+    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)n);
+    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)n);
+    return m;
+}
+
+/* ---- the loop ---- */
+
+/* A connection per coroutine: raises the soft limit on descriptors to
+ * what n of them need, as far as the hard limit allows, and says so when
+ * that is not enough (the transfers beyond it fail, each recorded). */
+static void fd_room(int n)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)n + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < want)
+        lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--concurrency %d: this worker may open only %ld "
+               "descriptors (RLIMIT_NOFILE), some transfers will fail", n, (long)rl.rlim_cur);
+}
+
+int lg_sched_start(int n, int job_fd)
+{
+    if (W->sched)
+        return n == S->n ? 0 : -EINVAL; /* the runner's second phase: the same slots */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return -EIO;
+    S->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (S->epfd < 0)
+        return -errno;
+    S->multi = multi_new(n);
+    if (!S->multi)
+        return -ENOMEM;
+    S->n = n;
+    S->cur = -1;
+    S->slots = lg_calloc((size_t)n, sizeof *S->slots);
+    S->ready = lg_calloc((size_t)n, sizeof *S->ready);
+    S->jobwait = lg_calloc((size_t)n, sizeof *S->jobwait);
+    lg_timer_init(&S->due, n);
+    S->job_fd = job_fd;
+    fd_room(n);
+    if (job_fd >= 0 && fcntl(job_fd, F_SETFL, fcntl(job_fd, F_GETFL) | O_NONBLOCK) < 0)
+        return -errno;
+    W->sched = S;
+    W->co = &S->idle;
+    return 0;
+}
+
+void lg_sched_enter(int i)
+{
+    S->cur = i;
+    W->co = i >= 0 ? &S->slots[i].co : &S->idle;
+}
+
+int lg_sched_active(void)
+{
+    return W->sched && S->cur >= 0;
+}
+
+/* How long epoll may sleep: to the nearest deadline, or -1 (no limit). */
+static int loop_timeout(lg_ns_t now, struct timespec *ts)
+{
+    lg_ns_t due;
+    if (lg_timer_next(&S->due, &due) < 0)
+        due = INT64_MAX;
+    if (S->curl_armed && S->curl_due_ns < due)
+        due = S->curl_due_ns;
+    if (due == INT64_MAX)
+        return -1;
+    lg_ns_t d = due > now ? due - now : 0;
+    ts->tv_sec = d / 1000000000;
+    ts->tv_nsec = d % 1000000000;
+    return 0;
+}
+
+/* epoll_pwait2 (Linux 5.11, ns timeouts), or epoll_wait where the kernel
+ * lacks it (the timeout rounded up to a millisecond). */
+static int loop_epoll(struct epoll_event *ev, const struct timespec *ts)
+{
+    static int no_pwait2;
+    if (!no_pwait2) {
+        int k = epoll_pwait2(S->epfd, ev, EVENTS, ts, NULL);
+        if (k >= 0 || errno != ENOSYS)
+            return k;
+        no_pwait2 = 1;
+    }
+    int ms = -1;
+    if (ts && ts->tv_sec >= 1000000)
+        ms = 1000000000; /* 11 days: the loop looks again */
+    else if (ts)
+        ms = (int)(ts->tv_sec * 1000 + (ts->tv_nsec + 999999) / 1000000);
+    return epoll_wait(S->epfd, ev, EVENTS, ms);
+}
+
+/* One turn: deadlines, then what epoll reports. */
+static void loop_turn(void)
+{
+    struct epoll_event ev[EVENTS];
+    struct timespec ts;
+    lg_ns_t now = lg_clock_now();
+    expire(now);
+    if (S->curl_armed && now >= S->curl_due_ns) {
+        S->curl_armed = 0;
+        curl_action(CURL_SOCKET_TIMEOUT, 0);
+    }
+    if (S->nready > 0)
+        return;
+    int k = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
+    for (int j = 0; j < k; j++) {
+        if (S->job_watched && ev[j].data.fd == S->job_fd) {
+            long depth = lg_jobq_depth(S->job_fd);
+            wake_jobs(depth > 0 ? depth : -1); /* -1: the queue ended, all see it */
+            continue;
+        }
+        int e = (ev[j].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                (ev[j].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                (ev[j].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+        curl_action(ev[j].data.fd, e);
+    }
+}
+
+static int any_wait(void)
+{
+    for (int i = 0; i < S->n; i++)
+        if (S->slots[i].wait != WAIT_NONE)
+            return 1;
+    return 0;
+}
+
+int lg_sched_wait(int *ready)
+{
+    while (S->nready == 0) {
+        if (W->hard_end_ns && lg_clock_now() >= W->hard_end_ns)
+            W->hard = 1;
+        if (W->stop || W->hard) {
+            wake_all(lg_clock_now());
+            if (S->nready == 0 && !any_wait())
+                return 0;
+        } else if (W->retire && S->njobwait > 0) {
+            wake_jobs(-1);
+        }
+        if (S->nready > 0)
+            break;
+        if (W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
+            W->stop = 1; /* the collector is gone */
+        loop_turn();
+    }
+    int k = S->nready;
+    for (int j = 0; j < k; j++) {
+        ready[j] = S->ready[j];
+        S->slots[ready[j]].queued = 0;
+    }
+    S->nready = 0;
+    return k;
+}
+
+/* ---- waits ---- */
+
+/* The deadline of a wait that only the stop, --timeout or the hard end
+ * cuts; 0: none. */
+static lg_ns_t cut_due(const struct lg_co *co)
+{
+    lg_ns_t due = co->depth > 0 ? co->req_deadline_ns : 0;
+    if (W->hard_end_ns && (!due || W->hard_end_ns < due))
+        due = W->hard_end_ns;
+    return due;
+}
+
+int lg_sched_sleep(lg_ns_t t)
+{
+    struct sched_slot *s = &S->slots[S->cur];
+    s->wait = WAIT_SLEEP;
+    lg_timer_arm(&S->due, S->cur, W->hard_end_ns && W->hard_end_ns < t ? W->hard_end_ns : t);
+    return LG_SCHED_YIELD;
+}
+
+int lg_sched_job_wait(void)
+{
+    struct sched_slot *s = &S->slots[S->cur];
+    s->wait = WAIT_JOB;
+    S->jobwait[S->njobwait++] = S->cur;
+    if (!S->job_watched) {
+        struct epoll_event ev = { .events = EPOLLIN, .data.fd = S->job_fd };
+        if (epoll_ctl(S->epfd, EPOLL_CTL_ADD, S->job_fd, &ev) == 0)
+            S->job_watched = 1;
+        else
+            wake_jobs(-1); /* cannot watch it: retry at once */
+    }
+    return LG_SCHED_YIELD;
+}
+
+int lg_sched_http_start(CURL *easy)
+{
+    struct sched_slot *s = &S->slots[S->cur];
+    if (W->stop || W->hard) {
+        s->co.cut_short = 1;
+        return LG_SCHED_STOPPED;
+    }
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)s);
+    s->rc = CURLE_OK;
+    if (curl_multi_add_handle(S->multi, easy) != CURLM_OK)
+        return LG_SCHED_STOPPED;
+    s->easy = easy;
+    s->wait = WAIT_HTTP;
+    lg_ns_t due = cut_due(&s->co);
+    if (due)
+        lg_timer_arm(&S->due, S->cur, due);
+    return LG_SCHED_YIELD;
+}
+
+int lg_sched_http_done(CURLcode *rc)
+{
+    struct sched_slot *s = &S->slots[S->cur];
+    *rc = s->rc;
+    return s->status;
+}
