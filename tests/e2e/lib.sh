@@ -126,6 +126,26 @@ checks() {
     is "$status" 0 "${label}the checker exits 0"
 }
 
+# node_checker DIR MODULE: one TAP line for the install of a Node
+# checker's npm lock (DIR/install.sh: npm ci, quick when done); the test
+# ends there when MODULE is not in DIR/node_modules after it
+node_checker() {
+    timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 300 * m }')" "$1/install.sh" > npm.out 2>&1
+    ok $? "$2 installed in ${1#"$ROOT"/}/node_modules (npm ci from the lock)"
+    [ -d "$1/node_modules/$2" ] || { diag "$(tail -5 npm.out)"; done_testing; exit 1; }
+}
+
+# refused_with REGEX CMD...: bad input: CMD exits 2 with one line on
+# stderr matching REGEX, and nothing on stdout
+refused_with() {
+    local re=$1
+    shift
+    run 30 "$@"
+    is "$rc:$(wc -l < "$T/err")" 2:1 "${*:2}: exit 2, one line"
+    like "$(cat "$T/err")" "$re" "... $re"
+    is "$(wc -c < "$T/out")" 0 "... nothing on stdout"
+}
+
 done_testing() {
     echo "1..$tap_n"
     if [ "$tap_failed" -ne 0 ]; then
