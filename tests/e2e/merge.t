@@ -95,6 +95,7 @@ sed 's/logen.cut "Dummy"/logen.cut "Other"/' "$ROOT/cuts/Dummy.lua" > Other.lua
 quick q1 cuts.Dummy
 quick q2 ./Other.lua
 quick q3 cuts.Dummy --summary 0.5
+quick q4 cuts.Dummy --extra '{"sleep": 0, "other": 1}'
 echo '{"schema": "logen-summary/1", "meta": [' > bad.json
 sed 's/"logen-summary\/1"/"logen-summary\/2"/' q1.json > v2.json
 "$PY" -c 'import json; d = json.load(open("q1.json")); del d["lines"][0]["rows"][0]["histogram"]; json.dump(d, open("nohist.json", "w"))'
@@ -109,6 +110,7 @@ refused '^logen: merge: q2.json: line 1: CUT Other, q1.json.s is Dummy: they mus
     q1.json q2.json
 refused '^logen: merge: q3.json: --summary period 0.5 s, q1.json.s is 1 s' q1.json q3.json
 refused '^logen: merge: a.json: 2 lines, q1.json has 1' q1.json a.json
+refused '^logen: merge: q4.json: line 1: option extra is .*other.*: they must be equal to merge$' q1.json q4.json
 cp q1.json copy.json
 refused '^logen: merge: copy.json is the run of q1.json \(same host, start and command line\): it would count twice$' \
     q1.json copy.json
