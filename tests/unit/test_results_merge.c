@@ -15,6 +15,7 @@
 #include "results.h"
 #include "results_fixture.h"
 #include "results_merge.h"
+#include "summary.h"
 #include "tap.h"
 
 static const char *OPT = "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":2,\"steps\":[\"1\"]}";
@@ -104,7 +105,8 @@ static void test_open_and_outcome(void)
     b->nthr = 2;
     b->nbad = 1;
     b->bad = lg_calloc(1, sizeof *b->bad);
-    b->bad[0] = (struct lg_results_worker){ .worker = 3, .pid = 99, .message = lg_strdup("boom") };
+    b->bad[0] = (struct lg_results_worker){ .worker = 3, .pid = 99, .faults = LG_FAULT_SIGNAL,
+                                            .signal = 9, .message = lg_strdup("boom") };
     b->signal = 2;
     b->failure = lg_strdup("gave up");
     char err[256] = "";
@@ -129,6 +131,15 @@ static void test_open_and_outcome(void)
     is_str(m->thr[1].expression, "errors<1%", "... in the order they come");
     is_int(m->nbad, 1, "a worker not normal is kept");
     is_str(m->bad[0].message, "B.json: boom", "... its message says which input");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    lg_summary_end(m, NULL, f);
+    fclose(f);
+    ok(strstr(text, "worker 3 (pid 99) killed by signal 9") &&
+           strstr(text, "worker 3 (pid 99): B.json: boom\n"),
+       "... and the text summary says which input a killed worker came from");
+    free(text);
     is_int(m->signal, 2, "the worst outcome: B's signal");
     is_str(m->failure, "B.json: gave up", "... and its failure, named");
     lg_results_free(m);
