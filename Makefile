@@ -133,14 +133,17 @@ test: deps
 	    prove --exec '' $(ASAN_UNIT_BINS) $(E2E_TESTS) tests/fuzz/fuzz.t
 
 # Fuzzing: libFuzzer targets built by clang with ASan + UBSan over the pure
-# parsers (options, --defaults, schedule and burst, units, scenario lines).
+# parsers (options, --defaults, schedule and burst, units, scenario lines,
+# a summary JSON read back and merged).
 # tests/fuzz/fuzz.t replays tests/fuzz/regressions/, then runs each target
 # FUZZ_SECONDS from its seeds (tests/fuzz/corpus/), growing build/fuzz/corpus/.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 30
-FUZZ_NAMES   := cli defaults schedule scenario
-FUZZ_LIB     := cli cli_bounds cli_defaults cli_help schedule units scenario infile mem threshold
+FUZZ_NAMES   := cli defaults schedule scenario summary
+FUZZ_LIB     := cli cli_bounds cli_defaults cli_help schedule units scenario infile mem threshold \
+                results results_load results_merge results_merge_check jread hist hist_v2 \
+                summary_json threshold_eval
 FUZZ_OBJS    := $(patsubst %,build/fuzz/obj/%.o,$(FUZZ_LIB))
 FUZZ_BINS    := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) $(JANSSON_CFLAGS) -Isrc \
@@ -157,7 +160,7 @@ build/fuzz/obj/%.o: src/%.c build/fuzz/.flags
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) build/fuzz/.flags
 	@$(if $(Q),echo "FUZZLD $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_OBJS) $(JANSSON_LIBS) -lm -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_OBJS) $(JANSSON_LIBS) $(ZLIB_LIBS) -lm -o $@
 
 fuzz-bins: $(FUZZ_BINS)
 .SECONDARY: $(FUZZ_OBJS)
@@ -178,6 +181,7 @@ run: deps
 bench: deps
 	$(MAKE) all build/bench/bench_hist
 	tests/bench/bench.sh
+	tests/bench/http.sh
 	tests/bench/soak.sh
 
 soak: deps

@@ -1,9 +1,13 @@
 /* bind_http.c -- "logen.httpc": a blocking HTTP client on one libcurl easy
- * handle per client userdata (lua/logen/http.lua is the layer CUTs use).
+ * handle per client userdata (lua/logen/http.lua is the layer CUTs use;
+ * bind_http_hdr.c builds the request headers).
  * The handle is reused, so curl keeps connections alive and TLS sessions
  * cached; the body and header-line buffers belong to the userdata and are
  * reused, so a raise leaks nothing and steady state allocates only what
- * curl does plus the body's Lua string. CURLOPT_NOSIGNAL: curl leaves
+ * curl does plus the body's Lua string. Per request, only what changed is
+ * set again (URL, method, headers when a request brings its own); the
+ * environment's proxy variables are read once per client, and its proxies
+ * are the only ones used (no proxy options). CURLOPT_NOSIGNAL: curl leaves
  * SIGALRM (the worker's flush timer) alone, and its poll loop and socket I/O
  * retry on EINTR; signals are blocked while curl creates a resolver thread,
  * so they keep landing on the Lua thread. TLS peer and host verification
@@ -15,6 +19,7 @@
  * side yields until it is done (client:result).
  * Not done: response headers, cookies, proxies, client certificates. */
 #include "bind_http.h"
+#include "bind_http_hdr.h"
 
 #include "log.h"
 #include "mem.h"
@@ -31,23 +36,15 @@
 #include <lauxlib.h>
 
 #define HTTP_MT "logen.http.client"
-#define HTTP_BODY_INITIAL_BYTES (16 * 1024)
 #define HTTP_BODY_MAX_BYTES ((size_t)64 * 1024 * 1024)
 
-struct http_buf {
-    char *p;
-    size_t len;                   /* bytes used */
-    size_t cap;                   /* bytes allocated */
-};
+extern char **environ;
 
 struct lg_http_client {
     CURL *easy;                   /* NULL once closed */
     struct http_buf body;         /* the last response's body */
-    struct http_buf hdr;          /* header lines, each NUL-terminated */
-    size_t hdr_default_bytes;     /* hdr prefix holding the client's defaults */
-    size_t hdr_default_lines;     /* lines in that prefix */
-    struct curl_slist *nodes;     /* header list handed to curl, points into hdr */
-    size_t nodes_cap;             /* entries allocated in nodes */
+    struct lg_http_hdr hdr;       /* request header lines, the list curl gets */
+    int plain_get;                /* the handle is set for a GET without a body */
     size_t max_body_bytes;        /* a larger body fails the request */
     int discard_body;             /* count the body, keep nothing */
     int too_big;                  /* the write callback refused the body */
@@ -56,38 +53,6 @@ struct lg_http_client {
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
 };
-
-/* ---- buffers ---- */
-
-/* Makes room for n more bytes (aborts when out of memory, as lg_realloc). */
-static void buf_reserve(struct http_buf *b, size_t n)
-{
-    if (n <= b->cap - b->len)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < n) {
-        if (cap > SIZE_MAX / 2)
-            cap = SIZE_MAX;
-        else
-            cap *= 2;
-    }
-    b->p = lg_realloc(b->p, cap);
-    b->cap = cap;
-}
-
-static void buf_append(struct http_buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void buf_free(struct http_buf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
 
 /* ---- curl callbacks (never raise: they run inside curl) ---- */
 
@@ -175,98 +140,6 @@ static long opt_ms(lua_State *L, const char *name)
     return ms > (double)LONG_MAX / 2 ? LONG_MAX / 2 : (long)(ms + 0.5);
 }
 
-/* A header name must be a token: no separators, no control characters. */
-static int header_name_ok(const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch <= ' ' || ch >= 127 || strchr("()<>@,;:\\\"/[]?={}", ch))
-            return 0;
-    }
-    return 1;
-}
-
-/* Appends one line for the key/value pair at -2/-1 to c->hdr:
- * "Name: value", "Name;" for an empty value, "Name:" for false (removes a
- * header curl would send). Raises on anything else. */
-static void header_line(lua_State *L, struct lg_http_client *c)
-{
-    size_t nlen, vlen = 0;
-    const char *v = NULL;
-    if (lua_type(L, -2) != LUA_TSTRING)
-        luaL_error(L, "httpc: header names must be strings");
-    const char *name = lua_tolstring(L, -2, &nlen);
-    if (!header_name_ok(name, nlen))
-        luaL_error(L, "httpc: bad header name '%s'", name);
-    int t = lua_type(L, -1);
-    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
-        v = lua_tolstring(L, -1, &vlen); /* a copy of the value: safe for lua_next */
-        if (strlen(v) != vlen || strpbrk(v, "\r\n"))
-            luaL_error(L, "httpc: bad value for header '%s'", name);
-    } else if (!(t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
-        luaL_error(L, "httpc: header '%s' must be a string, a number or false", name);
-    }
-    buf_append(&c->hdr, name, nlen);
-    if (v && vlen) {
-        buf_append(&c->hdr, ": ", 2);
-        buf_append(&c->hdr, v, vlen);
-    } else {
-        buf_append(&c->hdr, v ? ";" : ":", 1);
-    }
-    buf_append(&c->hdr, "", 1);
-}
-
-/* Appends the lines of the headers table at idx; returns how many. */
-static size_t header_lines(lua_State *L, struct lg_http_client *c, int idx)
-{
-    size_t n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        header_line(L, c);
-        lua_pop(L, 1);
-        n++;
-    }
-    return n;
-}
-
-/* Length of a header line's name (up to ':' or ';'). */
-static size_t header_name_len(const char *line)
-{
-    return strcspn(line, ":;");
-}
-
-/* Does one of the n lines starting at p set the header named (name, len)? */
-static int header_overridden(const char *p, size_t n, const char *name, size_t len)
-{
-    for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
-        if (header_name_len(p) == len && strncasecmp(p, name, len) == 0)
-            return 1;
-    return 0;
-}
-
-/* Links the defaults not overridden by the n request lines, then those
- * lines, into c->nodes and hands the list to curl (NULL when empty). */
-static void header_list(struct lg_http_client *c, size_t n)
-{
-    size_t need = c->hdr_default_lines + n, k = 0;
-    if (need > c->nodes_cap) {
-        c->nodes = lg_realloc(c->nodes, need * sizeof *c->nodes);
-        c->nodes_cap = need;
-    }
-    const char *req = c->hdr.p + c->hdr_default_bytes;
-    const char *p = c->hdr.p;
-    for (size_t i = 0; i < c->hdr_default_lines; i++, p += strlen(p) + 1)
-        if (!n || !header_overridden(req, n, p, header_name_len(p)))
-            c->nodes[k++].data = (char *)p;
-    for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
-        c->nodes[k++].data = (char *)p;
-    for (size_t i = 0; i < k; i++)
-        c->nodes[i].next = i + 1 < k ? &c->nodes[i + 1] : NULL;
-    curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, k ? c->nodes : NULL);
-}
-
 /* TLS peer and host checks on or off; off draws a warning, once per
  * process (a worker), whatever -v says. */
 static void set_verify(CURL *e, int on)
@@ -312,7 +185,7 @@ static void apply_option(lua_State *L, struct lg_http_client *c, const char *key
     case 4:
         if (!lua_istable(L, -1))
             luaL_error(L, "httpc.new: headers must be a table");
-        c->hdr_default_lines += header_lines(L, c, lua_gettop(L));
+        lg_http_hdr_add_defaults(L, &c->hdr, lua_gettop(L));
         break;
     case 5:
         setopt_check(L, curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
@@ -351,15 +224,45 @@ static void apply_options(lua_State *L, struct lg_http_client *c)
         apply_option(L, c, lua_tostring(L, -2));
         lua_pop(L, 1);
     }
-    /* no "Expect: 100-continue" round trip before large bodies */
-    if (!header_overridden(c->hdr.p, c->hdr_default_lines, "Expect", 6)) {
-        buf_append(&c->hdr, "Expect:", sizeof "Expect:");
-        c->hdr_default_lines++;
-    }
-    c->hdr_default_bytes = c->hdr.len;
+    lg_http_hdr_seal(&c->hdr);
 }
 
-/* Settings every client starts with; options may override them. */
+/* Does the environment name a proxy ("<scheme>_proxy", "ALL_PROXY"...,
+ * not no_proxy), with a value that is not empty? */
+static int proxy_in_environment(void)
+{
+    for (char **v = environ; v && *v; v++) {
+        const char *eq = strchr(*v, '=');
+        size_t n = eq ? (size_t)(eq - *v) : 0;
+        if (n > 6 && eq[1] && strncasecmp(eq - 6, "_proxy", 6) == 0 &&
+            !(n == 8 && strncasecmp(*v, "no", 2) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* curl reads the proxy variables of the environment at every request (up to
+ * five getenv calls and copies, in its connection set-up). The environment
+ * does not change during a run, so it is read once, here: no_proxy (or
+ * NO_PROXY) becomes CURLOPT_NOPROXY, "" when unset, and when no proxy
+ * variable is set CURLOPT_PROXY "" says there is no proxy. When one is, curl
+ * still picks it per request by the URL's scheme, as it does by default. */
+static void proxy_options(CURL *e)
+{
+    const char *no = getenv("no_proxy");
+    if (!no || !*no)
+        no = getenv("NO_PROXY");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, no ? no : "");
+    if (!proxy_in_environment())
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+}
+
+/* Settings every client starts with; options may override them. TCP: no
+ * Nagle delay (curl's default, said here), keep-alive probes after 60 s
+ * idle so that a connection idle through think time is kept by NATs and
+ * found dead when it is; up to 5 idle connections cached per client (one
+ * per host: a token service and an API, say). DNS answers are cached for
+ * curl's default 60 s, so a long run follows a service's DNS changes. */
 static void base_options(struct lg_http_client *c)
 {
     CURL *e = c->easy;
@@ -376,6 +279,13 @@ static void base_options(struct lg_http_client *c)
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 60L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 60L);
+    curl_easy_setopt(e, CURLOPT_MAXCONNECTS, 5L);
+    curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 60L);
+    proxy_options(e);
 }
 
 /* ---- the module ---- */
@@ -407,32 +317,39 @@ static int http_new(lua_State *L)
     if (!c->easy)
         return luaL_error(L, "httpc.new: curl_easy_init failed");
     c->max_body_bytes = HTTP_BODY_MAX_BYTES;
-    buf_reserve(&c->body, HTTP_BODY_INITIAL_BYTES);
-    buf_reserve(&c->hdr, 256);
+    /* the body buffer grows on the first responses, to what they need: with
+     * thousands of clients in a worker (--concurrency), 16 KiB up front
+     * cost 2.6 KiB of private memory per client for 1 KiB bodies */
     base_options(c);
     apply_options(L, c); /* may raise: __gc frees what c holds */
     return 1;
 }
 
 /* Sets the method for this request. The handle keeps options from request
- * to request, so everything a previous request set is reset first. */
+ * to request, so everything a previous request set is reset first, unless
+ * it was a plain GET (no body, not HEAD): then there is nothing to undo. */
 static void set_method(lua_State *L, struct lg_http_client *c, const char *m, const char *body,
                        size_t blen)
 {
     CURL *e = c->easy;
     size_t mlen = strlen(m);
-    if (mlen == 0 || mlen >= sizeof c->custom || !header_name_ok(m, mlen))
+    if (mlen == 0 || mlen >= sizeof c->custom || !lg_http_hdr_name_ok(m, mlen))
         luaL_error(L, "httpc: bad method '%s'", m);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    if (!c->plain_get) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        c->plain_get = 1;
+    }
     const char *natural = body ? "POST" : "GET";
     if (strcmp(m, "HEAD") == 0) {
         if (body)
             luaL_error(L, "httpc: a HEAD request takes no body");
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
         natural = "HEAD";
+        c->plain_get = 0;
     } else if (body) {
+        c->plain_get = 0;
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, body); /* not copied: alive until we return */
     }
@@ -505,8 +422,7 @@ static void client_prepare(lua_State *L, struct lg_http_client *c)
         luaL_checktype(L, 6, LUA_TTABLE);
     lua_settop(L, 6);
 
-    c->hdr.len = c->hdr_default_bytes;
-    header_list(c, lua_istable(L, 5) ? header_lines(L, c, 5) : 0);
+    lg_http_hdr_request(L, &c->hdr, c->easy, lua_istable(L, 5) ? 5 : 0);
     set_method(L, c, method, body, blen);
     curl_easy_setopt(c->easy, CURLOPT_URL, url);
     c->body.len = 0;
@@ -605,10 +521,7 @@ static int client_close(lua_State *L)
     c->in_multi = 0;
     unmask(c);
     buf_free(&c->body);
-    buf_free(&c->hdr);
-    free(c->nodes);
-    c->nodes = NULL;
-    c->nodes_cap = c->hdr_default_bytes = c->hdr_default_lines = 0;
+    lg_http_hdr_free(&c->hdr);
     return 0;
 }
 

@@ -81,6 +81,11 @@ static const struct {
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
     { "report", "logen report SUMMARY.json -o F    the HTML report of a summary JSON" },
+    { "merge", "logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...\n"
+               "                      runs' --summary-json files added up exactly: the end\n"
+               "                      summary of the sum; its JSON with -o" },
+    { "compare", "logen compare BASE.json NEW.json [--tolerance 5%]\n"
+                 "                      two runs side by side; exit 98 when NEW is worse" },
     { "help", "logen help [TOPIC]                this help, or its part on TOPIC" },
 };
 

@@ -42,14 +42,15 @@ static json_t *options(const struct lg_run_line *rl)
 {
     const struct lg_config *c = rl->cfg;
     json_t *o = json_pack("{s:s?, s:s?, s:s?, s:I, s:f, s:I, s:o, s:f, s:f, s:f, s:f, s:f, s:f,"
-                          " s:f, s:b, s:o}",
+                          " s:f, s:b, s:o, s:s?}",
                           "id", c->id, "cut", rl->cut_name, "cut_path", rl->cut_path,
                           "process", (json_int_t)c->process, "duration", c->duration, "loops",
                           (json_int_t)c->loops, "steps", strings(c->steps, c->nsteps),
                           "postpone", c->postpone, "rampup", c->rampup, "pauseloop",
                           c->pauseloop, "pausestep", c->pausestep, "summary", c->summary,
                           "timeout", c->timeout, "grace", c->grace, "open", c->openedmodel,
-                          "thresholds", strings(c->thresholds, c->nthresholds));
+                          "thresholds", strings(c->thresholds, c->nthresholds), "extra",
+                          c->extra);
     if (c->openedmodel)
         json_object_update_new(
             o, json_pack("{s:s?, s:I, s:I, s:f, s:I, s:s?, s:I, s:f, s:s}", "schedule",

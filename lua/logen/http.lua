@@ -7,6 +7,9 @@
 --   res, err = client:request(method, url[, body][, headers])
 --   client:close()                                   (also done by the GC)
 --
+-- TCP and proxy settings, and what a request costs: README, "HTTP options
+-- and cost per request".
+--
 -- Client options (see src/bind_http.c): timeout (s, default 30), connect_timeout
 -- (s, default 10), verify (TLS peer and host checks, default true), cainfo (a
 -- PEM file), headers (sent with every request; per-request headers add to
@@ -106,6 +109,9 @@ local redact = M.redact
 local Client = {}
 Client.__index = Client
 
+local new_tab = require "table.new"
+local RES_FIELDS = 20 -- method, url, status, body, time and httpc's 15
+
 -- opts with its timeout capped by --timeout (a copy when it changes).
 local function capped(opts)
     local limit = C.lg_ffi_timeout()
@@ -128,7 +134,9 @@ function M.client(opts)
 end
 
 function Client:request(method, url, body, headers)
-    local res, c = { method = method, url = url }, self.c
+    -- room for every field at once: growing a table rehashes it
+    local res, c = new_tab(0, RES_FIELDS), self.c
+    res.method, res.url = method, url
     local status, data, err = c:request(method, url, body, headers, res)
     if status == false then -- under way on the worker's multi handle (a coroutine)
         yield()

@@ -123,6 +123,22 @@ HttpApi.head = logen.exec(function(self, request)
     must(http.check(request, res, err, 200), "DELETE")
 end)
 
+-- the client's headers, replaced or removed for one request, come back after it
+HttpApi.headers = logen.exec(function(self, request)
+    local want = {
+        { {["X-One"] = "1"}, "x-logen=1 x-one=1" },
+        { nil, "x-logen=1 x-one=" },
+        { {["X-Logen"] = "2"}, "x-logen=2 x-one=" },
+        { {["X-Logen"] = false}, "x-logen= x-one=" },
+        { nil, "x-logen=1 x-one=" },
+    }
+    for i, w in ipairs(want) do
+        local res, err = self.client:get(self.base .. "/headers", w[1])
+        must(http.check(request, res, err, 200), "headers " .. i)
+        must(res.body == w[2] .. "\n", "headers " .. i .. ": " .. tostring(res.body))
+    end
+end)
+
 HttpApi.misuse = logen.exec(function(self, request)
     must(not pcall(http.client, {timout = 1}), "an unknown option raises")
     must(not pcall(self.client.get, self.client, nil), "a missing url raises")
@@ -134,7 +150,7 @@ HttpApi.misuse = logen.exec(function(self, request)
 end)
 
 function HttpApi:func()
-    for _, name in ipairs{"post", "bytes", "statuses", "head", "misuse"} do
+    for _, name in ipairs{"post", "bytes", "statuses", "head", "headers", "misuse"} do
         self[name](self, self:newRequest(name))
     end
 end
@@ -144,13 +160,27 @@ LUA
 : > "$ACCESS"
 run 60 "$LOGEN" HttpApi.lua --proc 1 --loops 2 --steps 1 --extra '{"base":"'$BASE'"}'
 is "$rc" 0 "the HttpApi CUT runs"
-is "$(ev 'type == "req"' out | wc -l)" 10 "10 requests"
+is "$(ev 'type == "req"' out | wc -l)" 12 "12 requests"
 is "$(ev 'type == "req" && rc != 0' out | wc -l)" 0 "every check passes"
 grep ERROR err | head -5 | sed 's/^/# /'
 is "$(awk '$5 == "POST" && $6 == "/post"' "$ACCESS" | wc -l)" 2 "nginx saw the POSTs"
 is "$(awk '$5 == "HEAD" && $7 == 0' "$ACCESS" | wc -l)" 2 "and the HEADs, without a body"
 # nginx closes a connection after a 500: 3 connections for 2 loops
 is "$(awk '{ print $2 }' "$ACCESS" | sort -u | wc -l)" 3 "connections are kept alive until the server closes one"
+
+# proxies: the environment is read once per client, and still honoured
+NAME=logen-proxy-test.invalid
+: > "$ACCESS"
+run 60 env -u no_proxy -u NO_PROXY http_proxy=$BASE "$LOGEN" cuts.Sbgc01 --proc 1 --loops 2 --steps 1 \
+    --extra '{"url":"http://'$NAME'/index.html"}'
+is "$(ev 'type == "req" && rc == 0' out | wc -l)" 2 "http_proxy set: requests go through the proxy"
+is "$(grep -c 'GET /index.html' "$ACCESS")" 2 "which is where nginx saw them"
+run 60 env no_proxy=$NAME http_proxy=$BASE "$LOGEN" cuts.Sbgc01 --proc 1 --loops 1 --steps 1 \
+    --extra '{"url":"http://'$NAME'/index.html"}'
+is "$(ev 'type == "req" && rc == 1' out | wc -l)" 1 "no_proxy naming the host: no proxy, the name does not resolve"
+run 60 env -u http_proxy -u all_proxy -u ALL_PROXY "$LOGEN" cuts.Sbgc01 --proc 1 --loops 1 --steps 1 \
+    --extra '{"url":"http://'$NAME'/index.html"}'
+is "$(ev 'type == "req" && rc == 1' out | wc -l)" 1 "no proxy variable: a direct request, which fails"
 
 nginx_pid=$NGINX_PID
 nginx_stop

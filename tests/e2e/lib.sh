@@ -94,6 +94,14 @@ wait_for() {
 # sent its first record): with --summary 0.1 they reach FILE within 0.1 s.
 workers_seen() { [ "$(worker_pids "$2" | wc -l)" -ge "$1" ]; }
 
+# on_exit CMD: runs CMD on exit, before what the EXIT trap already does
+# (lib.sh's rm of $T, or an earlier on_exit's)
+on_exit() {
+    local cmd=$1
+    eval "set -- $(trap -p EXIT)"
+    trap "$cmd; ${3:-}" EXIT
+}
+
 no_process_left() { # no_process_left PID... : none of them is alive
     local alive=
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
@@ -116,6 +124,26 @@ checks() {
         esac
     done < checks.out
     is "$status" 0 "${label}the checker exits 0"
+}
+
+# node_checker DIR MODULE: one TAP line for the install of a Node
+# checker's npm lock (DIR/install.sh: npm ci, quick when done); the test
+# ends there when MODULE is not in DIR/node_modules after it
+node_checker() {
+    timeout -k 5 "$(awk -v m="$MULT" 'BEGIN { print 300 * m }')" "$1/install.sh" > npm.out 2>&1
+    ok $? "$2 installed in ${1#"$ROOT"/}/node_modules (npm ci from the lock)"
+    [ -d "$1/node_modules/$2" ] || { diag "$(tail -5 npm.out)"; done_testing; exit 1; }
+}
+
+# refused_with REGEX CMD...: bad input: CMD exits 2 with one line on
+# stderr matching REGEX, and nothing on stdout
+refused_with() {
+    local re=$1
+    shift
+    run 30 "$@"
+    is "$rc:$(wc -l < "$T/err")" 2:1 "${*:2}: exit 2, one line"
+    like "$(cat "$T/err")" "$re" "... $re"
+    is "$(wc -c < "$T/out")" 0 "... nothing on stdout"
 }
 
 done_testing() {

@@ -7,9 +7,11 @@
 #   remote connection connection_requests status method uri body_bytes
 # Paths: /, /index.html, /bytes/1024, /bytes/65536 (static), /missing (404),
 # /error (500, and nginx closes the connection), /post (200 "ok" to any
-# method), /slow (1024 bytes at 1 byte/s). One process (master_process off)
+# method), /headers (200, the request's X-Logen and X-One headers echoed),
+# /slow (1024 bytes at 1 byte/s). One process (master_process off)
 # in the foreground, a child of the test: nginx_stop, also run on exit,
 # ends exactly that PID. Ports are random high ones, retried when taken.
+# NGINX_WORKER_CONNECTIONS (default 256) raises nginx's connection limit.
 
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 NGINX_PID=
@@ -52,7 +54,7 @@ master_process off;
 worker_processes 1;
 pid $T/nginx.pid;
 error_log $T/nginx-error.log warn;
-events { worker_connections 256; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-256}; }
 http {
     default_type application/octet-stream;
     log_format lg '\$remote_addr \$connection \$connection_requests \$status \$request_method \$request_uri \$body_bytes_sent';
@@ -73,6 +75,7 @@ http {
         location = /missing { return 404; }
         location = /error { return 500; }
         location = /post { return 200 "ok\n"; }
+        location = /headers { return 200 "x-logen=\$http_x_logen x-one=\$http_x_one\n"; }
         location = /slow { alias $T/www/bytes/1024; limit_rate 1; }
     }
 }

@@ -14,7 +14,7 @@
 FUZZ_DIR=$ROOT/tests/fuzz
 FUZZ_BUILD=${FUZZ_BUILD:-$ROOT/build/fuzz}
 SECS=${FUZZ_SECONDS:-30}
-NAMES="cli defaults schedule scenario"
+NAMES="cli defaults schedule scenario summary"
 
 if ! ls "$FUZZ_BUILD"/fuzz_* >/dev/null 2>&1; then
     echo "1..0 # SKIP no fuzz targets in $FUZZ_BUILD (make fuzz-bins)"

@@ -1,0 +1,39 @@
+/* results_merge.h -- the parts of `logen merge` beside results.h's
+ * lg_results_merge: the same merge with the inputs' names in its refusals,
+ * the check that the inputs can be merged, which results_merge.c runs
+ * before it adds anything (results_merge_check.c), and the command
+ * (merge_cmd.c). */
+#ifndef LG_RESULTS_MERGE_H
+#define LG_RESULTS_MERGE_H
+
+#include <stddef.h>
+
+#include "results.h"
+
+/* lg_results_merge, with names[k] (a file name) naming in[k] in a refusal;
+ * names NULL: "input K", K counted from 1. */
+struct lg_results *lg_results_merge_named(struct lg_results *const *in,
+                                          const char *const *names, int n, char *err,
+                                          size_t errlen);
+
+/* The most intervals a merged series may hold (10 million: about 4 months
+ * at 1 s, a day at 10 ms). */
+#define LG_MERGE_MAX_INTERVALS 10000000
+
+/* 0 when in[0..n) can be merged: as many lines, the same --summary period,
+ * each line of the same id, CUT and options but those that may differ
+ * between injectors of one run (results_merge_check.c names them), open
+ * lines of the same phases; shards (issue 11) of one run, each once; a
+ * merged series of at most LG_MERGE_MAX_INTERVALS.
+ * Else -1 with one line in err naming the input, the line and the option. */
+int lg_results_merge_check(struct lg_results *const *in, const char *const *names, int n,
+                           char *err, size_t errlen);
+
+/* ---- the command (merge_cmd.c) ---------------------------------------- */
+
+/* logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...: the
+ * end summary of the merge on stdout, its JSON with -o. Returns the exit
+ * status; 2 with one line in err (not printed) for bad input. */
+int lg_merge_main(int argc, char **argv, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,70 @@
+#!/bin/bash
+# logen compare BASE.json NEW.json [--tolerance P%]: two runs of cuts.Dummy
+# with the same sleep are not flagged at a tolerance above this machine's
+# jitter (exit 0); a run sleeping twice as long is flagged where latency
+# went up (p50, p90, p99 marked `!`) and exits 98; the reverse comparison
+# (an improvement) is not flagged; a run with errors is flagged on its error
+# ratio; bad input is one line and exit 2 (not JSON, another schema, a file
+# missing, an argument count or a tolerance that is wrong).
+. "$(dirname "$0")/lib.sh"
+
+# dummy SLEEP JSON [ARG...]: a short closed run of one worker
+dummy() {
+    local sleep=$1 out=$2
+    shift 2
+    run 60 "$LOGEN" cuts.Dummy --id c --proc 1 --loops 10 --steps 1 --outformat none \
+        --extra "{\"sleep\": $sleep$*}" --summary-json "$out"
+    is "$rc" 0 "a run sleeping $sleep s: exit 0"
+}
+dummy 0.05 base.json
+dummy 0.05 same.json
+dummy 0.1 slow.json
+dummy 0.05 errs.json ', "error": 5'
+
+# change FIELD: the change of the (all requests) row, column FIELD (1: count)
+change() { awk -v f="$1" '/\(all requests\)/ { n = NR } n && NR == n + 2 { print $(f + 1) }' out; }
+
+run 30 "$LOGEN" compare base.json same.json --tolerance 50%
+is "$rc" 0 "the same run twice, at 50%: exit 0"
+like "$(tail -1 out)" "^result: OK: nothing worse than BASE by more than 50%" "... the result line says so"
+is "$(grep -c '!' out)" 0 "... nothing is marked"
+like "$(head -1 out)" "^==== compare: BASE base.json, NEW same.json; tolerance 50% ====" "... the heading names both"
+like "$(cat out)" "line 1: id c, cut Dummy" "... the line"
+like "$(cat out)" "  req  RMngr.R_1 +BASE +10 +0 " "... its row, BASE"
+
+run 30 "$LOGEN" compare base.json slow.json --tolerance 50%
+is "$rc" 98 "a CUT sleeping twice as long: exit 98"
+like "$(change 4)" '^\+(9[0-9]|1[0-9][0-9])\.[0-9]%!$' "... p50 about +100%, marked"
+like "$(change 5)" '!$' "... p90 marked"
+like "$(change 6)" '!$' "... p99 marked"
+like "$(tail -1 out)" "^result: REGRESSED: [0-9]+ figures worse than BASE by more than 50% \(exit 98\)" \
+    "... the result line says so"
+
+run 30 "$LOGEN" compare slow.json base.json --tolerance 50%
+is "$rc" 0 "the reverse, an improvement: exit 0"
+like "$(change 4)" '^-[0-9.]+%$' "... p50 down, unmarked"
+
+run 30 "$LOGEN" compare base.json errs.json --tolerance 50%
+is "$rc" 98 "errors where there were none: exit 98"
+is "$(change 2)" 'up!' "... the error ratio is marked"
+like "$(cat out)" "RMngr.R-ERROR +only in NEW \(2\)" "... and the new row listed"
+
+run 30 "$LOGEN" compare base.json slow.json
+is "$rc" 98 "the default tolerance is 5%"
+like "$(head -1 out)" "tolerance 5% ====" "... and says so"
+
+# bad input: one line, exit 2
+echo 'not { json' > bad.txt
+sed 's/"logen-summary\/1"/"logen-summary\/7"/' base.json > v7.json
+echo '{"a": 1}' > other.json
+refused() { refused_with "$1" "$LOGEN" compare "${@:2}"; }
+refused '^logen: compare: bad.txt: not JSON: line 1, column' base.json bad.txt
+refused '^logen: compare: v7.json: schema logen-summary/7; this logen reads logen-summary/1$' v7.json base.json
+refused '^logen: compare: other.json: not a logen summary \(no "schema"\)$' base.json other.json
+refused '^logen: compare: nope.json: unable to open' base.json nope.json
+refused '^logen: compare: two summaries expected, 1 given' base.json
+refused "^logen: compare: --tolerance 'lots': a percentage >= 0 expected" base.json same.json --tolerance lots
+refused "^logen: compare: unknown option '--tol'" base.json same.json --tol 5
+run 30 "$LOGEN" compare -h
+is "$rc:$(head -1 out)" "0:usage: logen compare BASE.json NEW.json [--tolerance 5%]" "compare -h: its usage, exit 0"
+done_testing
