@@ -103,7 +103,8 @@ struct lg_results {
     int argc;
     double start_epoch_s;        /* the run clock's 0 on the wall clock */
     lg_ns_t interval_ns;         /* --summary: the series' period */
-    int shard, nshards;          /* this is shard `shard` of `nshards` (0 of 1: whole) */
+    int shard, nshards;          /* this is shard `shard` of `nshards` (0 of 1: whole;
+                                  * -1 of N: all N shards of a run, merged) */
     int merged;                  /* how many summaries were merged into it (1: one run) */
     struct lg_results_clock {    /* the host's real-time clock, as the kernel knew it */
         int synced;              /* 1: synchronised (NTP, chrony); 0: not; -1: unknown */

@@ -307,10 +307,11 @@ static json_t *meta(const struct lg_results *r)
                               r->clock.synced < 0 ? json_null() : json_boolean(r->clock.synced),
                               "max_error_s", clock_s(r->clock.max_error_s), "est_error_s",
                               clock_s(r->clock.est_error_s));
-    return json_pack("{s:s, s:o, s:f, s:s, s:f, s:i, s:{s:i, s:i}, s:o}", "version", r->version,
+    json_t *index = r->shard >= 0 ? json_integer(r->shard) : json_null(); /* null: all merged */
+    return json_pack("{s:s, s:o, s:f, s:s, s:f, s:i, s:{s:o, s:i}, s:o}", "version", r->version,
                      "argv", argv, "start_epoch_s", r->start_epoch_s, "host", r->host,
                      "interval_s", ns_s(r->interval_ns), "merged", r->merged, "shard", "index",
-                     r->shard, "count", r->nshards, "clock", clock);
+                     index, "count", r->nshards, "clock", clock);
 }
 
 /* The run-wide figures (totals, throughput, the all-lines rows) into o;

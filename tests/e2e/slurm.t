@@ -30,6 +30,33 @@ SCHED=1@100,1@100-300   # 100 + 200 events: a flat phase [0, 1 s), a ramp [1 s, 
 OPEN=("${DUMMY[@]}" --open --pre 2 --sche "$SCHED" --outformat raw -q)
 CLOSED=("${DUMMY[@]}" --process 5 --rampup 0.05 --loops 4 --outformat raw -q)
 
+# merged WHAT DIR: logen merge of DIR's shards into DIR/merged.json: exit 0,
+# valid against the schema and its text summary, meta.shard all of them,
+# its counts the sums of theirs, each histogram the sum of theirs
+merged() {
+    local what=$1 dir=$2 n
+    n=$(ls "$dir"/shard-*.json | wc -l)
+    run 60 "$LOGEN" merge "$dir"/shard-*.json -o "$dir/merged.json"
+    is "$rc" 0 "$what: logen merge of the $n shards: exit 0"
+    checks "$what, merged: " python3 "$ROOT/tests/summary/check.py" "$SCHEMA" "$dir/merged.json" out
+    is "$(python3 -c '
+import json, sys
+def figs(d):
+    l = d["lines"][0]
+    f = {"requests": d["totals"]["requests"], "received": d["records"]["received"],
+         "workers": l["workers"]["started"], "generated": (l["open_model"] or {}).get("generated", 0)}
+    f.update(("row " + r["name"], r["count"]) for r in l["rows"])
+    return f
+m = json.load(open(sys.argv[1]))
+s = [figs(json.load(open(f))) for f in sys.argv[2:]]
+sums = {k: sum(x.get(k, 0) for x in s) for x in s for k in x}
+print(m["meta"]["shard"], m["meta"]["merged"], figs(m) == sums)
+' "$dir/merged.json" "$dir"/shard-*.json)" "{'index': None, 'count': $n} $n True" \
+       "$what, merged: all $n shards (index null), and its counts are the sums of theirs"
+    checks "$what, merged: " node "$HDR_DIR/merge.js" --merged "$dir/merged.json" \
+        --inputs "$(ls "$dir"/shard-*.json | paste -sd,)"
+}
+
 # json FILE EXPR: a figure of a summary, by a Python expression over d
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
@@ -49,6 +76,7 @@ if ! slurm_start; then
     exit 1
 fi
 ok 0 "a one-node Slurm cluster starts (slurm.sh)"
+node_checker "$HDR_DIR" hdr-histogram-js
 
 # the one-machine references
 run 60 "$LOGEN" "${OPEN[@]}" --shard 0/1 --start-at +0.1 --summary-json open-whole.json
@@ -89,6 +117,9 @@ s = [json.load(open(f)) for f in sys.argv[1:]]
 print([sum(x["lines"][0]["open_model"]["phase_table"][p]["generated"] for x in s) for p in (0, 1)])
 ' "o$n"/shard-*.json)" "$(json open-whole.json '[p["generated"] for p in d["lines"][0]["open_model"]["phase_table"]]')" \
        "open, srun -n $n: per phase, the shards' generated events add up to the one-machine run's"
+    merged "open, srun -n $n" "o$n"
+    is "$(json "o$n/merged.json" 'd["lines"][0]["open_model"]["generated"]')" 300 \
+       "open, srun -n $n, merged: the schedule's 300 events"
 
     run 120 srun -O -n "$n" "$LOGEN" "${CLOSED[@]}" --start-at "$(at 3)" \
         --output "c$n/ev-%t.txt" --summary-json "c$n/shard-%t.json"
@@ -101,7 +132,20 @@ print((sum(x["lines"][0]["workers"]["started"] for x in s), sum(x["totals"]["req
     # a worker: its shard's id and its pid (fullId ID-sI.PID.CUT...)
     is "$(cat "c$n"/ev-*.txt | grep -o '"fullId":"[^.]*\.[0-9]*' | sort | uniq -c | awk '{ print $1 }' | sort -u | tr '\n' ' ')" "4 " \
        "closed, srun -n $n: every worker ran its 4 loops"
+    merged "closed, srun -n $n" "c$n"
+    is "$(json "c$n/merged.json" 'd["lines"][0]["workers"]["started"], d["totals"]["requests"]')" \
+       "$closed_whole" "closed, srun -n $n, merged: the one-machine run's workers and loops"
 done
+
+# a shard missing, a shard twice: one line each, exit 2, nothing merged
+run 30 "$LOGEN" merge o3/shard-0.json o3/shard-2.json
+is "$rc:$(wc -l < err)" 2:1 "merge of shards 0 and 2 of 3: exit 2, one line"
+like "$(cat err)" "^logen: merge: shard 1 of 3 missing: 2 of the run's 3 shards given, merge all of them$" \
+    "  it says shard 1 is missing"
+run 30 "$LOGEN" merge o3/shard-0.json o3/shard-1.json o3/shard-2.json o3/shard-1.json
+is "$rc:$(wc -l < err)" 2:1 "merge of shard 1 of 3 twice: exit 2, one line"
+like "$(cat err)" "^logen: merge: o3/shard-1.json: shard 1/3, as o3/shard-1.json: each shard may be merged once$" \
+    "  it says shard 1 is there twice"
 
 # the shipped batch script, small: 2 tasks, the open run
 sb=$ROOT/scenarios/deploy/slurm/logen.sbatch
