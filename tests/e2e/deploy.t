@@ -10,7 +10,7 @@
 #   summaries cut out of the "logs" by the sed of the manifest's comments
 #   and merged;
 # - ssh.sh over two "hosts" reached by a stand-in ssh that runs the
-#   command here, merged.
+#   command here, merged; its and logen.sbatch's bad input.
 # Counts: the shards' generated events add up to the schedule's.
 . "$(dirname "$0")/lib.sh"
 
@@ -132,4 +132,13 @@ print([x['meta']['shard'] for x in s], s[0]['meta']['start_epoch_s'] == s[1]['me
    "[{'index': 0, 'count': 2}, {'index': 1, 'count': 2}] True $SHORT_EVENTS" \
    "ssh.sh: shards 0/2 and 1/2, one start, every event in the merge"
 ok "$(ls "$T"/logen-shard-* 2>/dev/null | grep -q .; echo $((!$?)))" "ssh.sh: the hosts' summaries are removed once fetched"
+
+# bad input: one line, exit 2, nothing started
+run 10 env -u HOSTS SSH=false "$DEPLOY/ssh.sh" cuts.Dummy
+is "$rc:$(wc -l < err)" 2:1 "ssh.sh without HOSTS: exit 2, one line"
+like "$(cat err)" "^ssh.sh: usage: HOSTS=" "  its usage"
+run 10 env HOSTS=h START_IN=soon SSH=false "$DEPLOY/ssh.sh" cuts.Dummy
+like "$rc:$(cat err)" "^2:ssh.sh: START_IN='soon' is not a whole number of seconds$" "ssh.sh: a bad START_IN, named"
+run 10 env LOGEN=false "$DEPLOY/slurm/logen.sbatch"
+like "$rc:$(cat err)" "^2:logen.sbatch: usage: sbatch " "logen.sbatch without arguments: exit 2, its usage"
 done_testing

@@ -38,6 +38,10 @@ merged() {
     n=$(ls "$dir"/shard-*.json | wc -l)
     run 60 "$LOGEN" merge "$dir"/shard-*.json -o "$dir/merged.json"
     is "$rc" 0 "$what: logen merge of the $n shards: exit 0"
+    like "$(head -1 out)" "^==== merge of $n summaries \(all the shards of one run\); " \
+        "$what, merged: its heading says it is all the shards of one run"
+    like "$(sed -n "2p;$((n + 1))p" out | tr '\n' ' ')" "^  $dir/shard-0.json: .*\(host .*, shard 0/$n\), [0-9]+ requests   $dir/shard-$((n - 1)).json: .*, shard $((n - 1))/$n\)" \
+        "$what, merged: and names each input's shard"
     checks "$what, merged: " python3 "$ROOT/tests/summary/check.py" "$SCHEMA" "$dir/merged.json" out
     is "$(python3 -c '
 import json, sys
