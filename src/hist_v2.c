@@ -134,6 +134,18 @@ static uint64_t get_be(const unsigned char *p, int bytes)
     return v;
 }
 
+/* The value of base64 digit c, or -1. */
+static int b64value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
 /* text[0..len) as bytes into a heap buffer (free it), *n its length;
  * NULL when it is not base64 (padding only at the end). */
 static unsigned char *unbase64(const char *text, size_t len, size_t *n)
@@ -142,12 +154,12 @@ static unsigned char *unbase64(const char *text, size_t len, size_t *n)
     uint32_t w = 0;
     size_t bits = 0, o = 0, i = 0;
     for (; i < len && text[i] != '='; i++) {
-        const char *d = text[i] ? strchr(b64digits, text[i]) : NULL;
-        if (!d) {
+        int d = b64value((unsigned char)text[i]);
+        if (d < 0) {
             free(out);
             return NULL;
         }
-        w = w << 6 | (uint32_t)(d - b64digits);
+        w = w << 6 | (uint32_t)d;
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
@@ -180,50 +192,75 @@ static int get_word(const unsigned char **p, const unsigned char *end, int64_t *
     return 0;
 }
 
-/* The counts of V2 payload words [p, end) into counts[LG_HIST_COUNTS];
- * returns NULL or what is wrong. */
-static const char *decode_counts(const unsigned char *p, const unsigned char *end, uint64_t *counts)
+/* The next non-zero count of the V2 payload words at *p (before end):
+ * returns 1 with its index in *i (which the caller keeps between calls,
+ * from 0) and the count in *c, 0 at the end, or -1 with *why. A zero run
+ * past the range saturates, so no word brings the index back in range. */
+static inline int next_count(const unsigned char **p, const unsigned char *end, uint32_t *i,
+                             uint64_t *c, const char **why)
 {
-    uint64_t i = 0;
-    while (p < end) {
+    while (*p < end) {
         int64_t w;
-        if (get_word(&p, end, &w) < 0)
-            return "a count is cut short";
+        if (**p < 0x80) /* a one-byte word: a count below 64 or a short zero run */
+            w = (int64_t)(**p >> 1) ^ -(int64_t)(**p & 1), (*p)++;
+        else if (get_word(p, end, &w) < 0)
+            return *why = "a count is cut short", -1;
         if (w < 0) {
-            i += (uint64_t)-w;
+            uint64_t run = 0 - (uint64_t)w;
+            *i = run < LG_HIST_COUNTS - *i ? *i + (uint32_t)run : LG_HIST_COUNTS;
             continue;
         }
-        if (i >= LG_HIST_COUNTS)
-            return "counts beyond logen's range (30 days in ns)";
-        counts[i++] = (uint64_t)w;
+        if (*i >= LG_HIST_COUNTS)
+            return *why = "counts beyond logen's range (30 days in ns)", -1;
+        if (w > 0)
+            return *c = (uint64_t)w, 1;
+        (*i)++;
     }
-    return NULL;
+    return 0;
 }
 
-/* h from the full counts array: the window of its non-zero counts; min
- * and max are their range's ends, the sum takes each count's midpoint. */
-static void hist_from_counts(struct lg_hist *h, const uint64_t *counts)
+/* The midpoint of the values index i counts, for the sum. */
+static uint64_t index_mid(uint32_t i)
 {
-    uint32_t first = 0, last = 0;
-    lg_hist_init(h);
-    for (uint32_t i = 0; i < LG_HIST_COUNTS; i++) {
-        if (!counts[i])
-            continue;
-        if (!h->count)
+    uint64_t lo = lg_hist_index_low(i);
+    return lo + ((lg_hist_index_high(i) - lo + 1) >> 1);
+}
+
+/* h (empty) from the V2 payload words [p, end), walked twice: once to
+ * check them and find the span of the non-zero counts, their total and
+ * sum (each count's midpoint), then, with h's window allocated once at
+ * that span, to store them. min and max are the span's ends. Returns
+ * NULL or what is wrong; the counts may not add up past 2^64, so the
+ * window is empty only when h is. */
+static const char *decode_counts(const unsigned char *p, const unsigned char *end, struct lg_hist *h)
+{
+    const unsigned char *q = p;
+    const char *bad = NULL;
+    uint32_t i = 0, first = 0, last = 0;
+    uint64_t c, count = 0, sum = 0;
+    int rc;
+    for (; (rc = next_count(&q, end, &i, &c, &bad)) > 0; i++) {
+        if (count + c < count)
+            return "its counts add up past 2^64";
+        if (!count)
             first = i;
         last = i;
-        uint64_t lo = lg_hist_index_low(i);
-        h->count += counts[i];
-        h->sum_ns += counts[i] * (lo + ((lg_hist_index_high(i) - lo + 1) >> 1));
+        count += c;
+        sum += c * index_mid(i);
     }
-    if (!h->count)
-        return;
-    h->n = last - first + 1;
+    if (rc < 0 || !count)
+        return bad;
+    uint64_t *counts = lg_calloc(last - first + 1, sizeof *counts);
+    for (i = 0; next_count(&p, end, &i, &c, &bad) > 0 && i <= last; i++)
+        counts[i - first] = c;
+    h->counts = counts;
     h->lo = first;
-    h->counts = lg_calloc(h->n, sizeof *h->counts);
-    memcpy(h->counts, counts + first, h->n * sizeof *h->counts);
+    h->n = last - first + 1;
+    h->count = count;
+    h->sum_ns = sum;
     h->min_ns = lg_hist_index_low(first);
     h->max_ns = lg_hist_index_high(last);
+    return NULL;
 }
 
 /* The payload raw[0..n) checked; NULL or what is wrong. */
@@ -238,31 +275,85 @@ static const char *check_v2(const unsigned char *raw, size_t n)
     return NULL;
 }
 
+/* The size to grow the inflate buffer raw[0..cap) to, full and with more
+ * to come: the payload's stated size when it is larger, else twice as
+ * much (trailing bytes); 0 past V2_RAW_MAX. */
+static size_t inflate_room(const unsigned char *raw, size_t cap)
+{
+    size_t want = V2_HEADER_BYTES + get_be(raw + 4, 4);
+    if (want <= cap)
+        want = 2 * cap;
+    if (cap > V2_RAW_MAX)
+        return 0;
+    return want > V2_RAW_MAX ? V2_RAW_MAX + 1 : want;
+}
+
+/* Inflates z[0..zlen) into buf[0..cap) (the caller's), or into a heap
+ * buffer of the size the payload's header states once it is larger
+ * (*heap, the caller frees it); returns the inflated bytes (buf or *heap)
+ * with their length in *rawlen, or NULL when the stream is corrupt or
+ * inflates past V2_RAW_MAX bytes. */
+static unsigned char *inflate_v2(const unsigned char *z, size_t zlen, unsigned char *buf, size_t cap,
+                                 size_t *rawlen, unsigned char **heap)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    if (inflateInit(&s) != Z_OK)
+        return NULL;
+    s.next_in = (unsigned char *)z;
+    s.avail_in = (uInt)zlen;
+    s.next_out = buf;
+    s.avail_out = (uInt)cap;
+    int rc;
+    while ((rc = inflate(&s, Z_FINISH)) == Z_BUF_ERROR && s.avail_out == 0) {
+        size_t want = inflate_room(buf, cap);
+        if (!want)
+            break;
+        if (!*heap) {
+            *heap = lg_malloc(want);
+            memcpy(*heap, buf, cap);
+        } else
+            *heap = lg_realloc(*heap, want);
+        buf = *heap;
+        s.next_out = buf + cap;
+        s.avail_out = (uInt)(want - cap);
+        cap = want;
+    }
+    *rawlen = s.total_out;
+    inflateEnd(&s);
+    return rc == Z_STREAM_END && *rawlen <= V2_RAW_MAX ? buf : NULL;
+}
+
+/* Decodes the compressed histogram bin[0..n) into h (empty); NULL or what
+ * is wrong. A payload of up to 4 KiB (an interval's) inflates on the
+ * stack, a larger one into a buffer of the size its header states. */
+static const char *decode_bin(struct lg_hist *h, const unsigned char *bin, size_t n)
+{
+    unsigned char stack[4096], *heap = NULL;
+    size_t rawlen = 0;
+    const unsigned char *raw;
+    const char *bad = NULL;
+    if (n < 8 || (get_be(bin, 4) & ~0xf0u) != V2_COMPRESSED_COOKIE || get_be(bin + 4, 4) > n - 8)
+        bad = "not an HdrHistogram V2 compressed histogram";
+    else if (!(raw = inflate_v2(bin + 8, get_be(bin + 4, 4), stack, sizeof stack, &rawlen, &heap)))
+        bad = "its deflated payload does not inflate (or holds more than logen's range)";
+    else if (!(bad = check_v2(raw, rawlen))) {
+        const unsigned char *p = raw + V2_HEADER_BYTES;
+        bad = decode_counts(p, p + get_be(raw + 4, 4), h);
+    }
+    free(heap);
+    return bad;
+}
+
 int lg_hist_decode(struct lg_hist *h, const char *text, size_t len, const char **why)
 {
     size_t n = 0;
-    uLongf rawlen = V2_RAW_MAX + 1;
-    unsigned char *bin = unbase64(text, len, &n), *raw = NULL;
-    uint64_t *counts = NULL;
-    const char *bad = NULL;
+    unsigned char *bin = unbase64(text, len, &n);
+    const char *bad = bin ? NULL : "not base64";
     lg_hist_init(h);
-    if (!bin)
-        bad = "not base64";
-    else if (n < 8 || (get_be(bin, 4) & ~0xf0u) != V2_COMPRESSED_COOKIE || get_be(bin + 4, 4) > n - 8)
-        bad = "not an HdrHistogram V2 compressed histogram";
-    else if (uncompress((raw = lg_malloc(rawlen)), &rawlen, bin + 8, get_be(bin + 4, 4)) != Z_OK ||
-             rawlen > V2_RAW_MAX)
-        bad = "its deflated payload does not inflate (or holds more than logen's range)";
-    else if (!(bad = check_v2(raw, rawlen))) {
-        counts = lg_calloc(LG_HIST_COUNTS, sizeof *counts);
-        const unsigned char *p = raw + V2_HEADER_BYTES;
-        bad = decode_counts(p, p + get_be(raw + 4, 4), counts);
-        if (!bad)
-            hist_from_counts(h, counts);
-    }
+    if (bin && (bad = decode_bin(h, bin, n)) != NULL)
+        lg_hist_fini(h);
     free(bin);
-    free(raw);
-    free(counts);
     if (why)
         *why = bad;
     return bad ? -1 : 0;
