@@ -134,27 +134,44 @@ static uint64_t get_be(const unsigned char *p, int bytes)
     return v;
 }
 
+/* The value of each ASCII base64 digit, -1 for other characters. */
+static const signed char b64values[128] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+    -1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+};
+
 /* The value of base64 digit c, or -1. */
-static int b64value(unsigned char c)
+static inline int b64value(char c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    return (unsigned char)c < 128 ? b64values[(unsigned char)c] : -1;
 }
 
 /* text[0..len) as bytes into a heap buffer (free it), *n its length;
- * NULL when it is not base64 (padding only at the end). */
+ * NULL when it is not base64 (padding only at the end). Whole groups of
+ * four digits go three bytes at a time; the rest, one digit at a time. */
 static unsigned char *unbase64(const char *text, size_t len, size_t *n)
 {
     unsigned char *out = lg_malloc(len / 4 * 3 + 3);
     uint32_t w = 0;
     size_t bits = 0, o = 0, i = 0;
+    for (; i + 4 <= len; i += 4) {
+        int a = b64value(text[i]), b = b64value(text[i + 1]), c = b64value(text[i + 2]),
+            d = b64value(text[i + 3]);
+        if ((a | b | c | d) < 0) /* a -1 among them: padding, or not base64 */
+            break;
+        uint32_t q = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+        out[o++] = (unsigned char)(q >> 16);
+        out[o++] = (unsigned char)(q >> 8);
+        out[o++] = (unsigned char)q;
+    }
     for (; i < len && text[i] != '='; i++) {
-        int d = b64value((unsigned char)text[i]);
+        int d = b64value(text[i]);
         if (d < 0) {
             free(out);
             return NULL;
@@ -219,11 +236,12 @@ static inline int next_count(const unsigned char **p, const unsigned char *end, 
     return 0;
 }
 
-/* The midpoint of the values index i counts, for the sum. */
+/* The midpoint of the values index i counts, for the sum: its lowest
+ * plus half its width, 1 below the second bucket, else 2^(bucket). */
 static uint64_t index_mid(uint32_t i)
 {
-    uint64_t lo = lg_hist_index_low(i);
-    return lo + ((lg_hist_index_high(i) - lo + 1) >> 1);
+    uint32_t b = i >> LG_HIST_HALF_BITS; /* the bucket, plus one */
+    return lg_hist_index_low(i) + (b > 1 ? (uint64_t)1 << (b - 2) : 0);
 }
 
 /* h (empty) from the V2 payload words [p, end), walked twice: once to
