@@ -10,7 +10,12 @@
  * all of it deflated by zlib behind an 8-byte header (cookie, length), then
  * base64. Cookies carry a word-size nibble (0x10 for V2) that readers mask
  * out. The decoder takes any V2 histogram of logen's layout (3 digits,
- * lowest 1) whose counts fit logen's range, from any implementation. */
+ * lowest 1) whose counts fit logen's range, from any implementation. It
+ * inflates a payload of up to 4 KiB (an interval's) on the stack, a larger
+ * one into a buffer of the size its header states, and walks the counts
+ * twice, to allocate the window once at its span: no full counts array
+ * (352 KiB), no buffer sized for the largest payload (396 KiB), which
+ * each decode used to allocate, map and unmap. */
 #include "hist.h"
 
 #include <stdlib.h>
