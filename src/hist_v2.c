@@ -65,24 +65,24 @@ static uint64_t count_at(const struct lg_hist *h, uint32_t i)
     return i - h->lo < h->n ? h->counts[i - h->lo] : 0;
 }
 
-/* The uncompressed V2 payload of h into buf (V2_HEADER_BYTES + V2_WORD_MAX
- * bytes per count up to the max's); returns its length. */
+/* The uncompressed V2 payload of h into buf (encode_bytes); returns its
+ * length. The counts below the window are one zero run, not walked. */
 static size_t encode_v2(const struct lg_hist *h, unsigned char *buf)
 {
     unsigned char *p = buf + V2_HEADER_BYTES;
     uint32_t limit = h->count ? lg_hist_index(h->max_ns) + 1 : 0;
     for (uint32_t i = 0; i < limit;) {
-        uint64_t c = count_at(h, i++);
-        int64_t zeros = 1;
+        uint64_t c = count_at(h, i);
+        uint32_t from = i;
         if (c != 0) {
             p = put_word(p, (int64_t)c);
+            i++;
             continue;
         }
-        while (i < limit && count_at(h, i) == 0) {
-            zeros++;
+        i = i >= h->lo ? i + 1 : h->lo < limit ? h->lo : limit;
+        while (i < limit && count_at(h, i) == 0)
             i++;
-        }
-        p = put_word(p, -zeros); /* a lone zero too, as HdrHistogram_c */
+        p = put_word(p, -(int64_t)(i - from)); /* a lone zero too, as HdrHistogram_c */
     }
     union { double d; uint64_t u; } ratio = { 1.0 };
     unsigned char *q = put_be(buf, V2_COOKIE | V2_WORDSIZE, 4);
@@ -112,10 +112,18 @@ static char *base64(const unsigned char *in, size_t n, size_t *len)
     return out;
 }
 
-char *lg_hist_encode(const struct lg_hist *h, size_t *len)
+/* The most bytes h's V2 payload takes: the header, and a word per count
+ * from the window's start to the max's, plus one for the zero run before
+ * the window. */
+static size_t encode_bytes(const struct lg_hist *h)
 {
     uint32_t limit = h->count ? lg_hist_index(h->max_ns) + 1 : 0;
-    unsigned char *raw = lg_malloc(V2_HEADER_BYTES + (size_t)V2_WORD_MAX * limit);
+    return V2_HEADER_BYTES + (size_t)V2_WORD_MAX * (limit > h->lo ? limit - h->lo + 1 : 1);
+}
+
+char *lg_hist_encode(const struct lg_hist *h, size_t *len)
+{
+    unsigned char *raw = lg_malloc(encode_bytes(h));
     size_t rawlen = encode_v2(h, raw);
     uLongf zlen = compressBound((uLong)rawlen);
     unsigned char *z = lg_malloc(8 + zlen);
