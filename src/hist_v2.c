@@ -30,6 +30,7 @@
 #define V2_HEADER_BYTES 40
 #define V2_WORD_MAX 9                    /* bytes of one LEB128-64b9B word at most */
 #define V2_RAW_MAX (V2_HEADER_BYTES + V2_WORD_MAX * LG_HIST_COUNTS)
+#define V2_STACK_BYTES 4096              /* payloads inflated on the stack: an interval's */
 
 static const char b64digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -312,10 +313,10 @@ static const char *check_v2(const unsigned char *raw, size_t n)
 static size_t inflate_room(const unsigned char *raw, size_t cap)
 {
     size_t want = V2_HEADER_BYTES + get_be(raw + 4, 4);
-    if (want <= cap)
-        want = 2 * cap;
     if (cap > V2_RAW_MAX)
         return 0;
+    if (want <= cap)
+        want = 2 * cap;
     return want > V2_RAW_MAX ? V2_RAW_MAX + 1 : want;
 }
 
@@ -360,7 +361,7 @@ static unsigned char *inflate_v2(const unsigned char *z, size_t zlen, unsigned c
  * stack, a larger one into a buffer of the size its header states. */
 static const char *decode_bin(struct lg_hist *h, const unsigned char *bin, size_t n)
 {
-    unsigned char stack[4096], *heap = NULL;
+    unsigned char stack[V2_STACK_BYTES], *heap = NULL;
     size_t rawlen = 0;
     const unsigned char *raw;
     const char *bad = NULL;
