@@ -18,9 +18,6 @@
  * is worse than BASE beyond the tolerance. */
 #include <errno.h>
 #include <fcntl.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,18 +213,6 @@ static int help(int argc, char **argv, char *err, size_t errlen)
     return 2;
 }
 
-/* merge and compare decode a histogram per interval and line of each
- * summary, each into a 352 KiB array and a 396 KiB buffer (hist_v2.c):
- * kept in the heap instead of mapped and unmapped each time, which more
- * than halves their time on a long run's summaries. */
-static void heap_for_histograms(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 4 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-#endif
-}
-
 /* logen new NAME, logen list, logen help, logen report, logen merge,
  * logen compare: commands that start no run. */
 static int command(int argc, char **argv, char *err, size_t errlen)
@@ -235,8 +220,6 @@ static int command(int argc, char **argv, char *err, size_t errlen)
     for (int i = 2; i < argc && (!strcmp(argv[1], "merge") || !strcmp(argv[1], "compare")); i++)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return lg_cli_help_topic(stdout, argv[1]) == 0 ? 0 : 2; /* logen merge --help */
-    if (strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0)
-        heap_for_histograms();
     if (strcmp(argv[1], "merge") == 0)
         return lg_merge_main(argc, argv, err, errlen);
     if (strcmp(argv[1], "compare") == 0)

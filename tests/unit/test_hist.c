@@ -249,6 +249,214 @@ static void test_decode(void)
     ok(d.counts == NULL && d.count == 0, "decode: a refused text leaves h empty");
 }
 
+/* ---- lg_hist_decode's edges: payloads built word by word */
+
+/* in[0..n) as base64 (heap; free it), six bits at a time. */
+static char *b64(const unsigned char *in, size_t n)
+{
+    const char *d = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc((n + 2) / 3 * 4 + 1);
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++)
+        for (acc = acc << 8 | in[i], bits += 8; bits >= 6;)
+            out[o++] = d[acc >> (bits -= 6) & 63];
+    if (bits)
+        out[o++] = d[acc << (6 - bits) & 63];
+    while (o % 4)
+        out[o++] = '=';
+    out[o] = '\0';
+    return out;
+}
+
+/* The bytes of base64 text into out; returns their count. */
+static size_t unb64(const char *text, unsigned char *out)
+{
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (; *text && *text != '='; text++)
+        if (acc = acc << 6 | (uint32_t)b64val(*text), (bits += 6) >= 8)
+            out[o++] = (unsigned char)(acc >> (bits -= 8));
+    return o;
+}
+
+static unsigned char *put(unsigned char *p, uint64_t v, int n)
+{
+    while (n--)
+        *p++ = (unsigned char)(v >> (8 * n));
+    return p;
+}
+
+/* A V2 compressed histogram of logen's layout whose payload is the ZigZag
+ * LEB128 words w[0..n), then `junk` bytes 0x80 (a word cut short); its
+ * header states `stated` payload bytes (-1: the words' length). Heap text:
+ * free it. */
+static char *pack(const int64_t *w, int n, long stated, size_t junk)
+{
+    static unsigned char raw[1 << 20], z[1 << 20];
+    unsigned char *p = raw + 40;
+    for (int i = 0; i < n; i++) {
+        uint64_t v = ((uint64_t)w[i] << 1) ^ (uint64_t)(w[i] >> 63);
+        for (int k = 0; k < 8 && v >= 0x80; k++, v >>= 7)
+            *p++ = (unsigned char)(v | 0x80);
+        *p++ = (unsigned char)v;
+    }
+    size_t words = (size_t)(p - raw - 40);
+    memset(p, 0x80, junk);
+    p += junk;
+    put(put(put(put(put(raw, 0x1c849313, 4), stated < 0 ? words : (uint64_t)stated, 4), 0, 4), 3, 4), 1, 8);
+    put(put(raw + 24, (uint64_t)LG_HIST_HIGHEST_NS, 8), 0x3ff0000000000000ULL, 8);
+    uLongf zlen = sizeof z - 8;
+    compress(z + 8, &zlen, raw, (uLong)(p - raw));
+    put(put(z, 0x1c849314, 4), zlen, 4);
+    return b64(z, 8 + zlen);
+}
+
+/* lg_hist_decode of text[0..len) from a heap copy of exactly len bytes,
+ * so that ASan catches a read past the text. */
+static int decode_exact(struct lg_hist *h, const char *text, size_t len, const char **why)
+{
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, text, len);
+    int rc = lg_hist_decode(h, copy, len, why);
+    free(copy);
+    return rc;
+}
+
+/* Count i of h, 0 outside its window. */
+static uint64_t at(const struct lg_hist *h, uint32_t i)
+{
+    return i - h->lo < h->n ? h->counts[i - h->lo] : 0;
+}
+
+/* Empty, one value, the layout's extremes, a payload too large for the
+ * stack (every count of the layout), 9-byte words. */
+static void test_decode_edges(void)
+{
+    struct lg_hist d;
+    const char *why = NULL;
+    lg_hist_fini(&a);
+    char *text = lg_hist_encode(&a, NULL);
+    is_int(decode_exact(&d, text, strlen(text), &why), 0, "decode: empty (%s)", why ? why : "");
+    ok(d.count == 0 && d.n == 0 && d.counts == NULL, "decode: empty: no window");
+    free(text);
+
+    lg_hist_record(&a, 1234567);
+    text = lg_hist_encode(&a, NULL);
+    decode_exact(&d, text, strlen(text), NULL);
+    uint32_t i = lg_hist_index(1234567);
+    ok(d.count == 1 && d.n == 1 && d.lo == i && d.counts[0] == 1, "decode: one value: a window of one count");
+    ok(d.min_ns == lg_hist_index_low(i) && d.max_ns == lg_hist_index_high(i), "decode: one value: its count's range");
+    is_int(d.sum_ns, lg_hist_index_low(i) + (lg_hist_index_high(i) - lg_hist_index_low(i) + 1) / 2,
+           "decode: one value: the sum takes its count's midpoint");
+    lg_hist_fini(&d);
+    free(text);
+
+    lg_hist_fini(&a);
+    int64_t ext[] = {0, 1, 2047, 2048, (int64_t)LG_HIST_TOP, INT64_MAX};
+    for (size_t k = 0; k < sizeof ext / sizeof *ext; k++)
+        lg_hist_record(&a, ext[k]);
+    text = lg_hist_encode(&a, NULL);
+    is_int(decode_exact(&d, text, strlen(text), &why), 0, "decode: extremes (%s)", why ? why : "");
+    ok(d.lo == 0 && d.n == LG_HIST_COUNTS, "decode: extremes: the whole layout (%u + %u)", d.lo, d.n);
+    ok(at(&d, 0) == 1 && at(&d, 1) == 1 && at(&d, 2047) == 1 && at(&d, 2048) == 1 &&
+       at(&d, LG_HIST_COUNTS - 1) == 2 && d.count == 6, "decode: extremes: each count");
+    ok(d.min_ns == 0 && d.max_ns == LG_HIST_TOP, "decode: extremes: 0 to the top");
+    lg_hist_fini(&d);
+    free(text);
+
+    lg_hist_fini(&a);
+    for (i = 0; i < LG_HIST_COUNTS; i++)
+        lg_hist_record(&a, (int64_t)lg_hist_index_low(i));
+    text = lg_hist_encode(&a, NULL);
+    decode_exact(&d, text, strlen(text), &why);
+    int bad = 0;
+    for (i = 0; i < LG_HIST_COUNTS; i++)
+        bad += at(&d, i) != 1;
+    is_int(bad, 0, "decode: every count of the layout (a payload past the stack buffer)");
+    lg_hist_fini(&d);
+    free(text);
+    lg_hist_fini(&a);
+
+    int64_t big[] = {-1000, INT64_MAX};
+    text = pack(big, 2, -1, 0);
+    is_int(decode_exact(&d, text, strlen(text), &why), 0, "decode: a 9-byte word (%s)", why ? why : "");
+    ok(d.lo == 1000 && d.n == 1 && d.count == INT64_MAX, "decode: ... 2^63 - 1 at index 1000");
+    lg_hist_fini(&d);
+    free(text);
+}
+
+/* Refusals: each says why, reads nothing past its text or payload (run
+ * under ASan), leaves h empty; every prefix and every bit flip of an
+ * encoding. */
+static void test_decode_refusals(void)
+{
+    static const struct {
+        int64_t w[4];
+        int n;
+        long stated;
+        size_t junk;
+        const char *why; /* NULL: decodes */
+        const char *what;
+    } cases[] = {
+        {{5, -3}, 2, 3, 1, "cut short", "a word cut short"}, /* 2 bytes of words, 1 of junk */
+        {{5}, 1, 100, 0, "payload is cut short", "a payload shorter than its header says"},
+        {{INT64_MIN, 1}, 2, -1, 0, "beyond logen's range", "a zero run of 2^63, then a count"},
+        {{-INT64_MAX, -INT64_MAX, -2, 7}, 4, -1, 0, "beyond logen's range", "zero runs adding up to 2^64"},
+        {{INT64_MAX, INT64_MAX, 2}, 3, -1, 0, "past 2^64", "counts adding up past 2^64"},
+        {{-LG_HIST_COUNTS, 0}, 2, -1, 0, "beyond logen's range", "a zero count past the range"},
+        {{0}, 0, 400000, 400000, "does not inflate", "a payload past the layout's largest"},
+        {{5, -1000000}, 2, -1, 0, NULL, "a zero run past the range, last: decodes"},
+        {{3}, 1, -1, 9000, NULL, "bytes past the stated payload: ignored"},
+    };
+    struct lg_hist d;
+    const char *why;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char *text = pack(cases[k].w, cases[k].n, cases[k].stated, cases[k].junk);
+        why = NULL;
+        int rc = decode_exact(&d, text, strlen(text), &why);
+        if (cases[k].why) {
+            is_int(rc, -1, "decode: refused: %s", cases[k].what);
+            like(why ? why : "", cases[k].why, "decode: ... saying so");
+            ok(d.counts == NULL && d.n == 0 && d.count == 0, "decode: ... h left empty");
+        } else
+            ok(rc == 0 && d.count == (uint64_t)cases[k].w[0] && d.n == 1, "decode: %s (%s)", cases[k].what,
+               why ? why : "");
+        lg_hist_fini(&d);
+        free(text);
+    }
+
+    lg_hist_fini(&a);
+    for (int v = 1; v < 200; v++)
+        lg_hist_record(&a, v * v * 1000);
+    size_t len;
+    char *text = lg_hist_encode(&a, &len);
+    size_t pad = text[len - 1] == '=' ? (text[len - 2] == '=' ? 2 : 1) : 0;
+    int bad = 0;
+    for (size_t k = 0; k < len - pad; k++)
+        bad += decode_exact(&d, text, k, NULL) != -1 || d.counts;
+    is_int(bad, 0, "decode: each of the %zu prefixes of an encoding refused", len - pad);
+    unsigned char bin[4096];
+    size_t n = unb64(text, bin);
+    int refused = 0;
+    for (size_t k = 0; k < n * 8; k++) {
+        bin[k / 8] ^= (unsigned char)(1 << k % 8);
+        char *t = b64(bin, n);
+        int rc = decode_exact(&d, t, strlen(t), NULL);
+        refused += rc < 0;
+        bad += rc < 0 ? d.counts != NULL : (d.n == 0) != (d.count == 0) || d.lo + d.n > LG_HIST_COUNTS;
+        lg_hist_fini(&d);
+        free(t);
+        bin[k / 8] ^= (unsigned char)(1 << k % 8);
+    }
+    is_int(bad, 0, "decode: each of %zu bit flips refused or decoded to a sound window (%d refused)", n * 8,
+           refused);
+    free(text);
+    lg_hist_fini(&a);
+}
+
 static void test_empty(void)
 {
     lg_hist_fini(&a);
@@ -439,6 +647,8 @@ int main(void)
     test_hdr_percentile();
     test_encode();
     test_decode();
+    test_decode_edges();
+    test_decode_refusals();
     test_empty();
     test_small_exact();
     test_uniform();
