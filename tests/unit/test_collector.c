@@ -10,6 +10,7 @@
 #include "collector.h"
 #include "end_summary.h"
 #include "summary.h"
+#include "fake_worker.h"
 #include "tap.h"
 
 #define MS (1000 * 1000LL)
@@ -22,13 +23,6 @@ static const struct lg_line_info lines[] = {
     { .id = "two", .cut = "Other", .steps = steps2, .nsteps = 1 },
 };
 
-/* A fake worker: its index, pid and record counter. */
-struct fw {
-    int worker, pid;
-    uint32_t seq;
-};
-
-static struct lg_collector *coll;
 static FILE *out, *err;
 
 static struct lg_collector *start(enum lg_outformat format, int nlines)
@@ -117,44 +111,11 @@ static const char *field(const char *l, int i)
 
 /* ---- record senders ---------------------------------------------------- */
 
-static void send(struct fw *w, struct lg_record r, lg_ns_t now)
-{
-    r.worker = (uint16_t)w->worker;
-    r.pid = w->pid;
-    r.seq = w->seq++;
-    lg_collector_feed(coll, &r, now);
-}
-
 static void send_start(struct fw *w, lg_ns_t t)
 {
     struct lg_record r = { .type = LG_REC_START };
     r.u.ev.begin_ns = t;
     send(w, r, t);
-}
-
-static void send_chunks(struct fw *w, int type, int id, const char *s)
-{
-    size_t len = strlen(s);
-    do {
-        struct lg_record r = { .type = (uint8_t)type, .name = (uint16_t)id };
-        size_t n = len > LG_TEXT_CHUNK ? LG_TEXT_CHUNK : len;
-        memcpy(r.u.text.bytes, s, n);
-        r.u.text.len = (uint16_t)n;
-        r.u.text.more = len > n;
-        s += n;
-        len -= n;
-        send(w, r, 0);
-    } while (len);
-}
-
-static void send_name(struct fw *w, int id, const char *s)
-{
-    send_chunks(w, LG_REC_NAME, id, s);
-}
-
-static void send_text(struct fw *w, const char *s)
-{
-    send_chunks(w, LG_REC_TEXT, 0, s);
 }
 
 static void send_ev(struct fw *w, int type, int name, int rc, uint64_t opcount, uint64_t tra,

@@ -9,6 +9,7 @@
 
 #include "collector.h"
 #include "metrics.h"
+#include "fake_worker.h"
 #include "tap.h"
 
 #define US 1000LL
@@ -24,29 +25,7 @@ static const struct lg_line_info lines[] = {
     { .id = "op", .cut = "Dummy", .steps = steps1, .nsteps = 1, .open = 1, .schedule = &sched },
 };
 
-struct fw {
-    int worker, pid;
-    uint32_t seq;
-};
-
-static struct lg_collector *coll;
 static FILE *out, *err;
-
-static void send(struct fw *w, struct lg_record r, lg_ns_t now)
-{
-    r.worker = (uint16_t)w->worker;
-    r.pid = w->pid;
-    r.seq = w->seq++;
-    lg_collector_feed(coll, &r, now);
-}
-
-static void send_name(struct fw *w, int id, const char *s)
-{
-    struct lg_record r = { .type = LG_REC_NAME, .name = (uint16_t)id };
-    r.u.text.len = (uint16_t)strlen(s);
-    memcpy(r.u.text.bytes, s, strlen(s));
-    send(w, r, 0);
-}
 
 static void send_ev(struct fw *w, int type, int name, int rc, lg_ns_t begin, lg_ns_t dur)
 {

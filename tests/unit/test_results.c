@@ -11,6 +11,7 @@
 #include "collector.h"
 #include "results.h"
 #include "summary.h"
+#include "fake_worker.h"
 #include "tap.h"
 #include "threshold.h"
 
@@ -25,28 +26,6 @@ static const struct lg_line_info lines[] = {
     { .id = "two", .cut = "Other", .steps = steps, .nsteps = 1, .open = 1, .schedule = &sched },
 };
 
-struct fw {
-    int worker, pid;
-    uint32_t seq;
-};
-
-static struct lg_collector *coll;
-
-static void send(struct fw *w, struct lg_record r, lg_ns_t now)
-{
-    r.worker = (uint16_t)w->worker;
-    r.pid = w->pid;
-    r.seq = w->seq++;
-    lg_collector_feed(coll, &r, now);
-}
-
-static void send_name(struct fw *w, int id, const char *s)
-{
-    struct lg_record r = { .type = LG_REC_NAME, .name = (uint16_t)id };
-    r.u.text.len = (uint16_t)strlen(s);
-    memcpy(r.u.text.bytes, s, strlen(s));
-    send(w, r, 0);
-}
 
 static void send_ev(struct fw *w, int type, int rc, lg_ns_t begin, lg_ns_t end)
 {
