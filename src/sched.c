@@ -31,6 +31,7 @@
 
 #define W (&lg_worker_state)
 #define EVENTS 256
+#define FLUSH_NS 10000000 /* 10 ms: how late a record may be sent (flush_due) */
 
 enum { WAIT_NONE, WAIT_SLEEP, WAIT_HTTP, WAIT_JOB };
 
@@ -41,6 +42,12 @@ struct sched_slot {
     int queued;         /* in the ready list */
     CURL *easy;         /* WAIT_HTTP: the transfer */
     CURLcode rc;        /* its result */
+};
+
+/* A socket curl has shown the loop, by descriptor. */
+struct sched_sock {
+    uint32_t events;          /* registered in the epoll set with; 0: not in it */
+    int watched;              /* curl asks for it now (not removed since) */
 };
 
 struct lg_sched {
@@ -54,6 +61,9 @@ struct lg_sched {
     int job_fd, job_watched;  /* the queue; in the epoll set */
     int epfd;
     CURLM *multi;
+    struct sched_sock *socks; /* by descriptor (sock_get) */
+    int nsocks;
+    lg_ns_t flushed_ns;       /* the last flush of the record batch */
     int curl_armed;           /* curl asked for a call at curl_due_ns */
     lg_ns_t curl_due_ns;
 };
@@ -140,16 +150,45 @@ static void expire(lg_ns_t now)
 
 /* ---- libcurl's multi interface ---- */
 
+/* The entry of descriptor fd, the table grown as curl shows higher ones. */
+static struct sched_sock *sock_get(curl_socket_t fd)
+{
+    if (fd < 0)
+        return NULL;
+    if (fd >= S->nsocks) {
+        int n = S->nsocks ? S->nsocks : 64;
+        while (n <= fd)
+            n *= 2;
+        S->socks = lg_realloc(S->socks, (size_t)n * sizeof *S->socks);
+        memset(S->socks + S->nsocks, 0, (size_t)(n - S->nsocks) * sizeof *S->socks);
+        S->nsocks = n;
+    }
+    return &S->socks[fd];
+}
+
+/* curl's CURLMOPT_SOCKETFUNCTION. A transfer's end removes its socket, and
+ * the connection's next transfer asks for it again at once: so a removed
+ * socket stays in the epoll set, and the next ask is one EPOLL_CTL_MOD,
+ * not DEL, then ADD. MOD also tells a descriptor closed and reused since
+ * (ENOENT: added anew). Should a socket idle in the pool see an event (the
+ * server closed it), loop_turn takes it out of the set. */
 static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
-    struct epoll_event ev = { .data.fd = fd };
-    if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
+    struct sched_sock *k = sock_get(fd);
+    if (!k)
         return 0;
-    }
+    k->watched = what != CURL_POLL_REMOVE;
+    if (!k->watched)
+        return 0;
+    struct epoll_event ev = { .data.fd = fd };
     ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-    if (epoll_ctl(S->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
-        epoll_ctl(S->epfd, EPOLL_CTL_ADD, fd, &ev);
+    int op = k->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(S->epfd, op, fd, &ev) < 0) {
+        op = errno == ENOENT ? EPOLL_CTL_ADD : errno == EEXIST ? EPOLL_CTL_MOD : -1;
+        if (op < 0 || epoll_ctl(S->epfd, op, fd, &ev) < 0)
+            ev.events = 0;
+    }
+    k->events = ev.events;
     return 0;
 }
 
@@ -300,11 +339,17 @@ static void loop_turn(void)
     }
     if (S->nready > 0)
         return;
-    int k = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
-    for (int j = 0; j < k; j++) {
+    int nev = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
+    for (int j = 0; j < nev; j++) {
         if (S->job_watched && ev[j].data.fd == S->job_fd) {
             long depth = lg_jobq_depth(S->job_fd);
             wake_jobs(depth > 0 ? depth : -1); /* -1: the queue ended, all see it */
+            continue;
+        }
+        struct sched_sock *k = sock_get(ev[j].data.fd);
+        if (!k->watched) { /* idle in curl's pool: out of the set until asked */
+            epoll_ctl(S->epfd, EPOLL_CTL_DEL, ev[j].data.fd, NULL);
+            k->events = 0;
             continue;
         }
         int e = (ev[j].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
@@ -312,6 +357,23 @@ static void loop_turn(void)
                 (ev[j].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
         curl_action(ev[j].data.fd, e);
     }
+}
+
+/* Sends the record batch when the last flush is FLUSH_NS old: a flush per
+ * turn of the loop woke the collector for every few requests, and cost
+ * both sides a system call or more each time. Between flushes, the
+ * worker's 100 ms timer sends what waits (worker.c) and a full batch goes
+ * at once (statpipe.c). */
+static void flush_due(void)
+{
+    if (W->pipe.n == 0)
+        return;
+    lg_ns_t now = lg_clock_now();
+    if (now - S->flushed_ns < FLUSH_NS)
+        return;
+    S->flushed_ns = now;
+    if (lg_statpipe_flush(&W->pipe) < 0)
+        W->stop = 1; /* the collector is gone */
 }
 
 static int any_wait(void)
@@ -336,8 +398,7 @@ int lg_sched_wait(int *ready)
         }
         if (S->nready > 0)
             break;
-        if (W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
-            W->stop = 1; /* the collector is gone */
+        flush_due();
         loop_turn();
     }
     int k = S->nready;
