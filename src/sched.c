@@ -5,10 +5,15 @@
  *
  * One epoll set serves libcurl's multi interface (CURLMOPT_SOCKETFUNCTION
  * and TIMERFUNCTION, driven by curl_multi_socket_action, so connections
- * are shared and kept alive across the coroutines, at most C of them) and
- * the job queue. Deadlines (sleeps, a timed call's --timeout, the hard
- * end) are absolute, in timer.c's min-heap of slots (O(log C) a change);
- * the loop sleeps in epoll_pwait2 to the nearest, with ns resolution.
+ * are shared and kept alive across the coroutines of a handle, at most one
+ * a coroutine) and the job queue. There is one multi handle per GROUP
+ * (64) slots: curl looks for a free connection to a host by walking all
+ * the connections to it in the handle's cache, in use or not, and with
+ * thousands of coroutines on one handle that walk cost more than the rest
+ * of the request (about 36 instructions a connection: 72,000 a request at
+ * 2,000). Deadlines (sleeps, a timed call's --timeout, the hard end, and
+ * the multi handles' timeouts) are absolute, in timer.c's min-heap of
+ * slots (O(log C) a change); the loop sleeps in epoll_pwait2 to the nearest, with ns resolution.
  * The stop request and the hard end wake every wait at once: a transfer
  * under way is then abandoned, never reported as done.
  *
@@ -19,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -31,6 +37,7 @@
 
 #define W (&lg_worker_state)
 #define EVENTS 256
+#define GROUP 64 /* slots per multi handle (multi_new) */
 #define FLUSH_NS 10000000 /* 10 ms: how late a record may be sent (flush_due) */
 
 enum { WAIT_NONE, WAIT_SLEEP, WAIT_HTTP, WAIT_JOB };
@@ -48,6 +55,7 @@ struct sched_slot {
 struct sched_sock {
     uint32_t events;          /* registered in the epoll set with; 0: not in it */
     int watched;              /* curl asks for it now (not removed since) */
+    int multi;                /* which multi handle asked */
 };
 
 struct lg_sched {
@@ -55,17 +63,16 @@ struct lg_sched {
     int cur;                  /* the slot running, -1: none */
     struct sched_slot *slots;
     struct lg_co idle;        /* W->co while no coroutine runs */
-    struct lg_timer due;      /* the slots' deadlines */
+    struct lg_timer due;      /* the slots' deadlines, then (ids n + m) the multis' */
     int *ready, nready;       /* slots that may go on */
     int *jobwait, njobwait;   /* slots waiting for an event */
     int job_fd, job_watched;  /* the queue; in the epoll set */
     int epfd;
-    CURLM *multi;
+    CURLM **multi;            /* one per GROUP slots: slot i's is multi[i / GROUP] */
+    int nmulti;
     struct sched_sock *socks; /* by descriptor (sock_get) */
     int nsocks;
     lg_ns_t flushed_ns;       /* the last flush of the record batch */
-    int curl_armed;           /* curl asked for a call at curl_due_ns */
-    lg_ns_t curl_due_ns;
 };
 
 static struct lg_sched sched;
@@ -78,7 +85,7 @@ static void wake(int i, int status)
 {
     struct sched_slot *s = &S->slots[i];
     if (s->wait == WAIT_HTTP && s->easy) {
-        curl_multi_remove_handle(S->multi, s->easy);
+        curl_multi_remove_handle(S->multi[i / GROUP], s->easy);
         s->easy = NULL;
     }
     lg_timer_disarm(&S->due, i);
@@ -135,13 +142,19 @@ static void wake_all(lg_ns_t now)
     wake_jobs(-1);
 }
 
-/* Ends the waits whose deadline has passed. */
+static void curl_action(int m, curl_socket_t fd, int events);
+
+/* Ends the waits whose deadline has passed, and calls the multi handles
+ * whose timeout has (curl may arm it again: from a later now). */
 static void expire(lg_ns_t now)
 {
     lg_ns_t due;
     int i;
     while ((i = lg_timer_next(&S->due, &due)) >= 0 && due <= now) {
-        if (S->slots[i].wait == WAIT_HTTP)
+        if (i >= S->n) {
+            lg_timer_disarm(&S->due, i);
+            curl_action(i - S->n, CURL_SOCKET_TIMEOUT, 0);
+        } else if (S->slots[i].wait == WAIT_HTTP)
             wake_cut(i, now);
         else
             wake(i, LG_SCHED_DONE);
@@ -177,6 +190,7 @@ static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
     struct sched_sock *k = sock_get(fd);
     if (!k)
         return 0;
+    k->multi = (int)(intptr_t)userp;
     k->watched = what != CURL_POLL_REMOVE;
     if (!k->watched)
         return 0;
@@ -192,19 +206,24 @@ static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
     return 0;
 }
 
-static int timer_cb(CURLM *m, long timeout_ms, void *userp)
+/* CURLMOPT_TIMERFUNCTION: multi handle m (userp) wants a call in
+ * timeout_ms (-1: none), a deadline in the slots' heap. */
+static int timer_cb(CURLM *cm, long timeout_ms, void *userp)
 {
-    S->curl_armed = timeout_ms >= 0;
-    S->curl_due_ns = lg_clock_now() + (lg_ns_t)timeout_ms * 1000000;
+    int id = S->n + (int)(intptr_t)userp;
+    if (timeout_ms < 0)
+        lg_timer_disarm(&S->due, id);
+    else
+        lg_timer_arm(&S->due, id, lg_clock_now() + (lg_ns_t)timeout_ms * 1000000);
     return 0;
 }
 
-/* Wakes the slots whose transfer has ended. */
-static void curl_done(void)
+/* Wakes the slots whose transfer on multi handle m has ended. */
+static void curl_done(int m)
 {
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read(S->multi, &left))) {
+    while ((msg = curl_multi_info_read(S->multi[m], &left))) {
         if (msg->msg != CURLMSG_DONE)
             continue;
         char *p = NULL;
@@ -216,23 +235,26 @@ static void curl_done(void)
     }
 }
 
-static void curl_action(curl_socket_t fd, int events)
+static void curl_action(int m, curl_socket_t fd, int events)
 {
     int running;
-    curl_multi_socket_action(S->multi, fd, events, &running);
-    curl_done();
+    curl_multi_socket_action(S->multi[m], fd, events, &running);
+    curl_done(m);
 }
 
-static CURLM *multi_new(int n)
+/* Multi handle m, for n slots. */
+static CURLM *multi_new(int m, int n)
 {
-    CURLM *m = curl_multi_init();
-    if (!m)
+    CURLM *cm = curl_multi_init();
+    if (!cm)
         return NULL;
-    curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, timer_cb);
-    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)n);
-    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)n);
-    return m;
+    curl_multi_setopt(cm, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    curl_multi_setopt(cm, CURLMOPT_SOCKETDATA, (void *)(intptr_t)m);
+    curl_multi_setopt(cm, CURLMOPT_TIMERFUNCTION, timer_cb);
+    curl_multi_setopt(cm, CURLMOPT_TIMERDATA, (void *)(intptr_t)m);
+    curl_multi_setopt(cm, CURLMOPT_MAXCONNECTS, (long)n);
+    curl_multi_setopt(cm, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)n);
+    return cm;
 }
 
 /* ---- the loop ---- */
@@ -262,15 +284,17 @@ int lg_sched_start(int n, int job_fd)
     S->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (S->epfd < 0)
         return -errno;
-    S->multi = multi_new(n);
-    if (!S->multi)
-        return -ENOMEM;
     S->n = n;
+    S->nmulti = (n + GROUP - 1) / GROUP;
+    S->multi = lg_calloc((size_t)S->nmulti, sizeof *S->multi);
+    lg_timer_init(&S->due, n + S->nmulti);
+    for (int m = 0; m < S->nmulti; m++)
+        if (!(S->multi[m] = multi_new(m, m + 1 < S->nmulti ? GROUP : n - m * GROUP)))
+            return -ENOMEM;
     S->cur = -1;
     S->slots = lg_calloc((size_t)n, sizeof *S->slots);
     S->ready = lg_calloc((size_t)n, sizeof *S->ready);
     S->jobwait = lg_calloc((size_t)n, sizeof *S->jobwait);
-    lg_timer_init(&S->due, n);
     S->job_fd = job_fd;
     fd_room(n);
     if (job_fd >= 0 && fcntl(job_fd, F_SETFL, fcntl(job_fd, F_GETFL) | O_NONBLOCK) < 0)
@@ -297,8 +321,6 @@ static int loop_timeout(lg_ns_t now, struct timespec *ts)
     lg_ns_t due;
     if (lg_timer_next(&S->due, &due) < 0)
         due = INT64_MAX;
-    if (S->curl_armed && S->curl_due_ns < due)
-        due = S->curl_due_ns;
     if (due == INT64_MAX)
         return -1;
     lg_ns_t d = due > now ? due - now : 0;
@@ -333,10 +355,6 @@ static void loop_turn(void)
     struct timespec ts;
     lg_ns_t now = lg_clock_now();
     expire(now);
-    if (S->curl_armed && now >= S->curl_due_ns) {
-        S->curl_armed = 0;
-        curl_action(CURL_SOCKET_TIMEOUT, 0);
-    }
     if (S->nready > 0)
         return;
     int nev = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
@@ -355,7 +373,7 @@ static void loop_turn(void)
         int e = (ev[j].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                 (ev[j].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                 (ev[j].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        curl_action(ev[j].data.fd, e);
+        curl_action(k->multi, ev[j].data.fd, e);
     }
 }
 
@@ -454,7 +472,7 @@ int lg_sched_http_start(CURL *easy)
     }
     curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)s);
     s->rc = CURLE_OK;
-    if (curl_multi_add_handle(S->multi, easy) != CURLM_OK)
+    if (curl_multi_add_handle(S->multi[S->cur / GROUP], easy) != CURLM_OK)
         return LG_SCHED_STOPPED;
     s->easy = easy;
     s->wait = WAIT_HTTP;
