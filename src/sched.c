@@ -55,7 +55,6 @@ struct sched_slot {
 struct sched_sock {
     uint32_t events;          /* registered in the epoll set with; 0: not in it */
     int watched;              /* curl asks for it now (not removed since) */
-    int multi;                /* which multi handle asked */
 };
 
 struct lg_sched {
@@ -70,7 +69,7 @@ struct lg_sched {
     int epfd;
     CURLM **multi;            /* one per GROUP slots: slot i's is multi[i / GROUP] */
     int nmulti;
-    struct sched_sock *socks; /* by descriptor (sock_get) */
+    struct sched_sock *socks; /* by descriptor, nsocks of them (sock_get) */
     int nsocks;
     lg_ns_t flushed_ns;       /* the last flush of the record batch */
 };
@@ -163,23 +162,15 @@ static void expire(lg_ns_t now)
 
 /* ---- libcurl's multi interface ---- */
 
-/* The entry of descriptor fd, the table grown as curl shows higher ones. */
+/* The entry of descriptor fd; NULL past the table (sized to the limit on
+ * open files at the start: only a raised limit goes past it). */
 static struct sched_sock *sock_get(curl_socket_t fd)
 {
-    if (fd < 0)
-        return NULL;
-    if (fd >= S->nsocks) {
-        int n = S->nsocks ? S->nsocks : 64;
-        while (n <= fd)
-            n *= 2;
-        S->socks = lg_realloc(S->socks, (size_t)n * sizeof *S->socks);
-        memset(S->socks + S->nsocks, 0, (size_t)(n - S->nsocks) * sizeof *S->socks);
-        S->nsocks = n;
-    }
-    return &S->socks[fd];
+    return fd >= 0 && fd < S->nsocks ? &S->socks[fd] : NULL;
 }
 
-/* curl's CURLMOPT_SOCKETFUNCTION. A transfer's end removes its socket, and
+/* curl's CURLMOPT_SOCKETFUNCTION (userp: the multi handle's index, kept
+ * in the event's data beside the descriptor). A transfer's end removes its socket, and
  * the connection's next transfer asks for it again at once: so a removed
  * socket stays in the epoll set, and the next ask is one EPOLL_CTL_MOD,
  * not DEL, then ADD. MOD also tells a descriptor closed and reused since
@@ -188,21 +179,25 @@ static struct sched_sock *sock_get(curl_socket_t fd)
 static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
     struct sched_sock *k = sock_get(fd);
-    if (!k)
+    struct epoll_event ev = { .data.u64 = (uint32_t)fd | (uint64_t)(uintptr_t)userp << 32 };
+    if (what == CURL_POLL_REMOVE) {
+        if (k)
+            k->watched = 0;
+        else /* past the table: not kept */
+            epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
         return 0;
-    k->multi = (int)(intptr_t)userp;
-    k->watched = what != CURL_POLL_REMOVE;
-    if (!k->watched)
-        return 0;
-    struct epoll_event ev = { .data.fd = fd };
+    }
     ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-    int op = k->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    int op = k && !k->events ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
     if (epoll_ctl(S->epfd, op, fd, &ev) < 0) {
         op = errno == ENOENT ? EPOLL_CTL_ADD : errno == EEXIST ? EPOLL_CTL_MOD : -1;
         if (op < 0 || epoll_ctl(S->epfd, op, fd, &ev) < 0)
             ev.events = 0;
     }
-    k->events = ev.events;
+    if (k) {
+        k->watched = 1;
+        k->events = ev.events;
+    }
     return 0;
 }
 
@@ -261,18 +256,23 @@ static CURLM *multi_new(int m, int n)
 
 /* A connection per coroutine: raises the soft limit on descriptors to
  * what n of them need, as far as the hard limit allows, and says so when
- * that is not enough (the transfers beyond it fail, each recorded). */
-static void fd_room(int n)
+ * that is not enough (the transfers beyond it fail, each recorded).
+ * Returns the size of the socket table: descriptors below the limit, up
+ * to 2 n + 1,024. */
+static int fd_room(int n)
 {
     struct rlimit rl;
-    rlim_t want = (rlim_t)n + 64;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
-        return;
+    rlim_t want = (rlim_t)n + 64, table = (rlim_t)2 * n + 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return (int)table;
+    if (rl.rlim_cur >= want)
+        return (int)(rl.rlim_cur < table ? rl.rlim_cur : table);
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
     if (rl.rlim_cur < want)
         lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--concurrency %d: this worker may open only %ld "
                "descriptors (RLIMIT_NOFILE), some transfers will fail", n, (long)rl.rlim_cur);
+    return (int)rl.rlim_cur;
 }
 
 int lg_sched_start(int n, int job_fd)
@@ -296,7 +296,8 @@ int lg_sched_start(int n, int job_fd)
     S->ready = lg_calloc((size_t)n, sizeof *S->ready);
     S->jobwait = lg_calloc((size_t)n, sizeof *S->jobwait);
     S->job_fd = job_fd;
-    fd_room(n);
+    S->nsocks = fd_room(n);
+    S->socks = lg_calloc((size_t)S->nsocks, sizeof *S->socks);
     if (job_fd >= 0 && fcntl(job_fd, F_SETFL, fcntl(job_fd, F_GETFL) | O_NONBLOCK) < 0)
         return -errno;
     W->sched = S;
@@ -359,21 +360,22 @@ static void loop_turn(void)
         return;
     int nev = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
     for (int j = 0; j < nev; j++) {
-        if (S->job_watched && ev[j].data.fd == S->job_fd) {
+        int fd = (int)(uint32_t)ev[j].data.u64, m = (int)(ev[j].data.u64 >> 32);
+        if (S->job_watched && fd == S->job_fd) {
             long depth = lg_jobq_depth(S->job_fd);
             wake_jobs(depth > 0 ? depth : -1); /* -1: the queue ended, all see it */
             continue;
         }
-        struct sched_sock *k = sock_get(ev[j].data.fd);
-        if (!k->watched) { /* idle in curl's pool: out of the set until asked */
-            epoll_ctl(S->epfd, EPOLL_CTL_DEL, ev[j].data.fd, NULL);
+        struct sched_sock *k = sock_get(fd);
+        if (k && !k->watched) { /* idle in curl's pool: out of the set until asked */
+            epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
             k->events = 0;
             continue;
         }
         int e = (ev[j].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                 (ev[j].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                 (ev[j].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        curl_action(k->multi, ev[j].data.fd, e);
+        curl_action(m, fd, e);
     }
 }
 
@@ -454,7 +456,7 @@ int lg_sched_job_wait(void)
     s->wait = WAIT_JOB;
     S->jobwait[S->njobwait++] = S->cur;
     if (!S->job_watched) {
-        struct epoll_event ev = { .events = EPOLLIN, .data.fd = S->job_fd };
+        struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint32_t)S->job_fd };
         if (epoll_ctl(S->epfd, EPOLL_CTL_ADD, S->job_fd, &ev) == 0)
             S->job_watched = 1;
         else
