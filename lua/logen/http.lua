@@ -17,8 +17,8 @@
 -- follow. One client holds one connection cache: build it once per worker
 -- (in the CUT's init) and its connections are kept alive. With
 -- --concurrency > 1 a request yields to the worker's scheduler while its
--- transfer runs on the worker's one multi handle, whose connections all
--- its coroutines share; a client serves one request at a time, so each
+-- transfer runs on one of the worker's multi handles (one per 64
+-- coroutines, whose connections they share); a client serves one request at a time, so each
 -- copy of the CUT builds its own (in init, as above). Under --timeout,
 -- a client's timeout is at most --timeout + 0.5 s: a transfer then never
 -- outlives the timed call around it, which is cut (rc 17) and the worker

@@ -13,7 +13,8 @@
 #    only 1 and 2 connections are measured, with 1 and 2 processes, and the
 #    other levels say "not measured: --concurrency not available".
 #    Then, with valgrind (BENCH_HTTP_CALLGRIND=0 skips it), the instructions
-#    a request costs in the worker: callgrind over 1,000 and 3,000 loops.
+#    a request costs in the worker at --concurrency 1, 2, 8 and 64
+#    (BENCH_HTTP_IR_LEVELS): callgrind over about 1,000 and 3,000 requests.
 # 2. 10,000 requests in flight: the delay server (tests/e2e/delay_server.py)
 #    answering after 1 s, `--proc 2 --concurrency 5000` for
 #    BENCH_INFLIGHT_SECONDS (default 15). Printed, over a steady window (the
@@ -151,18 +152,29 @@ if [ -z "$HAVE_CONC" ]; then
 fi
 
 # instructions a request in the worker: callgrind (repeatable where time is
-# not) over 1,000 and 3,000 loops of one process, the difference / 2,000
-worker_ir() { # worker_ir LOOPS: Ir of the worker, the process that ran curl
+# not), one process, at each --concurrency C in BENCH_HTTP_IR_LEVELS
+# (default 1 2 8 64; 1: the blocking path), over L and 3 L loops per copy
+# (C x L about 1,000 requests): the difference / (2 C L)
+worker_ir() { # worker_ir C LOOPS: Ir of the worker, the process that ran curl
+    local copt=()
+    [ "$1" -gt 1 ] && copt=(--concurrency "$1")
     rm -f "$T"/cg.*
     timeout -k 5 600 valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$T/cg.%p" \
-        "$LOGEN" cuts.Sbgc01 --proc 1 --loops "$1" --steps 1 --outformat none \
+        "$LOGEN" cuts.Sbgc01 --proc 1 "${copt[@]}" --loops "$2" --steps 1 --outformat none \
         --extra '{"url":"'"$URL"'","sleep":0}' >/dev/null 2>&1
-    grep -l curl_easy_perform "$T"/cg.* 2>/dev/null | head -1 | xargs -r sed -n 's/^summary: //p'
+    grep -l 'curl_easy_perform\|curl_multi_socket_action' "$T"/cg.* 2>/dev/null | head -1 |
+        xargs -r sed -n 's/^summary: //p'
 }
 if [ "${BENCH_HTTP_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
-    ir1=$(worker_ir 1000) ir3=$(worker_ir 3000)
-    awk -v a="$ir1" -v b="$ir3" 'BEGIN { if (a > 0 && b > a) printf "instructions a request in the worker (callgrind, 1 process, 1 KiB): %.0f\n", (b - a) / 2000;
-        else print "instructions a request: not measured (callgrind failed)" }'
+    line="instructions a request in the worker (callgrind, 1 process, 1 KiB):"
+    for c in ${BENCH_HTTP_IR_LEVELS:-1 2 8 64}; do
+        [ "$c" -gt 1 ] && [ -z "$HAVE_CONC" ] && continue
+        l=$(( (1000 + c - 1) / c ))
+        ir1=$(worker_ir "$c" "$l") ir3=$(worker_ir "$c" $((3 * l)))
+        line="$line $(awk -v a="$ir1" -v b="$ir3" -v n=$((2 * c * l)) -v c="$c" 'BEGIN {
+            if (a > 0 && b > a) printf "C=%d %.0f;", c, (b - a) / n; else printf "C=%d not measured;", c }')"
+    done
+    echo "${line%;}"
 fi
 nginx_stop
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --concurrency C: C copies of the CUT's loop per worker, as coroutines on
-# one curl multi handle (src/sched.c, lua/logen/sched.lua). Against the
+# curl multi handles (one per 64; src/sched.c, lua/logen/sched.lua). Against the
 # delayed-answer server (100 ms): requests overlap (one worker near C/0.1
 # requests/s, the server sees C at once), every request is recorded once
 # with its real begin and end, an error in one coroutine leaves the others
