@@ -80,7 +80,7 @@ static const struct {
                   "                      [--shard I/N] [--start-at T]" },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
-    { "report", "logen report SUMMARY.json -o F    the HTML report of a summary JSON" },
+    { "report", "logen report SUMMARY.json... -o F the HTML report of summaries, merged" },
     { "merge", "logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...\n"
                "                      runs' --summary-json files added up exactly: the end\n"
                "                      summary of the sum; its JSON with -o" },

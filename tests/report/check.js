@@ -4,6 +4,7 @@
 // (tests/nodelib/checks.js) for tests/e2e/report.t.
 //
 //   node check.js --html R.html --summary S.json --shot R.png [--budget-ms N]
+//                 [--inputs A.json,B.json]
 //
 // Checks: no console error, no page error, no request but the page's own
 // file:// URL, nothing in the page that could load anything; the charts
@@ -12,7 +13,8 @@
 // line; the per-name table has one row per name and sorts when a heading
 // is clicked; the line selector and the distribution's per-name choice
 // redraw what they should; the result, the command line, every option and
-// the time marks are shown; drawing ends within the budget. The
+// the time marks are shown; a merged summary says so and names its inputs;
+// drawing ends within the budget. The
 // screenshot is left at --shot.
 'use strict';
 
@@ -154,6 +156,22 @@ async function header(page, sum) {
   check(th.length === sum.thresholds.length, `${sum.thresholds.length} thresholds listed`, `got ${th.length}`);
 }
 
+// A merged summary: the page says of how many, and names the inputs
+// (--inputs A,B, the files given to logen report, or the merged file).
+async function sources(page, sum, inputs) {
+  const merged = sum.meta.merged;
+  const got = await page.$eval('#sources', (e) => ({hidden: e.hidden, merged: e.getAttribute('data-merged'),
+    text: e.textContent}));
+  if (merged > 1) {
+    check(!got.hidden && got.merged === String(merged) && got.text.includes(`merge of ${merged} summaries`),
+        `the page says it is a merge of ${merged} summaries`, JSON.stringify(got));
+    const missing = (inputs || '').split(',').filter((f) => f && !got.text.includes(f));
+    check(inputs && missing.length === 0, `... and names them (${inputs})`, `missing ${missing.join(' ')}`);
+  } else {
+    check(got.hidden, 'one run: no merge or comparison said', got.text);
+  }
+}
+
 async function main() {
   const a = args();
   const sum = JSON.parse(fs.readFileSync(a.summary, 'utf8'));
@@ -181,6 +199,7 @@ async function main() {
     await distribution(page, sum);
     await marks(page, sum);
     await header(page, sum);
+    await sources(page, sum, a.inputs);
     await page.screenshot({path: a.shot, fullPage: true});
     await table(page, sum);
     await selectors(page, sum);
