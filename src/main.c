@@ -215,7 +215,7 @@ static int help(int argc, char **argv, char *err, size_t errlen)
     return 2;
 }
 
-/* merge and compare decode a histogram per interval and line of each
+/* merge, compare and report decode a histogram per interval and line of each
  * summary, each into a 352 KiB array and a 396 KiB buffer (hist_v2.c):
  * kept in the heap instead of mapped and unmapped each time, which more
  * than halves their time on a long run's summaries. */
@@ -234,7 +234,7 @@ static int command(int argc, char **argv, char *err, size_t errlen)
     for (int i = 2; i < argc && (!strcmp(argv[1], "merge") || !strcmp(argv[1], "compare")); i++)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return lg_cli_help_topic(stdout, argv[1]) == 0 ? 0 : 2; /* logen merge --help */
-    if (strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0)
+    if (!strcmp(argv[1], "merge") || !strcmp(argv[1], "compare") || !strcmp(argv[1], "report"))
         heap_for_histograms();
     if (strcmp(argv[1], "merge") == 0)
         return lg_merge_main(argc, argv, err, errlen);

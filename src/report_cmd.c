@@ -75,7 +75,8 @@ static int report_regular(const char *cmd, const char *path, char *err, size_t e
     return 0;
 }
 
-json_t *lg_report_read(const char *cmd, const char *path, char *err, size_t errlen)
+json_t *lg_report_read(const char *cmd, const char *path, struct lg_results **res, char *err,
+                       size_t errlen)
 {
     char why[1024];
     json_error_t je;
@@ -86,10 +87,13 @@ json_t *lg_report_read(const char *cmd, const char *path, char *err, size_t errl
         snprintf(err, errlen, "logen: %s: %s", cmd, why);
         return NULL;
     }
-    lg_results_free(r);
     json_t *doc = json_load_file(path, 0, &je); /* accepted just now: fails if it changed */
     if (!doc)
         snprintf(err, errlen, "logen: %s: %s: %s", cmd, path, je.text);
+    if (doc && res)
+        *res = r;
+    else
+        lg_results_free(r);
     return doc;
 }
 
@@ -131,7 +135,7 @@ static json_t *report_inputs(const struct report_args *a, char **label, char *er
     }
     if (a->nin == 1) {
         *label = lg_strdup(a->in[0]);
-        return lg_report_read("report", a->in[0], err, errlen);
+        return lg_report_read("report", a->in[0], NULL, err, errlen);
     }
     *label = lg_calloc(len + 1, 1);
     for (int i = 0; i < a->nin; i++)

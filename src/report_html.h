@@ -55,8 +55,11 @@ int lg_report_html_run(const struct lg_results *r, const struct lg_thresholds *t
 
 /* The summary at path for the page, as it was written, once lg_results_load
  * accepts it: a new reference, or NULL with one line in err,
- * "logen: CMD: PATH: reason". */
-struct json_t *lg_report_read(const char *cmd, const char *path, char *err, size_t errlen);
+ * "logen: CMD: PATH: reason". With res not NULL, *res is set to what
+ * lg_results_load read (free it with lg_results_free) when a document is
+ * returned. */
+struct json_t *lg_report_read(const char *cmd, const char *path, struct lg_results **res,
+                              char *err, size_t errlen);
 
 /* The file at path, created 0644 or truncated, for the page: NULL with
  * one line in err ("logen: CMD: -o: cannot open ..."). */

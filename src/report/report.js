@@ -84,9 +84,10 @@
         if (state.hidden[l]) return;
         var vs = values(run.summary, l, f);
         if (!hasAny(vs)) return;
-        var s = { label: lineLabel(ln) + runSuffix(r), color: lineColor(l),
+        var s = { label: lineLabel(ln), color: lineColor(l),
           values: vs, xs: times(run.summary), faint: r !== primary, dash: '' };
         if (extra) extra(s, ln, l);
+        s.label += runSuffix(r);
         out.push(s);
       });
     });
@@ -457,16 +458,16 @@
   function header() {
     var res = base.result || {}, st = res.status || 'unknown';
     var badge = document.getElementById('result');
-    badge.textContent = st === 'ok' ? 'OK' : st.toUpperCase() +
-      (res.signal ? ' (signal ' + res.signal + ')' : num(res.exit_status) ? ' (exit ' + res.exit_status + ')' : '');
+    badge.textContent = (cmp ? 'NEW run ' : '') + (st === 'ok' ? 'OK' : st.toUpperCase() +
+      (res.signal ? ' (signal ' + res.signal + ')' : num(res.exit_status) ? ' (exit ' + res.exit_status + ')' : ''));
     badge.className = 'badge ' + st;
     badge.setAttribute('data-status', st);
     var argv = arr(get(base, ['meta', 'argv'])), lines = arr(base.lines);
     var what = argv[1] === 'scenario' || lines.length > 1 ? 'Scenario of ' + lines.length + ' lines' :
       (get(lines[0], ['options', 'cut']) || 'ad hoc run');
     var start = num(get(base, ['meta', 'start_epoch_s'])) ? new Date(base.meta.start_epoch_s * 1000) : null;
-    var title = what + (base.meta && base.meta.host ? ' on ' + base.meta.host : '') +
-      (start ? ', ' + start.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '');
+    var title = (cmp ? 'Comparison: ' : '') + what + (base.meta && base.meta.host ? ' on ' + base.meta.host : '') +
+      (start ? ', ' + start.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '') + (cmp ? ' against BASE' : '');
     document.getElementById('title').textContent = title;
     document.title = 'logen report: ' + title;
   }

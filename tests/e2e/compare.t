@@ -5,7 +5,9 @@
 # went up (p50, p90, p99 marked `!`) and exits 98; the reverse comparison
 # (an improvement) is not flagged; a run with errors is flagged on its error
 # ratio; bad input is one line and exit 2 (not JSON, another schema, a file
-# missing, an argument count or a tolerance that is wrong).
+# missing, an argument count or a tolerance that is wrong, -o naming an
+# input or where nothing can be created); -o writes the page beside the
+# same text and exit status.
 . "$(dirname "$0")/lib.sh"
 
 # dummy SLEEP JSON [ARG...]: a short closed run of one worker
@@ -16,10 +18,12 @@ dummy() {
         --extra "{\"sleep\": $sleep$*}" --summary-json "$out"
     is "$rc" 0 "a run sleeping $sleep s: exit 0"
 }
-dummy 0.05 base.json
-dummy 0.05 same.json
-dummy 0.1 slow.json
-dummy 0.05 errs.json ', "error": 5'
+# (sleeps of 0.1 s: long beside this machine's scheduling jitter under
+# load, which one late wake-up puts in p99 and max of ten requests)
+dummy 0.1 base.json
+dummy 0.1 same.json
+dummy 0.2 slow.json
+dummy 0.1 errs.json ', "error": 5'
 
 # change FIELD: the change of the (all requests) row, column FIELD (1: count)
 change() { awk -v f="$1" '/\(all requests\)/ { n = NR } n && NR == n + 2 { print $(f + 1) }' out; }
@@ -65,6 +69,26 @@ refused '^logen: compare: nope.json: unable to open' base.json nope.json
 refused '^logen: compare: two summaries expected, 1 given' base.json
 refused "^logen: compare: --tolerance 'lots': a percentage >= 0 expected" base.json same.json --tolerance lots
 refused "^logen: compare: unknown option '--tol'" base.json same.json --tol 5
+refused "^logen: compare: no value after '-o'" base.json same.json -o
+refused '^logen: compare: -o base.json is the input base.json: refusing to overwrite it$' \
+    base.json slow.json -o base.json
+refused '^logen: compare: -o: cannot open no/such/dir/c.html: No such file or directory$' \
+    base.json slow.json -o no/such/dir/c.html
+refused '^logen: compare: bad.txt: not JSON: line 1, column' base.json bad.txt -o c.html
+[ ! -e c.html ]
+ok $? "... and no page written"
+
+# -o: the page beside the same text and exit status (the page itself is
+# checked in Chromium by report.t)
+run 30 "$LOGEN" compare base.json slow.json --tolerance 50%
+cp out text.out
+run 30 "$LOGEN" compare base.json slow.json --tolerance 50% -o c.html
+is "$rc" 98 "-o FILE.html: the exit status stays the comparison's (98)"
+cmp -s out text.out
+ok $? "... the same text on stdout"
+grep -q '"compare":{"base":"base.json","new":"slow.json"' c.html
+ok $? "... and the page holds the comparison"
 run 30 "$LOGEN" compare -h
-is "$rc:$(head -1 out)" "0:usage: logen compare BASE.json NEW.json [--tolerance 5%]" "compare -h: its usage, exit 0"
+is "$rc:$(head -1 out)" "0:usage: logen compare BASE.json NEW.json [--tolerance 5%] [-o FILE.html]" \
+    "compare -h: its usage, exit 0"
 done_testing

@@ -11,7 +11,8 @@
 # open-model run, a scenario of three lines (one open, a threshold not
 # met), an interrupted run, and a synthetic hour of ten lines
 # (tests/report/long.py); two runs merged by logen report, and the same
-# through logen merge -o. The
+# through logen merge -o; the two compared by logen compare -o (both runs
+# on every chart, the table's marks those of the text). The
 # screenshots are kept in tests/out/report/ ($LOGEN_TEST_OUT/report).
 # Then bad input: a non-JSON file, a JSON without the schema, another
 # schema version, no lines, a FIFO, summaries that do not merge, and
@@ -70,6 +71,21 @@ cmp -s <(sed 's/"label":"[^"]*"//' merged.html) <(sed 's/"label":"[^"]*"//' merg
 ok $? "... the same page as logen report A.json B.json (but for its label)"
 page merged merged.json "$BUDGET_MS" one.json,two.json
 page merged-file merged.json "$BUDGET_MS" merged.json
+
+# logen compare -o: the two runs above, the second twice as slow, on the
+# same charts (BASE fainter), and the comparison's table marked where the
+# text output marks `!`.
+run 30 "$LOGEN" compare one.json two.json --tolerance 20% -o compare.html
+is "$rc" 98 "logen compare BASE.json NEW.json -o FILE.html: exit 98, NEW is slower"
+cp out compare.txt
+checks "compare: " node "$REP_DIR/check.js" --html compare.html --base one.json --new two.json \
+    --compare-text compare.txt --shot "$SHOTS/compare.png" --budget-ms "$BUDGET_MS"
+diag "screenshot: $SHOTS/compare.png"
+run 30 "$LOGEN" compare one.json one.json -o same.html
+is "$rc" 0 "a run compared with itself, -o: exit 0"
+cp out same.txt
+checks "compare itself: " node "$REP_DIR/check.js" --html same.html --base one.json --new one.json \
+    --compare-text same.txt --shot "$SHOTS/compare-same.png" --budget-ms "$BUDGET_MS"
 
 run 60 "$LOGEN" cuts.Dummy --openedmodel --schedule 0.75@40,0.75@40-120 --prefork 2 --trigger 2 \
     --controllerDelay 0.1 --summary 0.25 --steps 1,2 --extra '{"sleep": 0.005}' \
