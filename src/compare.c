@@ -2,9 +2,11 @@
  * [-o FILE.html]` (see compare.h): a pipeline's "no worse than last
  * release" gate.
  *
- * Both summaries are read back (results_load.c); lines are matched by
- * index, rows by (name, kind), and each line gets its "(all requests)" row
- * from its request rows' merged histograms, as the end summary does. For
+ * Both summaries are read back (results_load.c); lines are matched by id
+ * when every line of both runs has an id of its own (not the default,
+ * unique in its run) and the runs share one, else by index; rows by (name, kind), and each line gets its
+ * "(all requests)" row from its request rows' merged histograms, as the
+ * end summary does. For
  * every row present in both, three lines: BASE's count, errors,
  * throughput (over the line's span), p50, p90, p99 and max, NEW's, and the
  * relative change of each ((NEW - BASE) / BASE; for errors, of the error
@@ -231,38 +233,122 @@ static void line_compare(struct cmp *c, const struct lg_results_line *a,
     free(sb);
 }
 
+/* The index of the line of r whose id is id; -1: none. */
+static int line_of_id(const struct lg_results *r, const char *id)
+{
+    for (int k = 0; k < r->nlines; k++)
+        if (strcmp(id, text(r->lines[k].id)) == 0)
+            return k;
+    return -1;
+}
+
+/* 1 when every line of r has an id of its own: given (not empty, not the
+ * default customId) and no other line's. */
+static int ids_own(const struct lg_results *r)
+{
+    for (int l = 0; l < r->nlines; l++) {
+        const char *id = text(r->lines[l].id);
+        if (!*id || strcmp(id, LG_COMPARE_DEFAULT_ID) == 0)
+            return 0;
+        if (line_of_id(r, id) != l)
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the lines of a and b are to be matched by id: each has ids of
+ * its own, and they share one (a scenario's lines given no --id are named
+ * after its file, so two files' ids never meet: by index then). */
+static int by_id(const struct lg_results *a, const struct lg_results *b)
+{
+    if (!ids_own(a) || !ids_own(b))
+        return 0;
+    for (int l = 0; l < a->nlines; l++)
+        if (line_of_id(b, text(a->lines[l].id)) >= 0)
+            return 1;
+    return 0;
+}
+
+/* The lines to compare, as pairs of indexes (-1: none) into pair: by id
+ * (by_id: BASE's order, then NEW's lines not in BASE), else by index.
+ * Returns how many pairs. */
+static int lines_pair(const struct lg_results *a, const struct lg_results *b, int (*pair)[2])
+{
+    int n = 0;
+    if (!by_id(a, b)) {
+        for (; n < a->nlines || n < b->nlines; n++) {
+            pair[n][0] = n < a->nlines ? n : -1;
+            pair[n][1] = n < b->nlines ? n : -1;
+        }
+        return n;
+    }
+    char *taken = lg_calloc((size_t)b->nlines + 1, 1);
+    for (int l = 0; l < a->nlines; l++, n++) {
+        pair[n][0] = l;
+        pair[n][1] = line_of_id(b, text(a->lines[l].id));
+        if (pair[n][1] >= 0)
+            taken[pair[n][1]] = 1;
+    }
+    for (int k = 0; k < b->nlines; k++)
+        if (!taken[k]) {
+            pair[n][0] = -1;
+            pair[n++][1] = k;
+        }
+    free(taken);
+    return n;
+}
+
+/* The heading of a pair of lines, printed and, with -o, as a line object
+ * of the table (returned, borrowed from c->lines; NULL without -o). */
+static json_t *line_head(struct cmp *c, const struct lg_results_line *la,
+                         const struct lg_results_line *lb, int ia, int ib)
+{
+    const struct lg_results_line *one = la ? la : lb;
+    int num = (la ? ia : ib) + 1;
+    json_t *o = c->lines ? json_pack("{s:i, s:s, s:s, s:[]}", "line", num, "id", text(one->id),
+                                     "cut", text(one->cut), "rows") : NULL;
+    if (o)
+        json_array_append_new(c->lines, o);
+    printf("line %d%s: id %s, cut %s", num, la ? "" : " of NEW", text(one->id), text(one->cut));
+    if (!la || !lb) {
+        printf(": only in %s\n", la ? "BASE" : "NEW");
+        if (o)
+            json_object_set_new(o, "only", json_string(la ? "BASE" : "NEW"));
+        return o;
+    }
+    if (ia != ib) {
+        printf(" (NEW: line %d)", ib + 1);
+        if (o)
+            json_object_set_new(o, "new_line", json_integer(ib + 1));
+    }
+    if (strcmp(text(la->id), text(lb->id)) || strcmp(text(la->cut), text(lb->cut))) {
+        printf(" (NEW: id %s, cut %s)", text(lb->id), text(lb->cut));
+        if (o)
+            json_object_update_new(o, json_pack("{s:s, s:s}", "new_id", text(lb->id), "new_cut",
+                                                text(lb->cut)));
+    }
+    return o;
+}
+
 /* Both runs, line by line. */
 static void runs_compare(struct cmp *c, const struct lg_results *a, const struct lg_results *b)
 {
-    int n = a->nlines > b->nlines ? a->nlines : b->nlines;
-    for (int l = 0; l < n; l++) {
-        const struct lg_results_line *la = l < a->nlines ? &a->lines[l] : NULL;
-        const struct lg_results_line *lb = l < b->nlines ? &b->lines[l] : NULL;
-        const struct lg_results_line *one = la ? la : lb;
-        json_t *o = c->lines ? json_pack("{s:i, s:s, s:s, s:[]}", "line", l + 1, "id",
-                                         text(one->id), "cut", text(one->cut), "rows") : NULL;
-        if (o)
-            json_array_append_new(c->lines, o);
-        c->rows = json_object_get(o, "rows");
-        printf("line %d: id %s, cut %s", l + 1, text(one->id), text(one->cut));
-        if (!la || !lb) {
-            printf(": only in %s\n", la ? "BASE" : "NEW");
-            if (o)
-                json_object_set_new(o, "only", json_string(la ? "BASE" : "NEW"));
+    int (*pair)[2] = lg_calloc((size_t)(a->nlines + b->nlines) + 1, sizeof *pair);
+    int n = lines_pair(a, b, pair);
+    for (int p = 0; p < n; p++) {
+        int ia = pair[p][0], ib = pair[p][1];
+        const struct lg_results_line *la = ia >= 0 ? &a->lines[ia] : NULL;
+        const struct lg_results_line *lb = ib >= 0 ? &b->lines[ib] : NULL;
+        c->rows = json_object_get(line_head(c, la, lb, ia, ib), "rows");
+        if (!la || !lb)
             continue;
-        }
-        if (strcmp(text(la->id), text(lb->id)) || strcmp(text(la->cut), text(lb->cut))) {
-            printf(" (NEW: id %s, cut %s)", text(lb->id), text(lb->cut));
-            if (o)
-                json_object_update_new(o, json_pack("{s:s, s:s}", "new_id", text(lb->id),
-                                                    "new_cut", text(lb->cut)));
-        }
         printf("\n  %-4s %-24s %-6s", "kind", "name", "run");
         for (int i = 0; i < NFIGS; i++)
             printf(" %9s", fig_head[i]);
         printf("\n");
         line_compare(c, la, lb);
     }
+    free(pair);
 }
 
 /* "5%", "5" (also percent) or "0.5%": the tolerance as a fraction; -1 when

@@ -61,6 +61,20 @@
   function runTag(r) { return cmp ? (r === 0 ? 'BASE' : 'NEW') : runs[r].label; }
   function runSuffix(r) { return runs.length > 1 ? ' · ' + runTag(r) : ''; }
 
+  // The line of the primary run that line l of run r is drawn as (its
+  // colour, its tick in the line selector): itself, or in a comparison
+  // BASE's line matched to NEW's (by id or index, compare.c); -1 for a
+  // BASE line NEW lacks.
+  function slotOf(r, l) {
+    if (r === primary || !cmp) return l;
+    var m = arr(cmp.lines).filter(function (x) { return !x.only && x.line === l + 1; })[0];
+    return m ? (m.new_line || m.line) - 1 : -1;
+  }
+  function slotColor(r, l) {
+    var k = slotOf(r, l);
+    return lineColor(k >= 0 ? k : arr(base.lines).length + l);
+  }
+
   // Per line l of run r: the interval figure f(ivl, lineobj) or null.
   function values(sum, l, f) {
     return arr(sum.intervals).map(function (iv) {
@@ -81,10 +95,10 @@
     var out = [];
     runs.forEach(function (run, r) {
       arr(run.summary.lines).forEach(function (ln, l) {
-        if (state.hidden[l]) return;
+        if (state.hidden[slotOf(r, l)]) return;
         var vs = values(run.summary, l, f);
         if (!hasAny(vs)) return;
-        var s = { label: lineLabel(ln), color: lineColor(l),
+        var s = { label: lineLabel(ln), color: slotColor(r, l),
           values: vs, xs: times(run.summary), faint: r !== primary, dash: '' };
         if (extra) extra(s, ln, l);
         s.label += runSuffix(r);
@@ -170,15 +184,15 @@
       var lines = arr(run.summary.lines);
       if (sel === 'lines') {
         lines.forEach(function (ln, l) {
-          if (state.hidden[l]) return;
+          if (state.hidden[slotOf(r, l)]) return;
           out.push({ label: lineLabel(ln) + ' all requests' + runSuffix(r),
-            color: lineColor(l), curve: get(ln, ['all', 'requests', 'curve']), faint: r !== primary });
+            color: slotColor(r, l), curve: get(ln, ['all', 'requests', 'curve']), faint: r !== primary });
         });
         if (lines.length > 1)
           out.push({ label: 'all lines' + runSuffix(r), color: '#17202e',
             curve: get(run.summary, ['all_lines', 'requests', 'curve']), faint: r !== primary, dash: '5 3' });
       } else {
-        var ln = lines[Number(sel)];
+        var ln = lines.filter(function (x, l) { return slotOf(r, l) === Number(sel); })[0];
         arr(ln && ln.rows).forEach(function (row, k) {
           out.push({ label: (row.name || 'all') + (row.kind === 'transaction' ? ' (tx)' : '') + runSuffix(r),
             color: PALETTE[k % PALETTE.length], curve: row.curve, faint: r !== primary, dash: k >= PALETTE.length ? '5 3' : '' });
@@ -426,8 +440,9 @@
     thead.appendChild(tr);
     arr(cmp.lines).forEach(function (ln) {
       var head = el('tr', { class: 'line-head' });
-      head.appendChild(el('td', { class: 'text', colspan: ncol }, 'L' + ln.line + ': id ' + (ln.id || '–') + ', cut ' + (ln.cut || '–') +
-        (ln.only ? ': only in ' + ln.only : ln.new_id !== undefined ? ' (NEW: id ' + ln.new_id + ', cut ' + ln.new_cut + ')' : '')));
+      head.appendChild(el('td', { class: 'text', colspan: ncol }, 'L' + ln.line + (ln.only === 'NEW' ? ' of NEW' : '') + ': id ' + (ln.id || '–') + ', cut ' + (ln.cut || '–') +
+        (ln.only ? ': only in ' + ln.only : (ln.new_line ? ' (NEW: line ' + ln.new_line + ')' : '') +
+        (ln.new_id !== undefined ? ' (NEW: id ' + ln.new_id + ', cut ' + ln.new_cut + ')' : ''))));
       tbody.appendChild(head);
       arr(ln.rows).forEach(function (r) {
         var row = el('tr', { 'data-line': ln.line, 'data-name': r.name });

@@ -7,7 +7,8 @@
 # ratio; bad input is one line and exit 2 (not JSON, another schema, a file
 # missing, an argument count or a tolerance that is wrong, -o naming an
 # input or where nothing can be created); -o writes the page beside the
-# same text and exit status.
+# same text and exit status; scenario lines matched by id when all have
+# one, else by index.
 . "$(dirname "$0")/lib.sh"
 
 # dummy SLEEP JSON [ARG...]: a short closed run of one worker
@@ -56,6 +57,32 @@ like "$(cat out)" "RMngr.R-ERROR +only in NEW \(2\)" "... and the new row listed
 run 30 "$LOGEN" compare base.json slow.json
 is "$rc" 98 "the default tolerance is 5%"
 like "$(head -1 out)" "tolerance 5% ====" "... and says so"
+
+# Scenario lines are matched by id when every line of both runs has one
+# of its own: NEW's "fast" is its third line, and twice as slow.
+cat > s1.txt <<'SC'
+cuts.Dummy --id fast --loops 3 --steps 1 --extra '{"sleep": 0.1}'
+cuts.Dummy --id slow --loops 3 --steps 1 --extra '{"sleep": 0.1}'
+SC
+cat > s2.txt <<'SC'
+cuts.Dummy --id new --loops 1 --steps 1 --extra '{"sleep": 0}'
+cuts.Dummy --id slow --loops 3 --steps 1 --extra '{"sleep": 0.1}'
+cuts.Dummy --id fast --loops 3 --steps 1 --extra '{"sleep": 0.2}'
+SC
+sed 's/--id [a-z]* //' s1.txt > n1.txt
+sed 's/--id [a-z]* //' s2.txt > n2.txt
+for s in s1 s2 n1 n2; do
+    run 60 "$LOGEN" scenario --file $s.txt --outformat none --summary-json $s.json
+    is "$rc" 0 "a scenario, $s.txt: exit 0"
+done
+run 30 "$LOGEN" compare s1.json s2.json --tolerance 50%
+is "$rc" 98 "lines with ids of their own: matched by id, NEW's fast line is slower (exit 98)"
+like "$(grep '^line' out | tr '\n' '|')" '^line 1: id fast, cut Dummy \(NEW: line 3\)\|line 2: id slow, cut Dummy\|line 1 of NEW: id new, cut Dummy: only in NEW\|$' \
+    "... fast with NEW's line 3, slow with line 2, new only in NEW"
+is "$(awk '/^line 2:/ { n = 1 } n && /!/' out | wc -l)" 0 "... the slow line, the same in both, is not marked"
+run 30 "$LOGEN" compare n1.json n2.json --tolerance 50%
+like "$(grep '^line' out | tr '\n' '|')" '^line 1: id n1:1, cut Dummy \(NEW: id n2:1, cut Dummy\)\|line 2: id n1:2, cut Dummy \(NEW: id n2:2, cut Dummy\)\|line 3 of NEW: id n2:3, cut Dummy: only in NEW\|$' \
+    "scenario lines without --id (ids named after their files, none shared): matched by index"
 
 # bad input: one line, exit 2
 echo 'not { json' > bad.txt
