@@ -55,12 +55,15 @@ ok $? "... the same page as --report drew at the end of the run (but for its lab
 # Two runs of one test (as on two injectors) drawn as one: logen report
 # merges them as logen merge does, so its page is the one drawn from
 # logen merge -o's summary, but for its label.
-run 60 "$LOGEN" cuts.Dummy --proc 1 --duration 1 --summary 0.25 --extra '{"sleep": 0.004}' \
-    --steps 1,2 --summary-json one.json --outformat none -q
-is "$rc" 0 "a first closed run (exit 0)"
-run 60 "$LOGEN" cuts.Dummy --proc 1 --duration 1 --summary 0.25 --extra '{"sleep": 0.008}' \
-    --steps 1,2 --summary-json two.json --outformat none -q
-is "$rc" 0 "a second one, twice as slow (exit 0)"
+# dummy2 JSON SLEEP: a short closed run of one worker, two names
+dummy2() {
+    run 60 "$LOGEN" cuts.Dummy --proc 1 --duration 1 --summary 0.25 --extra "{\"sleep\": $2}" \
+        --steps 1,2 --summary-json "$1" --outformat none -q
+    is "$rc" 0 "a closed run sleeping $2 s, $1 (exit 0)"
+}
+dummy2 one.json 0.004
+dummy2 two.json 0.004
+dummy2 slow.json 0.008
 run 30 "$LOGEN" report one.json two.json -o merged.html
 is "$rc:$(cat err)" 0: "logen report A.json B.json -o FILE.html: exit 0, nothing said"
 run 30 "$LOGEN" merge one.json two.json -o merged.json
@@ -72,13 +75,13 @@ ok $? "... the same page as logen report A.json B.json (but for its label)"
 page merged merged.json "$BUDGET_MS" one.json,two.json
 page merged-file merged.json "$BUDGET_MS" merged.json
 
-# logen compare -o: the two runs above, the second twice as slow, on the
-# same charts (BASE fainter), and the comparison's table marked where the
-# text output marks `!`.
-run 30 "$LOGEN" compare one.json two.json --tolerance 20% -o compare.html
+# logen compare -o: a run and one twice as slow on the same charts (BASE
+# fainter), and the comparison's table marked where the text output
+# marks `!`.
+run 30 "$LOGEN" compare one.json slow.json --tolerance 20% -o compare.html
 is "$rc" 98 "logen compare BASE.json NEW.json -o FILE.html: exit 98, NEW is slower"
 cp out compare.txt
-checks "compare: " node "$REP_DIR/check.js" --html compare.html --base one.json --new two.json \
+checks "compare: " node "$REP_DIR/check.js" --html compare.html --base one.json --new slow.json \
     --compare-text compare.txt --shot "$SHOTS/compare.png" --budget-ms "$BUDGET_MS"
 diag "screenshot: $SHOTS/compare.png"
 run 30 "$LOGEN" compare one.json one.json -o same.html
