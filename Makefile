@@ -193,6 +193,9 @@ soak: deps
 SHIPPED_CUTS      := cuts/Dummy.lua cuts/Sbgc01.lua cuts/KmsEncryptSymmetric.lua \
                      cuts/KmsEncrytSymmetric.lua cuts/KmsSignature.lua cuts/KmsDefault.json
 SHIPPED_SCENARIOS := scenarios/Scenario.txt scenarios/demo.txt scenarios/mixed.txt scenarios/shape.txt
+# the recipes for running shards on a cluster engine (README, Shards)
+SHIPPED_DEPLOY    := scenarios/deploy/ssh.sh scenarios/deploy/slurm/logen.sbatch \
+                     scenarios/deploy/kubernetes/logen-job.yaml
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp \
@@ -202,6 +205,8 @@ install: all
 	install -m 644 lua/logen/gcp/*.lua $(DESTDIR)$(PREFIX)/share/logen/lua/logen/gcp/
 	install -m 644 $(SHIPPED_CUTS) $(DESTDIR)$(PREFIX)/share/logen/cuts/
 	install -m 644 $(SHIPPED_SCENARIOS) $(DESTDIR)$(PREFIX)/share/logen/scenarios/
+	for f in $(SHIPPED_DEPLOY); do install -D -m $$(test -x $$f && echo 755 || echo 644) \
+	    $$f $(DESTDIR)$(PREFIX)/share/logen/$$f || exit 1; done
 	install -m 644 src/summary-1.schema.json $(DESTDIR)$(PREFIX)/share/logen/
 
 clean:

@@ -81,7 +81,8 @@ const struct lg_opt lg_cli_opts[] = {
       "name's latency histogram (ns) for every --summary interval" },
     { {"summary-json"}, LG_OPT_STR, LG_MIN_0, F(summary_json), 0, LG_GROUP_OUTPUT, "FILE", NULL,
       "write the end summary to FILE as JSON (schema logen-summary/1: "
-      "src/summary-1.schema.json), also when interrupted" },
+      "src/summary-1.schema.json), also when interrupted; %t in FILE (and in "
+      "--output, --hdr-log, --report) is the shard index, %N the shard count" },
     { {"metrics-listen"}, LG_OPT_STR, LG_MIN_0, F(metrics_listen), 0, LG_GROUP_OUTPUT, "HOST:PORT",
       NULL,
       "serve live figures for Prometheus on http://HOST:PORT/metrics during the run "

@@ -637,7 +637,7 @@ int lg_controller_run(const struct lg_run *run)
                                  .interval_ns = opts.summary_ns, .thresholds = run->thresholds,
                                  .signal = ctl.interrupted, .failure = ctl.failed,
                                  .shard = (int)run->shard.index,
-                                 .nshards = (int)run->shard.count };
+                                 .nshards = (int)run->shard.count, .clock = &run->clock };
     struct lg_results *res = lg_results_collect(ctl.coll, &m);
     status = lg_summary_end(res, run->thresholds, stderr);
     if (run->summary_json && lg_sumjson_write(res, run->thresholds, status, run->summary_json) < 0)

@@ -43,7 +43,7 @@ struct lg_run {
     struct lg_shard shard;      /* this copy's share of every line (shard.h); count 1: all */
     int start_at;               /* --start-at given: run time 0 is the agreed start */
     int64_t start_wall_ns;      /* wall-clock ns since the Unix epoch of run time 0 */
-    struct lg_clock_sync clock; /* with start_at: the real-time clock's sync (clock.h) */
+    struct lg_clock_sync clock; /* the real-time clock's sync (clock.h) */
 };
 
 /* Runs to the end. Returns the exit status: 0 when every record arrived and

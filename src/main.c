@@ -179,6 +179,7 @@ static int run(struct lg_config *cfg, char *const *argv, char *err, size_t errle
     struct lg_start st;
     if (lg_start_shard(&st, cfg, err, errlen) < 0)
         return 2;
+    lg_start_names(cfg, &st.shard);
     int rc = scenario ? lg_launch_scenario(&l, cfg, &paths, &st.shard, err, errlen)
                       : lg_launch_single(&l, cfg, &paths, &st.shard, err, errlen);
     struct lg_thresholds th = { 0 };

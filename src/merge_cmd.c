@@ -146,12 +146,16 @@ static char *heading(const char *const *paths, int n, struct lg_results *const *
         return lg_strdup("");
     if (gmtime_r(&t0, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    fprintf(f, "==== merge of %d summar%s; the clock starts at the earliest, %s ====\n", n,
-            n == 1 ? "y" : "ies", when);
-    for (int k = 0; k < n; k++)
-        fprintf(f, "  %s: started at +%.3f s (host %s), %llu requests\n", paths[k],
-                in[k]->start_epoch_s - m->start_epoch_s, in[k]->host ? in[k]->host : "?",
+    fprintf(f, "==== merge of %d summar%s%s; the clock starts at the earliest, %s ====\n", n,
+            n == 1 ? "y" : "ies", m->shard < 0 ? " (all the shards of one run)" : "", when);
+    for (int k = 0; k < n; k++) {
+        char shard[48] = "";
+        if (in[k]->nshards > 1 && in[k]->shard >= 0)
+            snprintf(shard, sizeof shard, ", shard %d/%d", in[k]->shard, in[k]->nshards);
+        fprintf(f, "  %s: started at +%.3f s (host %s%s), %llu requests\n", paths[k],
+                in[k]->start_epoch_s - m->start_epoch_s, in[k]->host ? in[k]->host : "?", shard,
                 (unsigned long long)in[k]->t.requests);
+    }
     fclose(f);
     return text;
 }

@@ -103,8 +103,14 @@ struct lg_results {
     int argc;
     double start_epoch_s;        /* the run clock's 0 on the wall clock */
     lg_ns_t interval_ns;         /* --summary: the series' period */
-    int shard, nshards;          /* this is shard `shard` of `nshards` (0 of 1: whole) */
+    int shard, nshards;          /* this is shard `shard` of `nshards` (0 of 1: whole;
+                                  * -1 of N: all N shards of a run, merged) */
     int merged;                  /* how many summaries were merged into it (1: one run) */
+    struct lg_results_clock {    /* the host's real-time clock, as the kernel knew it */
+        int synced;              /* 1: synchronised (NTP, chrony); 0: not; -1: unknown */
+        double max_error_s;      /* the kernel's maximum error, s; -1: unknown */
+        double est_error_s;      /* its estimated error, s; -1: unknown */
+    } clock;
 
     /* the run's figures */
     lg_ns_t begin_ns, end_ns;    /* run span */
@@ -166,6 +172,7 @@ struct lg_results_meta {
     int signal;
     const char *failure;
     int shard, nshards;          /* this copy's shard (--shard); nshards 0 counts as 1 */
+    const struct lg_clock_sync *clock; /* the real-time clock's state (clock.h); NULL: unknown */
 };
 
 /* The figures of c (after lg_collector_close), copied: the collector may be

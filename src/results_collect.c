@@ -42,14 +42,15 @@ static json_t *options(const struct lg_run_line *rl)
 {
     const struct lg_config *c = rl->cfg;
     json_t *o = json_pack("{s:s?, s:s?, s:s?, s:I, s:f, s:I, s:o, s:f, s:f, s:f, s:f, s:f, s:f,"
-                          " s:f, s:b, s:o}",
+                          " s:f, s:b, s:o, s:s?}",
                           "id", c->id, "cut", rl->cut_name, "cut_path", rl->cut_path,
                           "process", (json_int_t)c->process, "duration", c->duration, "loops",
                           (json_int_t)c->loops, "steps", strings(c->steps, c->nsteps),
                           "postpone", c->postpone, "rampup", c->rampup, "pauseloop",
                           c->pauseloop, "pausestep", c->pausestep, "summary", c->summary,
                           "timeout", c->timeout, "grace", c->grace, "open", c->openedmodel,
-                          "thresholds", strings(c->thresholds, c->nthresholds));
+                          "thresholds", strings(c->thresholds, c->nthresholds), "extra",
+                          c->extra);
     if (c->openedmodel)
         json_object_update_new(
             o, json_pack("{s:s?, s:I, s:I, s:f, s:I, s:s?, s:I, s:f, s:s}", "schedule",
@@ -250,6 +251,11 @@ static void meta_copy(struct lg_results *r, const struct lg_results_meta *m)
     r->shard = m->nshards > 1 ? m->shard : 0;
     r->nshards = m->nshards > 1 ? m->nshards : 1;
     r->merged = 1;
+    const struct lg_clock_sync *cs = m->clock;
+    int known = cs && cs->maxerror_ns >= 0;
+    r->clock.synced = known ? cs->synced != 0 : -1;
+    r->clock.max_error_s = known ? (double)cs->maxerror_ns / 1e9 : -1;
+    r->clock.est_error_s = known && cs->esterror_ns >= 0 ? (double)cs->esterror_ns / 1e9 : -1;
     r->signal = m->signal;
     r->failure = m->failure ? lg_strdup(m->failure) : NULL;
     const struct lg_thresholds *th = m->thresholds;

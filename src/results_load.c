@@ -172,6 +172,24 @@ static void line_read(struct lg_jread *r, const json_t *o, void *to)
 
 /* ==== the run ============================================================ */
 
+/* meta.clock (absent from summaries written before it: unknown). */
+static void clock_read(struct lg_jread *r, const json_t *m, struct lg_results *res)
+{
+    size_t k;
+    res->clock = (struct lg_results_clock){ .synced = -1, .max_error_s = -1, .est_error_s = -1 };
+    if (!json_object_get(m, "clock"))
+        return;
+    json_t *c = lg_jread_enter(r, m, "clock", &k);
+    json_t *s = json_object_get(c, "synced");
+    if (json_is_boolean(s))
+        res->clock.synced = json_is_true(s);
+    else if (!json_is_null(s))
+        lg_jread_fail(r, "synced", "true, false or null expected");
+    res->clock.max_error_s = lg_jread_num_or(r, c, "max_error_s", -1);
+    res->clock.est_error_s = lg_jread_num_or(r, c, "est_error_s", -1);
+    lg_jread_pop(r, k);
+}
+
 static void meta_read(struct lg_jread *r, const json_t *doc, struct lg_results *res)
 {
     size_t at, n;
@@ -203,12 +221,15 @@ static void meta_read(struct lg_jread *r, const json_t *doc, struct lg_results *
         lg_jread_fail(r, "merged", "%d: at least 1 expected", res->merged);
     size_t k;
     json_t *sh = lg_jread_enter(r, m, "shard", &k);
-    res->shard = (int)lg_jread_int(r, sh, "index");
+    int all = json_is_null(json_object_get(sh, "index")); /* all of a run's shards, merged */
+    res->shard = all ? -1 : (int)lg_jread_int(r, sh, "index");
     res->nshards = (int)lg_jread_int(r, sh, "count");
-    if (!lg_jread_failed(r) && (res->nshards < 1 || res->shard < 0 || res->shard >= res->nshards))
-        lg_jread_fail(r, NULL, "shard %d of %d: 0 <= index < count expected", res->shard,
-                      res->nshards);
+    if (!lg_jread_failed(r) && (all ? res->nshards < 2 : res->nshards < 1 || res->shard < 0 ||
+                                                         res->shard >= res->nshards))
+        lg_jread_fail(r, NULL, "shard %d of %d: 0 <= index < count (or index null and count "
+                      "at least 2) expected", res->shard, res->nshards);
     lg_jread_pop(r, k);
+    clock_read(r, m, res);
     lg_jread_pop(r, at);
 }
 

@@ -26,7 +26,9 @@
  *
  * What the run was: the first input's version and command line, every
  * input's host (joined by ','), the common period, meta.merged the sum of
- * the inputs'; shards that make a whole run give 0 of 1.
+ * the inputs'; all the shards of a run give meta.shard index null (-1) of
+ * N: the whole run, from its N shards. The clock is synchronised if every
+ * input's was, its errors the largest.
  *
  * Workers and records add; every input's workers that did not end
  * normally are kept, their message prefixed with the input's name. The
@@ -387,6 +389,22 @@ static char *hosts(struct lg_results *const *in, int n)
     return s;
 }
 
+/* The hosts' clocks: synchronised only if every one was (unknown if one
+ * was and none was not), the largest errors (unknown if one is). */
+static void clock_merge(struct lg_results_clock *m, struct lg_results *const *in, int n)
+{
+    *m = in[0]->clock;
+    for (int k = 1; k < n; k++) {
+        const struct lg_results_clock *c = &in[k]->clock;
+        if (m->synced != 0 && c->synced != 1)
+            m->synced = c->synced;
+        m->max_error_s = m->max_error_s < 0 || c->max_error_s < 0 ? -1
+                         : fmax(m->max_error_s, c->max_error_s);
+        m->est_error_s = m->est_error_s < 0 || c->est_error_s < 0 ? -1
+                         : fmax(m->est_error_s, c->est_error_s);
+    }
+}
+
 /* What the run was: input 0's version and command line, the common
  * period, the earliest start; offsets off[k] of each input from it. */
 static void meta_merge(struct lg_results *m, struct lg_results *const *in, int n, lg_ns_t *off)
@@ -405,13 +423,11 @@ static void meta_merge(struct lg_results *m, struct lg_results *const *in, int n
     for (int k = 0; k < n; k++)
         off[k] = (lg_ns_t)llround((in[k]->start_epoch_s - m->start_epoch_s) * 1e9);
     m->interval_ns = a->interval_ns;
-    /* shards (issue 11), checked distinct: all of them make the whole run */
-    m->shard = a->shard;
-    m->nshards = a->nshards;
-    if (a->nshards > 1 && n == a->nshards) {
-        m->shard = 0;
-        m->nshards = 1;
-    }
+    /* shards (issue 11), checked to be all of a run's, each once: the
+     * merge is all N of them (index -1); other runs merged make one */
+    m->shard = n == 1 ? a->shard : lg_results_is_shard(a) ? -1 : 0;
+    m->nshards = n == 1 || lg_results_is_shard(a) ? a->nshards : 1;
+    clock_merge(&m->clock, in, n);
 }
 
 /* The run-wide figures of input b, added into m. */

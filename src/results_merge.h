@@ -16,6 +16,17 @@ struct lg_results *lg_results_merge_named(struct lg_results *const *in,
                                           const char *const *names, int n, char *err,
                                           size_t errlen);
 
+/* Whether r is one shard I of a run of N > 1 (not a whole run, nor the
+ * merge of all of a run's shards, index -1). */
+static inline int lg_results_is_shard(const struct lg_results *r)
+{
+    return r->nshards > 1 && r->shard >= 0;
+}
+
+/* How far apart (s) the starts of one run's shards may be: with --start-at
+ * they are equal; started at once without it, a few ms apart. */
+#define LG_MERGE_SHARD_START_S 1.0
+
 /* The most intervals a merged series may hold (10 million: about 4 months
  * at 1 s, a day at 10 ms). */
 #define LG_MERGE_MAX_INTERVALS 10000000
@@ -23,7 +34,8 @@ struct lg_results *lg_results_merge_named(struct lg_results *const *in,
 /* 0 when in[0..n) can be merged: as many lines, the same --summary period,
  * each line of the same id, CUT and options but those that may differ
  * between injectors of one run (results_merge_check.c names them), open
- * lines of the same phases; shards (issue 11) of one run, each once; a
+ * lines of the same phases; shards (issue 11) of one run, started
+ * together, each once, all of them; a
  * merged series of at most LG_MERGE_MAX_INTERVALS.
  * Else -1 with one line in err naming the input, the line and the option. */
 int lg_results_merge_check(struct lg_results *const *in, const char *const *names, int n,

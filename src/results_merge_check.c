@@ -15,11 +15,12 @@
  * An open line never merges with a closed one (option open).
  *
  * Shards (--shard I/N, issue 11): the inputs that are shards must be
- * shards of as many, each at most once (shards_check: the one place that
- * knows what makes shards one run). And the merged series must stay under
- * LG_MERGE_MAX_INTERVALS (extent_check), and no run may come twice
- * (twice_check). Reads only; allocates nothing
- * that outlives a call. */
+ * shards of as many, started together, each once, all of them
+ * (shards_check: the one place that knows what makes shards one run).
+ * And the merged series must stay under LG_MERGE_MAX_INTERVALS
+ * (extent_check), and no run may come twice (twice_check: the same host,
+ * start, command line and shard). Reads only; allocates nothing that
+ * outlives a call. */
 #include "results_merge.h"
 
 #include <jansson.h>
@@ -27,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mem.h"
 
 static const char *const may_differ[] = {
     "process", "loops", "prefork", "trigger", "decrease", "maxproc", "controller_delay",
@@ -196,12 +199,13 @@ static int extent_check(struct lg_results *const *in, const char *const *names, 
     return -1;
 }
 
-/* Whether a and b are one run: the same host, start and command line
- * (injectors on one host with a common start time write different files,
- * so their command lines differ). */
+/* Whether a and b are one run: the same host, start, command line and
+ * shard (injectors on one host with a common start time write different
+ * files, so their command lines differ; the tasks of one srun share theirs
+ * but not their shard). */
 static int same_run(const struct lg_results *a, const struct lg_results *b)
 {
-    if (a->start_epoch_s != b->start_epoch_s || a->argc != b->argc ||
+    if (a->start_epoch_s != b->start_epoch_s || a->argc != b->argc || a->shard != b->shard ||
         strcmp(a->host ? a->host : "", b->host ? b->host : "") != 0)
         return 0;
     for (int i = 0; i < a->argc; i++)
@@ -227,31 +231,96 @@ static int twice_check(struct lg_results *const *in, const char *const *names, i
     return 0;
 }
 
-/* Inputs that are shards of a run (nshards > 1): of as many shards, each
- * once. Unsharded inputs (0 of 1) merge with anything: injectors started
- * by hand. Shards are named I/N as --shard takes them (0 <= I < N). */
+/* "I/N", or "all N" for a merge of all a run's shards. */
+static const char *shard_text(const struct lg_results *r, char *buf, size_t len)
+{
+    if (r->shard < 0)
+        snprintf(buf, len, "all %d", r->nshards);
+    else
+        snprintf(buf, len, "%d/%d", r->shard, r->nshards);
+    return buf;
+}
+
+/* Input k against the first shard, input f: shards of as many, started
+ * together (within LG_MERGE_SHARD_START_S: with --start-at they are equal). */
+static int shard_pair_check(struct lg_results *const *in, const char *const *names, int f, int k,
+                            char *err, size_t errlen)
+{
+    struct pair p;
+    char sa[32], sb[32];
+    double late = in[k]->start_epoch_s - in[f]->start_epoch_s;
+    pair_init(&p, names, f, k);
+    if (!lg_results_is_shard(in[k]) || in[k]->nshards != in[f]->nshards) {
+        snprintf(err, errlen, "%s: shard %s, %s's is %s: not shards of one run", p.bn,
+                 shard_text(in[k], sb, sizeof sb), p.an, shard_text(in[f], sa, sizeof sa));
+        return -1;
+    }
+    if (fabs(late) <= LG_MERGE_SHARD_START_S)
+        return 0;
+    snprintf(err, errlen, "%s: shard %s started %.3f s %s %s's (shard %s): shards of one run "
+             "start together, within %g s (give them one --start-at)", p.bn,
+             shard_text(in[k], sb, sizeof sb), fabs(late), late > 0 ? "after" : "before", p.an,
+             shard_text(in[f], sa, sizeof sa), LG_MERGE_SHARD_START_S);
+    return -1;
+}
+
+/* Shards 0..N-1 not in seen[], as "1, 3" (the first few) into buf. */
+static void shards_missing(const int *seen, int nshards, char *buf, size_t len)
+{
+    size_t at = 0;
+    int listed = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < nshards && at < len; i++) {
+        if (seen[i] >= 0)
+            continue;
+        if (++listed > 8) {
+            snprintf(buf + at, len - at, ", ...");
+            return;
+        }
+        at += (size_t)snprintf(buf + at, len - at, "%s%d", listed > 1 ? ", " : "", i);
+    }
+}
+
+/* Inputs that are shards of a run (nshards > 1, index I): all of them, of
+ * as many shards, started together, each once, none missing. Unsharded
+ * inputs (0 of 1) and merges of all a run's shards merge with each other:
+ * injectors started by hand; never with shards. Shards are named I/N as
+ * --shard takes them (0 <= I < N). */
 static int shards_check(struct lg_results *const *in, const char *const *names, int n, char *err,
                         size_t errlen)
 {
-    for (int k = 0; k < n; k++) {
-        for (int j = 0; j < k; j++) {
-            struct pair p;
-            if (in[k]->nshards <= 1 && in[j]->nshards <= 1)
-                continue;
-            pair_init(&p, names, j, k);
-            if (in[k]->nshards != in[j]->nshards) {
-                snprintf(err, errlen, "%s: shard %d/%d, %s's is %d/%d: not shards of one run",
-                         p.bn, in[k]->shard, in[k]->nshards, p.an, in[j]->shard, in[j]->nshards);
-                return -1;
-            }
-            if (in[k]->shard == in[j]->shard) {
-                snprintf(err, errlen, "%s: shard %d/%d, as %s: each shard may be merged once",
-                         p.bn, in[k]->shard, in[k]->nshards, p.an);
-                return -1;
-            }
-        }
+    int f = 0, rc = 0;
+    while (f < n && !lg_results_is_shard(in[f]))
+        f++;
+    if (f == n)
+        return 0;
+    for (int k = 0; k < n; k++)
+        if (k != f && shard_pair_check(in, names, f, k, err, errlen) < 0)
+            return -1;
+    int *seen = lg_malloc((size_t)in[f]->nshards * sizeof *seen);
+    for (int i = 0; i < in[f]->nshards; i++)
+        seen[i] = -1;
+    for (int k = 0; k < n && rc == 0; k++) {
+        struct pair p;
+        int j = seen[in[k]->shard];
+        seen[in[k]->shard] = k;
+        if (j < 0)
+            continue;
+        pair_init(&p, names, j, k);
+        snprintf(err, errlen, "%s: shard %d/%d, as %s: each shard may be merged once", p.bn,
+                 in[k]->shard, in[k]->nshards, p.an);
+        rc = -1;
     }
-    return 0;
+    if (rc == 0 && n < in[f]->nshards) {
+        char list[96];
+        shards_missing(seen, in[f]->nshards, list, sizeof list);
+        snprintf(err, errlen, "shard%s %s of %d missing: %d of the run's %d shards given, "
+                 "merge all of them", in[f]->nshards - n > 1 ? "s" : "", list, in[f]->nshards, n,
+                 in[f]->nshards);
+        rc = -1;
+    }
+    free(seen);
+    return rc;
 }
 
 int lg_results_merge_check(struct lg_results *const *in, const char *const *names, int n,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "units.h"
 
 #define SHARD_HINT "want I/N, whole numbers with 0 <= I < N <= 65535 (e.g. 0/4)"
@@ -111,6 +112,27 @@ int lg_shard_resolve(struct lg_shard *s, const char *given, lg_shard_getenv_fn *
             return shard_engine(s, &engines[k], rank, get, err, errlen);
     }
     return 0;
+}
+
+/* ---- output file names ---- */
+
+char *lg_shard_name(const char *pattern, const struct lg_shard *s)
+{
+    size_t n = strlen(pattern), k = 0;
+    char *out = lg_malloc(n + n / 2 * 20 + 1); /* each two-char %t or %N: at most 20 digits */
+    for (const char *p = pattern; *p; p++) {
+        if (p[0] != '%' || (p[1] != 't' && p[1] != 'N' && p[1] != '%')) {
+            out[k++] = *p;
+            continue;
+        }
+        p++;
+        if (*p == '%')
+            out[k++] = '%';
+        else
+            k += (size_t)sprintf(out + k, "%ld", *p == 't' ? s->index : s->count);
+    }
+    out[k] = '\0';
+    return out;
 }
 
 /* ---- --start-at ---- */

@@ -11,6 +11,9 @@
  * --start-at T (epoch seconds, or +S from now) is the wall-clock time every
  * shard starts its run clock at (lg_start_at_parse).
  *
+ * Output file names may hold %t and %N (lg_shard_name): srun expands them
+ * in its own -o, never in a program's arguments, so logen does.
+ *
  * Pure: the environment is read through a caller's function, and no clock
  * is read here, so every rule is unit-tested (tests/unit/test_shard.c). */
 #ifndef LG_SHARD_H
@@ -50,6 +53,13 @@ static inline long lg_shard_worker_index(const struct lg_shard *s, long i)
 {
     return s->index + i * s->count;
 }
+
+/* The file name `pattern` for shard s: %t becomes the shard's index, %N
+ * the number of shards (0 and 1 when not sharded), %% a percent sign; any
+ * other % sequence is left as it is (a name with a literal %d or a
+ * trailing % means what it meant before). Returns a heap string: free it
+ * with free(). Aborts on OOM. */
+char *lg_shard_name(const char *pattern, const struct lg_shard *s);
 
 /* Parses --start-at `text`: epoch seconds with decimals (1796106606.5), or
  * +S seconds from `now_wall_ns` (+2, +1.5, +500ms, +2m). Sets *at_ns to

@@ -50,6 +50,18 @@ int lg_start_shard(struct lg_start *st, const struct lg_config *cfg, char *err, 
     return 0;
 }
 
+void lg_start_names(struct lg_config *cfg, const struct lg_shard *s)
+{
+    char **names[] = { &cfg->summary_json, &cfg->report, &cfg->hdr_log, &cfg->output };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char *was = *names[k];
+        if (!was)
+            continue;
+        *names[k] = lg_shard_name(was, s);
+        free(was);
+    }
+}
+
 int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
                   char *err, size_t errlen)
 {
@@ -83,6 +95,7 @@ static void start_judge_clock(struct lg_clock_sync *cs, int sharded)
 int lg_start_clock(const struct lg_start *st, struct lg_clock_sync *cs)
 {
     if (!st->start_at) {
+        lg_clock_sync_state(cs); /* one adjtimex: the summary records it */
         lg_clock_init();
         return 0;
     }

@@ -28,6 +28,11 @@ struct lg_start {
  * naming the option or variable in err. */
 int lg_start_shard(struct lg_start *st, const struct lg_config *cfg, char *err, size_t errlen);
 
+/* Expands %t and %N (lg_shard_name) in cfg's output file names
+ * (--summary-json, --report, --hdr-log, --output), in place: once, after
+ * lg_start_shard and before they are opened. */
+void lg_start_names(struct lg_config *cfg, const struct lg_shard *s);
+
 /* Then its --start-at, against its lines in l. Returns 0, or -1 with one
  * line in err. */
 int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct lg_launch *l,
@@ -35,8 +40,9 @@ int lg_start_plan(struct lg_start *st, const struct lg_config *cfg, const struct
 
 /* Sets the run clock: at once, or after waiting for the agreed start
  * (SIGINT, SIGTERM and SIGHUP end the wait at once); says how late a start
- * in the past is, and, for shards, what the real-time clock is worth
- * (filled in *cs). Returns 0, or 128 + the signal that ended the wait. */
+ * in the past is, and, for shards, what the real-time clock is worth.
+ * Fills *cs with the clock's state in every case (the summary's
+ * meta.clock). Returns 0, or 128 + the signal that ended the wait. */
 int lg_start_clock(const struct lg_start *st, struct lg_clock_sync *cs);
 
 #endif

@@ -326,6 +326,9 @@ static void say_worker(struct sum *s, const struct lg_results_worker *w)
                              w->worker, w->pid, (unsigned long long)w->sent, got,
                              (unsigned long long)w->lost, (unsigned long long)w->disorder);
     }
+    /* a merge notes which input a worker came from in its message */
+    if (!(f & LG_FAULT_FAILED) && w->message)
+        lg_outbuf_printf(s->b, "worker %d (pid %d): %s\n", w->worker, w->pid, w->message);
 }
 
 /* Says why open line l is not accounted for (faults f, not 0). */

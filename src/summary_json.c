@@ -292,15 +292,26 @@ static json_t *records(const struct lg_results *r)
                      (json_int_t)r->missing);
 }
 
+/* A clock figure, s; null when unknown (negative). */
+static json_t *clock_s(double s)
+{
+    return s >= 0 ? json_real(s) : json_null();
+}
+
 static json_t *meta(const struct lg_results *r)
 {
     json_t *argv = json_array();
     for (int i = 0; i < r->argc; i++)
         json_array_append_new(argv, json_string(r->argv[i]));
-    return json_pack("{s:s, s:o, s:f, s:s, s:f, s:i, s:{s:i, s:i}}", "version", r->version,
+    json_t *clock = json_pack("{s:o, s:o, s:o}", "synced",
+                              r->clock.synced < 0 ? json_null() : json_boolean(r->clock.synced),
+                              "max_error_s", clock_s(r->clock.max_error_s), "est_error_s",
+                              clock_s(r->clock.est_error_s));
+    json_t *index = r->shard >= 0 ? json_integer(r->shard) : json_null(); /* null: all merged */
+    return json_pack("{s:s, s:o, s:f, s:s, s:f, s:i, s:{s:o, s:i}, s:o}", "version", r->version,
                      "argv", argv, "start_epoch_s", r->start_epoch_s, "host", r->host,
                      "interval_s", ns_s(r->interval_ns), "merged", r->merged, "shard", "index",
-                     r->shard, "count", r->nshards);
+                     index, "count", r->nshards, "clock", clock);
 }
 
 /* The run-wide figures (totals, throughput, the all-lines rows) into o;

@@ -195,7 +195,7 @@ SHRATE=${BENCH_SHARD_RATE:-10000}
 shard_run() {
     local label=$1 out=$2; shift 2
     "$LOGEN" cuts.Dummy --extra '{"sleep": 0}' --open --pre 2 --postpone 1 --sche "$SHSECS@$SHRATE" \
-        --steps 1 --outformat raw -q --start-at "$AT" "$@" >"$out" 2>"$out.err"
+        --steps 1 --outformat raw -q --start-at "$AT" --summary-json "$out.json" "$@" >"$out" 2>"$out.err"
     local rc=$?
     [ "$rc" -eq 0 ] || echo "  ($label: exit status $rc)" >&2
 }
@@ -233,5 +233,20 @@ wait
 shard_row "shard 0/2" $((SHRATE / 2)) "$T/s0"
 shard_row "shard 1/2" $((SHRATE / 2)) "$T/s1"
 shard_row "2 shards together" "$SHRATE" "$T/s0" "$T/s1"
-echo "(together: events and rates added, p99 over the union of both shards' response times,"
-echo " what logen merge computes from their histograms)"
+# the same from summaries: the single run's, and logen merge of the two shards'
+json_row() { # json_row LABEL ASKED/S SUMMARY.json
+    python3 - "$@" <<'PY'
+import json, sys
+label, asked, path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+o = json.load(open(path))["lines"][0]["open_model"]
+ach = sum(p["achieved"] or 0 for p in o["phase_table"])
+print("%-24s %10d %10d %12.2f %+8.2f%% %12.3f" % (label, o["generated"], asked, ach,
+      (ach - asked) / asked * 100, o["times"]["response"]["p99"]))
+PY
+}
+"$LOGEN" merge "$T/s0.json" "$T/s1.json" -o "$T/merged.json" >"$T/merged.txt" 2>&1 ||
+    echo "  (logen merge: exit status $?)" >&2
+json_row "1 process (summary)" "$SHRATE" "$T/one.json"
+json_row "logen merge of 2 shards" "$SHRATE" "$T/merged.json"
+echo "(together: events and rates added, p99 over the union of both shards' response times;"
+echo " the summary rows are the HDR figures: logen merge adds the shards' histograms)"

@@ -16,7 +16,9 @@
 # then the refusals, each one line and exit 2: a file that is not JSON, a
 # file of another schema version, a field missing, a histogram that does
 # not decode, runs of different CUTs, of different --summary periods, of
-# different line counts, one run twice, and -o naming an input.
+# different line counts, one run twice, and -o naming an input; and three
+# shards of a run (--shard I/3, one --start-at) merged into all of it, one
+# of them missing or twice refused.
 . "$(dirname "$0")/lib.sh"
 
 SCHEMA=$ROOT/src/summary-1.schema.json
@@ -95,6 +97,7 @@ sed 's/logen.cut "Dummy"/logen.cut "Other"/' "$ROOT/cuts/Dummy.lua" > Other.lua
 quick q1 cuts.Dummy
 quick q2 ./Other.lua
 quick q3 cuts.Dummy --summary 0.5
+quick q4 cuts.Dummy --extra '{"sleep": 0, "other": 1}'
 echo '{"schema": "logen-summary/1", "meta": [' > bad.json
 sed 's/"logen-summary\/1"/"logen-summary\/2"/' q1.json > v2.json
 "$PY" -c 'import json; d = json.load(open("q1.json")); del d["lines"][0]["rows"][0]["histogram"]; json.dump(d, open("nohist.json", "w"))'
@@ -109,12 +112,36 @@ refused '^logen: merge: q2.json: line 1: CUT Other, q1.json.s is Dummy: they mus
     q1.json q2.json
 refused '^logen: merge: q3.json: --summary period 0.5 s, q1.json.s is 1 s' q1.json q3.json
 refused '^logen: merge: a.json: 2 lines, q1.json has 1' q1.json a.json
+refused '^logen: merge: q4.json: line 1: option extra is .*other.*: they must be equal to merge$' q1.json q4.json
 cp q1.json copy.json
 refused '^logen: merge: copy.json is the run of q1.json \(same host, start and command line\): it would count twice$' \
     q1.json copy.json
 refused '^logen: merge: -o keep.json is the input keep.json: refusing to overwrite it' q1.json keep.json -o keep.json
 is "$(cmp keep.json q1.json && echo same)" same "... which is left as it was"
 refused "^logen: merge: unknown option '--nope'" q1.json --nope
+
+# shards without a cluster engine (issue 11): --shard I/3 at one --start-at,
+# at once; the three merge into all of the run, one missing or one twice is
+# refused (tests/e2e/slurm.t does the same under srun)
+start=$(awk -v now="$EPOCHREALTIME" 'BEGIN { printf "%.3f", now + 2 }')
+pids=
+for i in 0 1 2; do
+    timeout -k 5 $((60 * MULT)) "$LOGEN" cuts.Dummy --id q --process 3 --loops 1 --steps 1 \
+        --extra '{"sleep": 0}' --outformat none --shard "$i/3" --start-at "$start" \
+        --summary-json "s$i.json" 2> "s$i.err" &
+    pids="$pids $!"
+done
+bad=0
+for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+is "$bad" 0 "shards 0/3, 1/3 and 2/3 at one --start-at: exit 0"
+run 60 "$LOGEN" merge s0.json s1.json s2.json -o s.json
+is "$rc" 0 "the 3 shards merge: exit 0"
+is "$(json s.json 'd["meta"]["shard"], d["meta"]["merged"], d["totals"]["requests"]')" \
+    "({'index': None, 'count': 3}, 3, 3)" "... into all 3 of the run (index null): its 3 workers' requests"
+refused '^logen: merge: shard 1 of 3 missing: 2 of the run.s 3 shards given, merge all of them$' \
+    s0.json s2.json
+refused '^logen: merge: s1.json: shard 1/3, as s1.json: each shard may be merged once$' \
+    s0.json s1.json s2.json s1.json
 refused "^logen: merge: no summary to merge" -o x.json
 run 30 "$LOGEN" merge a.json --help
 is "$rc" 0 "merge --help: exit 0"

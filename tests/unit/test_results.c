@@ -141,6 +141,8 @@ static void check_run(const struct lg_results *r, const struct lg_collector_view
        "workers: b, killed before its STOP");
     ok(r->merged == 1 && r->shard == 0 && r->nshards == 1, "meta: one whole run");
     is_str(r->argv[1], "-p", "meta: argv copied");
+    ok(r->clock.synced == 1 && r->clock.max_error_s == 0.25 && r->clock.est_error_s == -1,
+       "meta: the clock, synced, its maximum error in s, its estimate unknown");
     ok(r->nthr == 1 && strcmp(r->thr[0].expression, "p99<1s") == 0 && r->thr[0].own_line == -1,
        "thresholds: text and own line");
 }
@@ -215,6 +217,8 @@ static void test_not_kept(void)
     struct lg_results *r = lg_results_collect(coll, &m);
     ok(r->niv == 0 && r->hwm_thru == 1.0 && r->hwm_thru_at == S,
        "not kept: no series, the throughput high-water mark still");
+    ok(r->clock.synced == -1 && r->clock.max_error_s == -1 && r->clock.est_error_s == -1,
+       "no clock given: its state unknown");
     lg_results_free(r);
     lg_collector_free(coll);
     fclose(devnull);
@@ -261,8 +265,9 @@ int main(void)
                                        .lines = lines, .nlines = 2, .keep_series = 1 };
     coll = lg_collector_new(&opts);
     feed_run();
+    struct lg_clock_sync cs = { .synced = 1, .maxerror_ns = 250 * MS, .esterror_ns = -1 };
     struct lg_results_meta m = { .argv = argv, .argc = 3, .start_epoch_s = 1.5e9,
-                                 .interval_ns = S, .thresholds = &th };
+                                 .interval_ns = S, .thresholds = &th, .clock = &cs };
     struct lg_results *r = lg_results_collect(coll, &m);
     struct lg_collector_view v;
     lg_collector_view(coll, &v);

@@ -102,6 +102,15 @@ static void test_refusals(void)
             "doc.json: meta.interval_s: 0 s: at least 0.001 expected", "no period");
     refused("{\"schema\": \"logen-summary/1\", " META ", \"lines\": [7]}",
             "doc.json: lines[0]: an object expected", "a line that is not an object");
+#define META_WITH(shard, clock) "\"meta\": {\"version\": \"1\", \"argv\": [\"logen\"], " \
+             "\"start_epoch_s\": 1.5, \"host\": \"h\", \"interval_s\": 1, \"merged\": 1, " \
+             "\"shard\": " shard clock "}"
+    refused("{\"schema\": \"logen-summary/1\", " META_WITH("{\"index\": null, \"count\": 1}", "")
+            ", \"lines\": []}", "doc.json: meta.shard: shard -1 of 1: 0 <= index < count (or index "
+            "null and count at least 2) expected", "index null (all shards merged) of 1");
+    refused("{\"schema\": \"logen-summary/1\", " META_WITH("{\"index\": 0, \"count\": 1}",
+            ", \"clock\": {\"synced\": 1}") ", \"lines\": []}",
+            "doc.json: meta.clock.synced: true, false or null expected", "a clock's synced not a boolean");
 }
 
 /* The thresholds of r (r->thr), for the writer. */

@@ -6,8 +6,9 @@
  * and rates add while the queue mark is the highest, workers not normal
  * are kept with their input named, thresholds are kept once; and each
  * refusal (line count, --summary period, id, CUT, an option that must be
- * equal, open against closed, phases, a shard twice) names the input, the
- * line and the option. ASan's leak check covers lg_results_free. */
+ * equal, open against closed, phases, a shard twice, shards missing or
+ * started apart) names the input, the line and the option; shards of one
+ * run merge into all of it, their clocks combined. ASan's leak check covers lg_results_free. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "results.h"
 #include "results_fixture.h"
 #include "results_merge.h"
+#include "summary.h"
 #include "tap.h"
 
 static const char *OPT = "{\"cut\":\"Dummy\",\"id\":\"x\",\"process\":2,\"steps\":[\"1\"]}";
@@ -104,7 +106,8 @@ static void test_open_and_outcome(void)
     b->nthr = 2;
     b->nbad = 1;
     b->bad = lg_calloc(1, sizeof *b->bad);
-    b->bad[0] = (struct lg_results_worker){ .worker = 3, .pid = 99, .message = lg_strdup("boom") };
+    b->bad[0] = (struct lg_results_worker){ .worker = 3, .pid = 99, .faults = LG_FAULT_SIGNAL,
+                                            .signal = 9, .message = lg_strdup("boom") };
     b->signal = 2;
     b->failure = lg_strdup("gave up");
     char err[256] = "";
@@ -129,6 +132,15 @@ static void test_open_and_outcome(void)
     is_str(m->thr[1].expression, "errors<1%", "... in the order they come");
     is_int(m->nbad, 1, "a worker not normal is kept");
     is_str(m->bad[0].message, "B.json: boom", "... its message says which input");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    lg_summary_end(m, NULL, f);
+    fclose(f);
+    ok(strstr(text, "worker 3 (pid 99) killed by signal 9") &&
+           strstr(text, "worker 3 (pid 99): B.json: boom\n"),
+       "... and the text summary says which input a killed worker came from");
+    free(text);
     is_int(m->signal, 2, "the worst outcome: B's signal");
     is_str(m->failure, "B.json: gave up", "... and its failure, named");
     lg_results_free(m);
@@ -150,24 +162,81 @@ static void refused(struct lg_results *a, struct lg_results *b, const char *want
     lg_results_free(b);
 }
 
-/* Shards 0/2 and 1/2 of one run (the same start, as --start-at gives):
- * the whole run. */
+/* Shard i of n of one run started at `start`, on host h with the command
+ * line "logen" (as srun's tasks: only the shard differs), its clock. */
+static struct lg_results *shard_new(int i, int n, double start, int synced, double max_error_s)
+{
+    struct lg_results *r = run_new(start, OPT);
+    r->shard = i;
+    r->nshards = n;
+    r->clock = (struct lg_results_clock){ synced, max_error_s, max_error_s / 2 };
+    return r;
+}
+
+/* Shards 0/3, 1/3 and 2/3 of one run (the same start, as --start-at gives,
+ * the same host and command line, as srun's tasks): all 3 of the run,
+ * which merge again with another whole run; the clocks combined. */
 static void test_shards(void)
 {
-    struct lg_results *a = run_new(7, OPT), *b = run_new(7, OPT);
+    struct lg_results *in[] = { shard_new(2, 3, 7, 1, 0.002), shard_new(0, 3, 7, 1, 0.001),
+                                shard_new(1, 3, 7.0005, 1, 0.004) };
     char err[256] = "";
-    a->nshards = b->nshards = 2;
-    b->shard = 1;
-    free(b->argv[0]);
-    b->argv[0] = lg_strdup("logen --shard 1/2");
-    struct lg_results *in[] = { a, b };
-    struct lg_results *m = lg_results_merge(in, 2, err, sizeof err);
-    if (!ok(m != NULL, "both shards of a run merge"))
+    struct lg_results *m = lg_results_merge(in, 3, err, sizeof err);
+    if (!ok(m != NULL, "the 3 shards of a run merge"))
         note("%s", err);
-    ok(m && m->shard == 0 && m->nshards == 1, "... into the whole run (shard 0 of 1)");
+    ok(m && m->shard == -1 && m->nshards == 3, "... into all 3 of the run (index -1 of 3)");
+    ok(m && m->clock.synced == 1 && m->clock.max_error_s == 0.004 && m->clock.est_error_s == 0.002,
+       "... their clocks synchronised, the largest errors");
+    in[1]->clock.synced = -1;
+    in[2]->clock = (struct lg_results_clock){ 0, -1, -1 };
+    struct lg_results *m2 = lg_results_merge(in, 3, err, sizeof err);
+    ok(m2 && m2->clock.synced == 0 && m2->clock.max_error_s == -1,
+       "one clock not synchronised, one unknown: not synchronised, the errors unknown");
+    struct lg_results *other = run_new(7, OPT);
+    free(other->host);
+    other->host = lg_strdup("h2");
+    struct lg_results *in2[] = { m, other };
+    struct lg_results *m3 = lg_results_merge(in2, 2, err, sizeof err);
+    ok(m3 && m3->shard == 0 && m3->nshards == 1, "all shards of a run merge with a whole run: 0 of 1");
+    for (int k = 0; k < 3; k++)
+        lg_results_free(in[k]);
     lg_results_free(m);
-    lg_results_free(a);
-    lg_results_free(b);
+    lg_results_free(m2);
+    lg_results_free(m3);
+    lg_results_free(other);
+}
+
+/* Refused: lg_results_merge_named of n inputs, all freed. */
+static void refused_n(struct lg_results **in, int n, const char *want, const char *what)
+{
+    char err[256] = "";
+    const char *names[] = { "A.json", "B.json", "C.json", "D.json" };
+    struct lg_results *m = lg_results_merge_named(in, names, n, err, sizeof err);
+    ok(m == NULL, "refused: %s", what);
+    like(err, want, "... saying: %s", want);
+    lg_results_free(m);
+    for (int k = 0; k < n; k++)
+        lg_results_free(in[k]);
+}
+
+static void test_shard_refusals(void)
+{
+    refused_n((struct lg_results *[]){ shard_new(0, 4, 7, 1, 0), shard_new(2, 4, 7, 1, 0) }, 2,
+              "shards 1, 3 of 4 missing: 2 of the run's 4 shards given, merge all of them",
+              "shards missing");
+    refused_n((struct lg_results *[]){ shard_new(1, 2, 7, 1, 0) }, 1,
+              "shard 0 of 2 missing: 1 of the run's 2 shards given", "a shard alone");
+    refused_n((struct lg_results *[]){ shard_new(0, 3, 7, 1, 0), shard_new(1, 3, 7, 1, 0),
+                                       shard_new(1, 3, 7, 1, 0) }, 3,
+              "C.json: shard 1/3, as B.json: each shard may be merged once", "a shard twice of 3");
+    refused_n((struct lg_results *[]){ shard_new(0, 2, 7, 1, 0), shard_new(1, 2, 9.5, 1, 0) }, 2,
+              "B.json: shard 1/2 started 2.500 s after A.json's (shard 0/2): shards of one "
+              "run start together, within 1 s (give them one --start-at)", "starts apart");
+    refused_n((struct lg_results *[]){ run_new(7, OPT), shard_new(1, 2, 7, 1, 0) }, 2,
+              "A.json: shard 0/1, B.json's is 1/2: not shards of one run", "a whole run and a shard");
+    refused_n((struct lg_results *[]){ shard_new(-1, 2, 7, 1, 0), shard_new(1, 2, 7, 1, 0) }, 2,
+              "A.json: shard all 2, B.json's is 1/2: not shards of one run",
+              "a merge of all shards and one of them again");
 }
 
 static void test_refusals(void)
@@ -222,6 +291,7 @@ int main(void)
     test_rows_and_times();
     test_open_and_outcome();
     test_shards();
+    test_shard_refusals();
     test_refusals();
     return done_testing();
 }

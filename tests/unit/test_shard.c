@@ -1,6 +1,7 @@
 /* test_shard.c -- shards and the agreed start (shard.h): --shard and each
  * engine's variables, what is refused and how the message names it, the
- * workers a shard runs, --start-at's forms and its past limit; and the
+ * workers a shard runs, --start-at's forms and its past limit, %t and %N
+ * in output file names; and the
  * schedule's shard iterator (schedule.h): N shards give the schedule's
  * events exactly, each once. */
 #include "tap.h"
@@ -191,8 +192,31 @@ static void sharded_union(const char *text, enum lg_arrival arrival, const char 
     lg_schedule_free(&s);
 }
 
+static void named(const char *pattern, long index, long count, const char *want)
+{
+    struct lg_shard s = { .index = index, .count = count };
+    char *got = lg_shard_name(pattern, &s);
+    is_str(got, want, "'%s' for shard %ld/%ld is '%s'", pattern, index, count, want);
+    free(got);
+}
+
+static void test_names(void)
+{
+    named("out/shard-%t.json", 2, 3, "out/shard-2.json");
+    named("out/shard-%t-of-%N.json", 11, 12, "out/shard-11-of-12.json");
+    named("%t%t%N%N", 65534, 65535, "65534655346553565535");
+    named("s-%t.json", 0, 1, "s-0.json");
+    named("100%%-%t", 1, 2, "100%-1");
+    named("%%t", 1, 2, "%t");
+    named("keep-%d-%s-%T-%n.json", 1, 2, "keep-%d-%s-%T-%n.json");
+    named("trailing%", 1, 2, "trailing%");
+    named("plain.json", 1, 2, "plain.json");
+    named("", 1, 2, "");
+}
+
 int main(void)
 {
+    test_names();
     test_given();
     test_environment();
     test_workers();
