@@ -80,12 +80,13 @@ static const struct {
                   "                      [--shard I/N] [--start-at T]" },
     { "new", "logen new NAME                    write cuts/NAME.lua from a template" },
     { "list", "logen list                        the CUTs on the search path" },
-    { "report", "logen report SUMMARY.json -o F    the HTML report of a summary JSON" },
+    { "report", "logen report SUMMARY.json... -o F the HTML report of summaries, merged" },
     { "merge", "logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...\n"
                "                      runs' --summary-json files added up exactly: the end\n"
                "                      summary of the sum; its JSON with -o" },
-    { "compare", "logen compare BASE.json NEW.json [--tolerance 5%]\n"
-                 "                      two runs side by side; exit 98 when NEW is worse" },
+    { "compare", "logen compare BASE.json NEW.json [--tolerance 5%] [-o FILE.html]\n"
+                 "                      two runs side by side; exit 98 when NEW is worse;\n"
+                 "                      -o: both drawn on the same charts, and the table" },
     { "help", "logen help [TOPIC]                this help, or its part on TOPIC" },
 };
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #define LG_COMPARE_EXIT_REGRESSED 98 /* a figure is worse beyond the tolerance */
+#define LG_COMPARE_DEFAULT_ID "customId" /* a line without --id (cli.c): not matched by id */
 
 /* The command: the comparison on stdout. Returns 0, LG_COMPARE_EXIT_REGRESSED,
  * or 2 with one line in err (not printed) for bad input. */

@@ -95,11 +95,12 @@ static int out_is_input(const struct merge_args *a, char *err, size_t errlen)
 /* Adds expression e for line `line` (-1: the run) to th, and to m's list
  * when it is not there yet. */
 static int threshold_add(struct lg_thresholds *th, struct lg_results *m, const char *e, int line,
-                         const struct lg_threshold_line *lines, char *err, size_t errlen)
+                         const struct lg_threshold_line *lines, const char *cmd, char *err,
+                         size_t errlen)
 {
     char why[512];
     if (lg_thresholds_add(th, e, line, lines, m->nlines, why, sizeof why) < 0) {
-        snprintf(err, errlen, "logen: merge: --threshold '%s'%s: %s", e,
+        snprintf(err, errlen, "logen: %s: --threshold '%s'%s: %s", cmd, e,
                  line >= 0 ? " (of a scenario line)" : "", why);
         return -1;
     }
@@ -112,26 +113,28 @@ static int threshold_add(struct lg_thresholds *th, struct lg_results *m, const c
     return 0;
 }
 
-/* The thresholds to evaluate on m: every input's (m->thr), then those of
- * the command line, for the whole run. */
+/* The thresholds to evaluate on m: every input's (m->thr), then
+ * extra[0..nextra) of the command line, for the whole run. */
 static int thresholds_build(struct lg_thresholds *th, struct lg_results *m,
-                            const struct merge_args *a, char *err, size_t errlen)
+                            const char *const *extra, int nextra, const char *cmd, char *err,
+                            size_t errlen)
 {
     struct lg_threshold_line *lines = lg_calloc((size_t)m->nlines + 1, sizeof *lines);
     int rc = 0, given = m->nthr;
     for (int l = 0; l < m->nlines; l++)
         lines[l] = (struct lg_threshold_line){ m->lines[l].id, m->lines[l].open != NULL };
     for (int i = 0; rc == 0 && i < given; i++)
-        rc = threshold_add(th, m, m->thr[i].expression, m->thr[i].own_line, lines, err, errlen);
-    for (int i = 0; rc == 0 && i < a->nthr; i++)
-        rc = threshold_add(th, m, a->thr[i], -1, lines, err, errlen);
+        rc = threshold_add(th, m, m->thr[i].expression, m->thr[i].own_line, lines, cmd, err,
+                           errlen);
+    for (int i = 0; rc == 0 && i < nextra; i++)
+        rc = threshold_add(th, m, extra[i], -1, lines, cmd, err, errlen);
     free(lines);
     return rc;
 }
 
 /* What was merged, for the reader, before the end summary: each input's
  * start on the merged clock (heap text, free it). */
-static char *heading(const struct merge_args *a, struct lg_results *const *in,
+static char *heading(const char *const *paths, int n, struct lg_results *const *in,
                      const struct lg_results *m)
 {
     char *text = NULL, when[64] = "?";
@@ -143,13 +146,13 @@ static char *heading(const struct merge_args *a, struct lg_results *const *in,
         return lg_strdup("");
     if (gmtime_r(&t0, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    fprintf(f, "==== merge of %d summar%s%s; the clock starts at the earliest, %s ====\n", a->n,
-            a->n == 1 ? "y" : "ies", m->shard < 0 ? " (all the shards of one run)" : "", when);
-    for (int k = 0; k < a->n; k++) {
+    fprintf(f, "==== merge of %d summar%s%s; the clock starts at the earliest, %s ====\n", n,
+            n == 1 ? "y" : "ies", m->shard < 0 ? " (all the shards of one run)" : "", when);
+    for (int k = 0; k < n; k++) {
         char shard[48] = "";
         if (in[k]->nshards > 1 && in[k]->shard >= 0)
             snprintf(shard, sizeof shard, ", shard %d/%d", in[k]->shard, in[k]->nshards);
-        fprintf(f, "  %s: started at +%.3f s (host %s%s), %llu requests\n", a->in[k],
+        fprintf(f, "  %s: started at +%.3f s (host %s%s), %llu requests\n", paths[k],
                 in[k]->start_epoch_s - m->start_epoch_s, in[k]->host ? in[k]->host : "?", shard,
                 (unsigned long long)in[k]->t.requests);
     }
@@ -157,27 +160,43 @@ static char *heading(const struct merge_args *a, struct lg_results *const *in,
     return text;
 }
 
-/* Loads every input and merges them, *head saying what was merged: NULL
- * with the reason in err. */
-static struct lg_results *load_merge(const struct merge_args *a, char **head, char *err,
-                                     size_t errlen)
+/* Loads every input and merges them, *head (unless head is NULL) saying
+ * what was merged: NULL with the reason in err. */
+static struct lg_results *load_merge(const char *const *paths, int n, const char *cmd,
+                                     char **head, char *err, size_t errlen)
 {
-    struct lg_results **in = lg_calloc((size_t)a->n, sizeof *in);
+    struct lg_results **in = lg_calloc((size_t)n, sizeof *in);
     struct lg_results *m = NULL;
     char why[1024];
     int k;
-    for (k = 0; k < a->n; k++)
-        if (!(in[k] = lg_results_load(a->in[k], why, sizeof why)))
+    for (k = 0; k < n; k++)
+        if (!(in[k] = lg_results_load(paths[k], why, sizeof why)))
             break;
-    if (k == a->n)
-        m = lg_results_merge_named(in, a->in, a->n, why, sizeof why);
-    if (m)
-        *head = heading(a, in, m);
-    else
-        snprintf(err, errlen, "logen: merge: %s", why);
-    for (int j = 0; j < a->n; j++)
+    if (k == n)
+        m = lg_results_merge_named(in, paths, n, why, sizeof why);
+    if (m && head)
+        *head = heading(paths, n, in, m);
+    else if (!m)
+        snprintf(err, errlen, "logen: %s: %s", cmd, why);
+    for (int j = 0; j < n; j++)
         lg_results_free(in[j]);
     free(in);
+    return m;
+}
+
+struct lg_results *lg_merge_load(const char *cmd, const char *const *paths, int n,
+                                 const char *const *extra, int nextra, struct lg_thresholds *th,
+                                 char **head, char *err, size_t errlen)
+{
+    struct lg_results *m = load_merge(paths, n, cmd, head, err, errlen);
+    if (m && thresholds_build(th, m, extra, nextra, cmd, err, errlen) < 0) {
+        lg_results_free(m);
+        m = NULL;
+        if (head) {
+            free(*head);
+            *head = NULL;
+        }
+    }
     return m;
 }
 
@@ -204,7 +223,7 @@ int lg_merge_main(int argc, char **argv, char *err, size_t errlen)
     int status = 2;
     if (args_parse(&a, argc, argv, err, errlen) < 0 || out_is_input(&a, err, errlen))
         goto out;
-    if (!(m = load_merge(&a, &head, err, errlen)) || thresholds_build(&th, m, &a, err, errlen) < 0)
+    if (!(m = lg_merge_load("merge", a.in, a.n, a.thr, a.nthr, &th, &head, err, errlen)))
         goto out;
     if (a.out && !(f = fopen(a.out, "w"))) {
         snprintf(err, errlen, "logen: merge: -o: cannot open %s: %s", a.out, strerror(errno));

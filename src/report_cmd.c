@@ -1,12 +1,16 @@
-/* report_cmd.c -- logen report SUMMARY.json -o FILE.html: reads a summary
- * JSON file (--summary-json) with libjansson, checks it is one this logen
- * reads (lg_report_check) and writes its HTML report (report_html.c).
+/* report_cmd.c -- logen report SUMMARY.json... -o FILE.html: reads summary
+ * JSON files (--summary-json), merges several into one run, and writes the
+ * HTML report of it (report_html.c); also the reading and the writing of
+ * files that `logen compare -o` shares.
  *
- * One summary for now: several are to be merged into one first, and
- * report_inputs is where that merge will be called once `logen merge`
- * exists (results.h: load each, add them up, write the merged document).
- * Bad input is one line naming the file and the reason, exit 2, before
- * the output file is touched. Runs nothing. */
+ * Every input is read and refused by lg_results_load (results_load.c), the
+ * reader logen merge and compare use, so the three refuse a file in the
+ * same words. One input is drawn as it was written; several are merged as
+ * `logen merge` merges them (lg_merge_load: the same sum, thresholds and
+ * exit status), so `logen report A B` draws the page `logen merge A B -o M`
+ * then `logen report M` would, named after its inputs. Bad input is one
+ * line naming the file and the reason, exit 2, before the output file is
+ * touched. Runs nothing. */
 #include "report_html.h"
 
 #include <errno.h>
@@ -18,9 +22,12 @@
 #include <unistd.h>
 
 #include "infile.h"
-#include "log.h"
+#include "mem.h"
+#include "results_merge.h"
+#include "summary.h"
+#include "threshold.h"
 
-#define USAGE "logen: usage: logen report SUMMARY.json -o FILE.html"
+#define USAGE "logen: usage: logen report SUMMARY.json... -o FILE.html"
 
 struct report_args {
     const char *out;          /* -o */
@@ -56,77 +63,121 @@ static int report_args(int argc, char **argv, struct report_args *a, char *err, 
     return 0;
 }
 
-/* The summary at path, checked; NULL with the line saying why in err. */
-static json_t *report_load(const char *path, char *err, size_t errlen)
+/* 0 when path may be read: a regular file (a FIFO would block the reader),
+ * or one that does not exist (the reader says so); else -1 with err set. */
+static int report_regular(const char *cmd, const char *path, char *err, size_t errlen)
 {
-    json_error_t je;
     struct stat st;
-    const char *why;
-    FILE *f = fopen(path, "re");
-    if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "logen: report: %s: %s", path,
-                 f ? "not a regular file" : strerror(errno));
-        if (f)
-            fclose(f);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "logen: %s: %s: not a regular file", cmd, path);
+        return -1;
+    }
+    return 0;
+}
+
+json_t *lg_report_read(const char *cmd, const char *path, struct lg_results **res, char *err,
+                       size_t errlen)
+{
+    char why[1024];
+    json_error_t je;
+    if (report_regular(cmd, path, err, errlen) < 0)
+        return NULL;
+    struct lg_results *r = lg_results_load(path, why, sizeof why);
+    if (!r) {
+        snprintf(err, errlen, "logen: %s: %s", cmd, why);
         return NULL;
     }
-    json_t *doc = json_loadf(f, 0, &je);
-    fclose(f);
-    if (!doc) {
-        snprintf(err, errlen, "logen: report: %s:%d:%d: not JSON: %s", path, je.line, je.column,
-                 je.text);
-        return NULL;
-    }
-    if (lg_report_check(doc, &why) < 0) {
-        snprintf(err, errlen, "logen: report: %s: %s", path, why);
-        json_decref(doc);
-        return NULL;
-    }
+    json_t *doc = json_load_file(path, 0, &je); /* accepted just now: fails if it changed */
+    if (!doc)
+        snprintf(err, errlen, "logen: %s: %s: %s", cmd, path, je.text);
+    if (doc && res)
+        *res = r;
+    else
+        lg_results_free(r);
     return doc;
 }
 
-/* The one summary to draw, from the inputs; NULL with err set. */
-static json_t *report_inputs(const struct report_args *a, char *err, size_t errlen)
+/* The summaries merged into one document, as `logen merge -o` writes it:
+ * NULL with err set. */
+static json_t *report_merged(const struct report_args *a, char *err, size_t errlen)
 {
-    for (int i = 0; i < a->nin; i++)
+    struct lg_thresholds th = { 0 };
+    json_t *doc = NULL;
+    struct lg_results *m = lg_merge_load("report", (const char *const *)a->in, a->nin, NULL, 0,
+                                         &th, NULL, err, errlen);
+    if (m) {
+        FILE *null = fopen("/dev/null", "we"); /* the exit status is the end summary's */
+        int status = null ? lg_summary_end(m, th.n ? &th : NULL, null) : 1;
+        if (null)
+            fclose(null);
+        if (!(doc = lg_report_html_doc(m, th.n ? &th : NULL, status)))
+            snprintf(err, errlen, "logen: report: the merged summary: %s", strerror(errno));
+    }
+    lg_thresholds_free(&th);
+    lg_results_free(m);
+    return doc;
+}
+
+/* The one summary to draw, from the inputs, and its label (heap text, free
+ * it): NULL with err set. */
+static json_t *report_inputs(const struct report_args *a, char **label, char *err, size_t errlen)
+{
+    size_t len = 0;
+    for (int i = 0; i < a->nin; i++) {
         if (lg_infile_same(a->out, a->in[i])) {
             snprintf(err, errlen, "logen: report: -o %s is the input %s: refusing to overwrite it",
                      a->out, a->in[i]);
             return NULL;
         }
-    if (a->nin > 1) {
-        /* here: lg_results_load each, lg_results_merge, then the merged
-         * summary document, once logen merge lands */
-        snprintf(err, errlen, "logen: report: %d summaries given: merge them into one summary "
-                 "first, then report on that one", a->nin);
-        return NULL;
+        if (report_regular("report", a->in[i], err, errlen) < 0)
+            return NULL;
+        len += strlen(a->in[i]) + 2;
     }
-    return report_load(a->in[0], err, errlen);
+    if (a->nin == 1) {
+        *label = lg_strdup(a->in[0]);
+        return lg_report_read("report", a->in[0], NULL, err, errlen);
+    }
+    *label = lg_calloc(len + 1, 1);
+    for (int i = 0; i < a->nin; i++)
+        strcat(strcat(*label, i ? ", " : ""), a->in[i]);
+    return report_merged(a, err, errlen);
+}
+
+FILE *lg_report_html_open(const char *cmd, const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!f) {
+        snprintf(err, errlen, "logen: %s: -o: cannot open %s: %s", cmd, path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    return f;
+}
+
+int lg_report_html_put(const char *cmd, const char *path, FILE *f, json_t *const *docs,
+                       const char *const *labels, int n, const json_t *compare)
+{
+    int rc = lg_report_html_write(docs, labels, n, compare, f);
+    if ((fclose(f) != 0) | (rc < 0)) {
+        fprintf(stderr, "logen: %s: writing the report %s: %s\n", cmd, path, strerror(errno));
+        return 1;
+    }
+    return 0;
 }
 
 int lg_report_command(int argc, char **argv, char *err, size_t errlen)
 {
     struct report_args a;
+    char *label = NULL;
+    FILE *f = NULL;
+    int rc = 2;
     if (report_args(argc, argv, &a, err, errlen) < 0)
         return 2;
-    json_t *doc = report_inputs(&a, err, errlen);
-    if (!doc)
-        return 2;
-    int fd = open(a.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    if (!f) {
-        snprintf(err, errlen, "logen: report: -o: cannot open %s: %s", a.out, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        json_decref(doc);
-        return 2;
-    }
-    const char *label = a.in[0];
-    int rc = lg_report_html_write(&doc, &label, 1, f);
-    if ((fclose(f) != 0) | (rc < 0)) {
-        lg_log(LG_LOG_ERROR, "writing the report %s: %s", a.out, strerror(errno));
-        rc = -1;
-    }
+    json_t *doc = report_inputs(&a, &label, err, errlen);
+    if (doc && (f = lg_report_html_open("report", a.out, err, errlen)))
+        rc = lg_report_html_put("report", a.out, f, &doc, (const char *const *)&label, 1, NULL);
     json_decref(doc);
-    return rc < 0 ? 1 : 0;
+    free(label);
+    return rc;
 }

@@ -19,28 +19,8 @@
 #include "hist.h"
 #include "summary_json.h"
 
-#define SCHEMA_ID "logen-summary/1"
 #define CURVE_TICKS_PER_HALF 5
 #define CURVE_MAX_HALVINGS 40
-
-int lg_report_check(const json_t *doc, const char **why)
-{
-    const json_t *schema = json_object_get(doc, "schema");
-    const json_t *lines = json_object_get(doc, "lines");
-    if (!json_is_object(doc))
-        *why = "not a logen summary (a JSON object is expected)";
-    else if (!schema)
-        *why = "not a logen summary (no \"schema\" member)";
-    else if (!json_is_string(schema) || strncmp(json_string_value(schema), "logen-summary/", 14))
-        *why = "not a logen summary (its \"schema\" is not logen-summary/N)";
-    else if (strcmp(json_string_value(schema), SCHEMA_ID) != 0)
-        *why = "another schema version than logen-summary/1, the one this logen reads";
-    else if (!json_is_array(lines) || json_array_size(lines) == 0)
-        *why = "a logen summary without lines";
-    else
-        return 0;
-    return -1;
-}
 
 /* ==== curves ============================================================= */
 
@@ -123,8 +103,10 @@ static int put_script_json(const char *s, FILE *f)
     return 0;
 }
 
-/* The page's data: {"report": "logen-report/1", "runs": [{label, summary}]}. */
-static int put_data(json_t *const *docs, const char *const *labels, int n, FILE *f)
+/* The page's data: {"report": "logen-report/1", "runs": [{label, summary}],
+ * "compare": extra} ("compare" only when extra is not NULL). */
+static int put_data(json_t *const *docs, const char *const *labels, int n, const json_t *extra,
+                    FILE *f)
 {
     json_t *runs = json_array();
     for (int i = 0; i < n; i++) {
@@ -133,6 +115,8 @@ static int put_data(json_t *const *docs, const char *const *labels, int n, FILE 
         json_array_append_new(runs, json_pack("{s:s, s:O}", "label", labels[i], "summary", docs[i]));
     }
     json_t *o = json_pack("{s:s, s:o}", "report", "logen-report/1", "runs", runs);
+    if (extra)
+        json_object_set(o, "compare", (json_t *)extra);
     char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(o);
     if (!text) {
@@ -157,7 +141,8 @@ static const struct {
 
 /* The template with its markers replaced: the sources, and the data at
  * @@LOGEN_DATA@@. */
-int lg_report_html_write(json_t *const *docs, const char *const *labels, int n, FILE *f)
+int lg_report_html_write(json_t *const *docs, const char *const *labels, int n,
+                         const json_t *compare, FILE *f)
 {
     static const char mark[] = "@@LOGEN_";
     const char *p = lg_report_page_html, *end = p + lg_report_page_html_len;
@@ -169,7 +154,7 @@ int lg_report_html_write(json_t *const *docs, const char *const *labels, int n, 
         if (!m)
             break;
         m += sizeof mark - 1;
-        int rc = strncmp(m, "DATA@@", 6) == 0 ? put_data(docs, labels, n, f) : 0;
+        int rc = strncmp(m, "DATA@@", 6) == 0 ? put_data(docs, labels, n, compare, f) : 0;
         for (size_t i = 0; i < sizeof page_parts / sizeof page_parts[0]; i++)
             if (strncmp(m, page_parts[i].name, strlen(page_parts[i].name)) == 0 &&
                 fwrite(page_parts[i].text, 1, *page_parts[i].len, f) != *page_parts[i].len)
@@ -183,26 +168,31 @@ int lg_report_html_write(json_t *const *docs, const char *const *labels, int n, 
 }
 
 /* The one place the summary JSON writer is called for a report. */
-int lg_report_html_run(const struct lg_results *r, const struct lg_thresholds *th, int status,
-                       FILE *f)
+json_t *lg_report_html_doc(const struct lg_results *r, const struct lg_thresholds *th, int status)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
     if (!mem)
-        return -1;
+        return NULL;
     int rc = lg_sumjson_write(r, th, status, mem);
     if (fclose(mem) != 0)
         rc = -1;
     json_t *doc = rc == 0 ? json_loadb(buf, len, 0, NULL) : NULL;
     free(buf);
-    const char *why, *label = "this run";
-    if (!doc || lg_report_check(doc, &why) < 0) {
-        json_decref(doc);
-        errno = rc == 0 ? EINVAL : errno;
+    if (!doc && rc == 0)
+        errno = EINVAL;
+    return doc;
+}
+
+int lg_report_html_run(const struct lg_results *r, const struct lg_thresholds *th, int status,
+                       FILE *f)
+{
+    const char *label = "this run";
+    json_t *doc = lg_report_html_doc(r, th, status);
+    if (!doc)
         return -1;
-    }
-    rc = lg_report_html_write(&doc, &label, 1, f);
+    int rc = lg_report_html_write(&doc, &label, 1, NULL, f);
     json_decref(doc);
     return rc;
 }

@@ -43,6 +43,20 @@ int lg_results_merge_check(struct lg_results *const *in, const char *const *name
 
 /* ---- the command (merge_cmd.c) ---------------------------------------- */
 
+struct lg_thresholds; /* threshold.h */
+
+/* The summaries at paths[0..n) loaded and merged (lg_results_load,
+ * lg_results_merge_named), and the thresholds to evaluate on the merge
+ * added to th: every input's, then extra[0..nextra) for the whole run. The
+ * merged results (free with lg_results_free; th with lg_thresholds_free),
+ * *head (heap text, free it; head NULL: not wanted) saying what was merged;
+ * NULL with one line in err, "logen: CMD: ...", naming the input that is
+ * not a summary, the runs that do not merge, or the threshold that does
+ * not parse. For `logen merge` and `logen report A.json B.json...`. */
+struct lg_results *lg_merge_load(const char *cmd, const char *const *paths, int n,
+                                 const char *const *extra, int nextra, struct lg_thresholds *th,
+                                 char **head, char *err, size_t errlen);
+
 /* logen merge SUMMARY.json... [-o MERGED.json] [--threshold EXPR]...: the
  * end summary of the merge on stdout, its JSON with -o. Returns the exit
  * status; 2 with one line in err (not printed) for bad input. */

@@ -14,6 +14,7 @@ var LogenChart = (function () {
   var PALETTE = ['#2458c6', '#e8710a', '#1a9850', '#c8283b', '#7b4fbf',
     '#8c5a3c', '#d6449a', '#4d5a6a', '#a39a0f', '#129bb0'];
   var CHART_H = 250;
+  var FAINT = 0.4; // the opacity of a second run's series (a comparison's BASE)
   var M = { l: 62, r: 18, t: 22, b: 30 }; // plot margins, px
 
   function el(tag, attrs, text) {
@@ -177,15 +178,16 @@ var LogenChart = (function () {
   }
 
   // A time chart of series (each {label, color, dash, faint, values: one
-  // number or null per time of opts.xs}) into box; opts: name, what (said
+  // number or null per time of s.xs, or of opts.xs when the series has no
+  // xs of its own: a second run's intervals}) into box; opts: name, what (said
   // when there is no series), xs, t0, marks ({marks, bands}: timeMarks),
   // fmtY, step (a step line), h (height, px).
   function timeChart(box, series, opts) {
     box.textContent = '';
     if (!series.length) return noData(box, opts.what);
     var xs = opts.xs, W = chartWidth(box), H = opts.h || CHART_H;
-    var t0 = Math.min(0, opts.t0 || 0);
-    var t1 = Math.max.apply(null, [t0 + 1e-3].concat(xs));
+    var t0 = Math.min(0, opts.t0 || 0), t1 = t0 + 1e-3;
+    series.forEach(function (s) { (s.xs || xs).forEach(function (x) { if (x > t1) t1 = x; }); });
     var ymax = 0;
     series.forEach(function (s) { s.values.forEach(function (v) { if (v !== null && v > ymax) ymax = v; }); });
     ymax = ymax > 0 ? niceStep(ymax * 1.05, 5) * Math.ceil(ymax * 1.05 / niceStep(ymax * 1.05, 5)) : 1;
@@ -199,11 +201,11 @@ var LogenChart = (function () {
     xAxis(g, X, t0, t1, H);
     drawMarks(g, X, opts.marks || { marks: [], bands: [] }, H, t0, t1);
     series.forEach(function (s) {
-      var pts = decimate(xs, s.values, X, W - M.l - M.r);
+      var pts = decimate(s.xs || xs, s.values, X, W - M.l - M.r);
       var drawn = pts.filter(function (p) { return p; }).length;
       g.series.appendChild(svg('path', { d: pathOf(pts, Y, opts.step), stroke: s.color,
-        'stroke-dasharray': s.dash || null, 'stroke-opacity': s.faint ? 0.5 : 1,
-        'data-series': s.label, 'data-points': s.values.length, 'data-drawn': drawn }));
+        'stroke-dasharray': s.dash || null, 'stroke-opacity': s.faint ? FAINT : 1,
+        'data-faint': s.faint ? 'yes' : 'no', 'data-series': s.label, 'data-points': s.values.length, 'data-drawn': drawn }));
     });
     box.appendChild(root);
     hover(root, box, xs, series, X, t0, t1, W, H, opts);
@@ -224,12 +226,12 @@ var LogenChart = (function () {
       tip.textContent = '';
       tip.appendChild(el('div', null, 't = ' + fmtTime(xs[i], t1 - t0)));
       series.slice(0, 16).forEach(function (s) {
-        var row = el('div', { class: 'row' });
+        var j = s.xs ? nearest(s.xs, t) : i, row = el('div', { class: 'row' });
         var sw = el('span', { class: 'swatch' });
         sw.style.background = s.color;
         row.appendChild(sw);
         row.appendChild(el('span', null, s.label));
-        row.appendChild(el('b', null, (opts.fmtY || fmt)(s.values[i])));
+        row.appendChild(el('b', null, (opts.fmtY || fmt)(j < 0 ? null : s.values[j])));
         tip.appendChild(row);
       });
       tip.hidden = false;
@@ -281,7 +283,8 @@ var LogenChart = (function () {
     series.forEach(function (s) {
       var d = pathOf(s.curve.map(function (pt) { return [X(xOf(pt[0])), pt[1]]; }), Y, false);
       g.series.appendChild(svg('path', { d: d, stroke: s.color, 'stroke-dasharray': s.dash || null,
-        'stroke-opacity': s.faint ? 0.5 : 1, 'data-series': s.label, 'data-points': s.curve.length }));
+        'stroke-opacity': s.faint ? FAINT : 1, 'data-faint': s.faint ? 'yes' : 'no', 'data-series': s.label,
+        'data-points': s.curve.length }));
     });
     box.appendChild(root);
     box.appendChild(legend(series));
@@ -293,6 +296,7 @@ var LogenChart = (function () {
       var lab = el('label');
       var sw = el('span', { class: 'swatch' });
       sw.style.background = s.color;
+      if (s.faint) sw.style.opacity = FAINT;
       lab.appendChild(sw);
       lab.appendChild(document.createTextNode(s.label));
       div.appendChild(lab);
@@ -300,6 +304,6 @@ var LogenChart = (function () {
     return div;
   }
 
-  return { PALETTE: PALETTE, el: el, svg: svg, num: num, arr: arr, get: get, fmt: fmt, fmtInt: fmtInt,
+  return { PALETTE: PALETTE, FAINT: FAINT, el: el, svg: svg, num: num, arr: arr, get: get, fmt: fmt, fmtInt: fmtInt,
     fmtMs: fmtMs, noData: noData, timeChart: timeChart, curveChart: curveChart, legend: legend };
 })();

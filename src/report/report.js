@@ -5,8 +5,11 @@
  * each chart (drawn by chart.js), the tables, the selectors.
  *
  * What a summary lacks (per-interval latency, workers or queue figures
- * from an older logen) is shown as "no data", never as an error. A second
- * run (a comparison) is drawn on the same charts, fainter. */
+ * from an older logen) is shown as "no data", never as an error. A
+ * comparison (logen compare -o: BASE, NEW and "compare", compare.c's
+ * table) draws BASE on the same charts as NEW, fainter, with a legend
+ * saying which is which, and shows the table; a merged summary says what
+ * it was merged from. */
 (function () {
   'use strict';
 
@@ -21,7 +24,12 @@
 
   var data = readData();
   var runs = (data && data.runs) || [];
-  var base = runs.length ? runs[0].summary : null;
+  // A comparison (logen compare -o) holds BASE then NEW: NEW is the run the
+  // page is about (drawn solid, its figures in the tables), BASE is drawn
+  // fainter on the same charts. Otherwise the first run is.
+  var cmp = (data && data.compare) || null;
+  var primary = cmp && runs.length > 1 ? 1 : 0;
+  var base = runs.length ? runs[primary].summary : null;
   var state = { hidden: {}, pcts: { p50: true, p90: true, p99: true, max: true }, dist: 'lines' };
 
   // ==== helpers ============================================================
@@ -49,6 +57,24 @@
 
   function lineColor(l) { return PALETTE[l % PALETTE.length]; }
 
+  // What names run r in a series' label: BASE or NEW in a comparison.
+  function runTag(r) { return cmp ? (r === 0 ? 'BASE' : 'NEW') : runs[r].label; }
+  function runSuffix(r) { return runs.length > 1 ? ' · ' + runTag(r) : ''; }
+
+  // The line of the primary run that line l of run r is drawn as (its
+  // colour, its tick in the line selector): itself, or in a comparison
+  // BASE's line matched to NEW's (by id or index, compare.c); -1 for a
+  // BASE line NEW lacks.
+  function slotOf(r, l) {
+    if (r === primary || !cmp) return l;
+    var m = arr(cmp.lines).filter(function (x) { return !x.only && x.line === l + 1; })[0];
+    return m ? (m.new_line || m.line) - 1 : -1;
+  }
+  function slotColor(r, l) {
+    var k = slotOf(r, l);
+    return lineColor(k >= 0 ? k : arr(base.lines).length + l);
+  }
+
   // Per line l of run r: the interval figure f(ivl, lineobj) or null.
   function values(sum, l, f) {
     return arr(sum.intervals).map(function (iv) {
@@ -69,12 +95,13 @@
     var out = [];
     runs.forEach(function (run, r) {
       arr(run.summary.lines).forEach(function (ln, l) {
-        if (state.hidden[l]) return;
+        if (state.hidden[slotOf(r, l)]) return;
         var vs = values(run.summary, l, f);
         if (!hasAny(vs)) return;
-        var s = { label: lineLabel(ln) + (r ? ' · ' + run.label : ''), color: lineColor(l),
-          values: vs, faint: r > 0, dash: '' };
+        var s = { label: lineLabel(ln), color: slotColor(r, l),
+          values: vs, xs: times(run.summary), faint: r !== primary, dash: '' };
         if (extra) extra(s, ln, l);
+        s.label += runSuffix(r);
         out.push(s);
       });
     });
@@ -115,6 +142,7 @@
     opts.t0 = arr(sum.intervals).length ? sum.intervals[0].start_s : 0;
     opts.marks = timeMarks(sum);
     C.timeChart(box, series, opts);
+    if (runs.length > 1 && series.length) box.appendChild(runsLegend('toggles run-legend'));
   }
 
   function drawTimeCharts() {
@@ -156,18 +184,18 @@
       var lines = arr(run.summary.lines);
       if (sel === 'lines') {
         lines.forEach(function (ln, l) {
-          if (state.hidden[l]) return;
-          out.push({ label: lineLabel(ln) + ' all requests' + (r ? ' · ' + run.label : ''),
-            color: lineColor(l), curve: get(ln, ['all', 'requests', 'curve']), faint: r > 0 });
+          if (state.hidden[slotOf(r, l)]) return;
+          out.push({ label: lineLabel(ln) + ' all requests' + runSuffix(r),
+            color: slotColor(r, l), curve: get(ln, ['all', 'requests', 'curve']), faint: r !== primary });
         });
         if (lines.length > 1)
-          out.push({ label: 'all lines' + (r ? ' · ' + run.label : ''), color: '#17202e',
-            curve: get(run.summary, ['all_lines', 'requests', 'curve']), faint: r > 0, dash: '5 3' });
+          out.push({ label: 'all lines' + runSuffix(r), color: '#17202e',
+            curve: get(run.summary, ['all_lines', 'requests', 'curve']), faint: r !== primary, dash: '5 3' });
       } else {
-        var ln = lines[Number(sel)];
+        var ln = lines.filter(function (x, l) { return slotOf(r, l) === Number(sel); })[0];
         arr(ln && ln.rows).forEach(function (row, k) {
-          out.push({ label: (row.name || 'all') + (row.kind === 'transaction' ? ' (tx)' : '') + (r ? ' · ' + run.label : ''),
-            color: PALETTE[k % PALETTE.length], curve: row.curve, faint: r > 0, dash: k >= PALETTE.length ? '5 3' : '' });
+          out.push({ label: (row.name || 'all') + (row.kind === 'transaction' ? ' (tx)' : '') + runSuffix(r),
+            color: PALETTE[k % PALETTE.length], curve: row.curve, faint: r !== primary, dash: k >= PALETTE.length ? '5 3' : '' });
         });
       }
     });
@@ -361,21 +389,100 @@
     return d;
   }
 
+  // ==== sources: a merge, a comparison =====================================
+
+  function runSwatch(faint) {
+    var sw = el('span', { class: 'swatch' + (faint ? ' faint' : '') });
+    if (faint) sw.style.opacity = C.FAINT;
+    return sw;
+  }
+
+  // Which run is which, for a comparison: NEW solid, BASE faint.
+  function runsLegend(cls) {
+    var div = el('div', { class: cls, 'data-legend': 'runs' });
+    [primary, 1 - primary].forEach(function (r) {
+      var lab = el('span', { class: 'run', 'data-run': runTag(r) });
+      lab.appendChild(runSwatch(r !== primary));
+      lab.appendChild(el('b', null, runTag(r)));
+      lab.appendChild(el('code', null, runs[r].label));
+      lab.appendChild(document.createTextNode(r !== primary ? ' (fainter lines)' : ' (solid lines)'));
+      div.appendChild(lab);
+    });
+    return div;
+  }
+
+  // What the page was drawn from, when it is not one run.
+  function sources(box) {
+    var merged = get(base, ['meta', 'merged']);
+    if (cmp && runs.length > 1) {
+      box.appendChild(el('span', null, 'Comparison, tolerance ' + fmt(cmp.tolerance_pct) + '%:'));
+      box.appendChild(runsLegend('runs'));
+      box.appendChild(el('span', { class: 'pill ' + (cmp.worse ? 'fail' : 'pass'), 'data-compare': cmp.worse ? 'regressed' : 'ok' },
+        cmp.worse ? 'REGRESSED: ' + cmp.worse + ' figure' + (cmp.worse === 1 ? '' : 's') + ' worse' : 'no worse'));
+    } else if (num(merged) && merged > 1) {
+      box.setAttribute('data-merged', merged);
+      box.appendChild(el('span', null, 'A merge of ' + merged + ' summaries, drawn as one run:'));
+      box.appendChild(el('code', null, runs[0].label));
+    } else {
+      return;
+    }
+    box.hidden = false;
+  }
+
+  // The comparison's table (compare.c): per line and name, each figure's
+  // relative change, BASE → NEW below it; marked where worse beyond the
+  // tolerance, as the text output marks it with `!`.
+  function compareTable(box) {
+    var figs = arr(cmp.figures), ncol = 3 + figs.length;
+    var table = el('table', { 'data-table': 'compare' }), thead = el('thead'), tbody = el('tbody');
+    var tr = el('tr');
+    ['Line', 'Kind', 'Name'].concat(figs).forEach(function (h, k) { tr.appendChild(el('th', { class: k < 3 ? 'text' : '', scope: 'col' }, h)); });
+    thead.appendChild(tr);
+    arr(cmp.lines).forEach(function (ln) {
+      var head = el('tr', { class: 'line-head' });
+      head.appendChild(el('td', { class: 'text', colspan: ncol }, 'L' + ln.line + (ln.only === 'NEW' ? ' of NEW' : '') + ': id ' + (ln.id || '–') + ', cut ' + (ln.cut || '–') +
+        (ln.only ? ': only in ' + ln.only : (ln.new_line ? ' (NEW: line ' + ln.new_line + ')' : '') +
+        (ln.new_id !== undefined ? ' (NEW: id ' + ln.new_id + ', cut ' + ln.new_cut + ')' : ''))));
+      tbody.appendChild(head);
+      arr(ln.rows).forEach(function (r) {
+        var row = el('tr', { 'data-line': ln.line, 'data-name': r.name });
+        row.appendChild(el('td', { class: 'text' }, 'L' + ln.line));
+        row.appendChild(el('td', { class: 'text' }, r.kind));
+        row.appendChild(el('td', { class: 'text' }, r.name));
+        if (r.only) {
+          row.appendChild(el('td', { class: 'text only', colspan: figs.length }, 'only in ' + r.only + ' (' + fmtInt(r.count) + ')'));
+        } else {
+          figs.forEach(function (f, k) {
+            var w = !!arr(r.worse)[k], td = el('td', { class: w ? 'worse' : '', 'data-fig': f, 'data-worse': w ? '1' : '0' });
+            td.appendChild(el('div', { class: 'chg' }, arr(r.change)[k] + (w ? '!' : '')));
+            td.appendChild(el('div', { class: 'bn' }, arr(r.base)[k] + ' → ' + arr(r.new)[k]));
+            row.appendChild(td);
+          });
+        }
+        tbody.appendChild(row);
+      });
+    });
+    table.appendChild(thead);
+    table.appendChild(tbody);
+    box.textContent = '';
+    box.appendChild(table);
+  }
+
   // ==== header, overview, selectors ========================================
 
   function header() {
     var res = base.result || {}, st = res.status || 'unknown';
     var badge = document.getElementById('result');
-    badge.textContent = st === 'ok' ? 'OK' : st.toUpperCase() +
-      (res.signal ? ' (signal ' + res.signal + ')' : num(res.exit_status) ? ' (exit ' + res.exit_status + ')' : '');
+    badge.textContent = (cmp ? 'NEW run ' : '') + (st === 'ok' ? 'OK' : st.toUpperCase() +
+      (res.signal ? ' (signal ' + res.signal + ')' : num(res.exit_status) ? ' (exit ' + res.exit_status + ')' : ''));
     badge.className = 'badge ' + st;
     badge.setAttribute('data-status', st);
     var argv = arr(get(base, ['meta', 'argv'])), lines = arr(base.lines);
     var what = argv[1] === 'scenario' || lines.length > 1 ? 'Scenario of ' + lines.length + ' lines' :
       (get(lines[0], ['options', 'cut']) || 'ad hoc run');
     var start = num(get(base, ['meta', 'start_epoch_s'])) ? new Date(base.meta.start_epoch_s * 1000) : null;
-    var title = what + (base.meta && base.meta.host ? ' on ' + base.meta.host : '') +
-      (start ? ', ' + start.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '');
+    var title = (cmp ? 'Comparison: ' : '') + what + (base.meta && base.meta.host ? ' on ' + base.meta.host : '') +
+      (start ? ', ' + start.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '') + (cmp ? ' against BASE' : '');
     document.getElementById('title').textContent = title;
     document.title = 'logen report: ' + title;
   }
@@ -486,6 +593,11 @@
       return;
     }
     guard('title', header);
+    guard('sources', function () { sources(document.getElementById('sources')); });
+    if (cmp) {
+      document.getElementById('compare-panel').hidden = false;
+      guard('compare-table', function () { compareTable(document.getElementById('compare-table')); });
+    }
     guard('overview', function () { overview(document.getElementById('overview')); });
     guard('line-select', function () { lineSelect(document.getElementById('line-select')); });
     guard('pct-select', function () { pctSelect(document.getElementById('pct-select')); });

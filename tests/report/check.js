@@ -4,6 +4,9 @@
 // (tests/nodelib/checks.js) for tests/e2e/report.t.
 //
 //   node check.js --html R.html --summary S.json --shot R.png [--budget-ms N]
+//                 [--inputs A.json,B.json]
+//   node check.js --html C.html --base BASE.json --new NEW.json
+//                 --compare-text OUT.txt --shot C.png     (logen compare -o)
 //
 // Checks: no console error, no page error, no request but the page's own
 // file:// URL, nothing in the page that could load anything; the charts
@@ -12,8 +15,11 @@
 // line; the per-name table has one row per name and sorts when a heading
 // is clicked; the line selector and the distribution's per-name choice
 // redraw what they should; the result, the command line, every option and
-// the time marks are shown; drawing ends within the budget. The
-// screenshot is left at --shot.
+// the time marks are shown; a merged summary says so and names its inputs;
+// drawing ends within the budget. A comparison: both runs on every time
+// chart (one series per line of each, BASE's fainter, a legend naming
+// both), both runs' curves, and the table's marked cells the very ones
+// compare's text output marks `!`. The screenshot is left at --shot.
 'use strict';
 
 const fs = require('fs');
@@ -154,9 +160,113 @@ async function header(page, sum) {
   check(th.length === sum.thresholds.length, `${sum.thresholds.length} thresholds listed`, `got ${th.length}`);
 }
 
+// A merged summary: the page says of how many, and names the inputs
+// (--inputs A,B, the files given to logen report, or the merged file).
+async function sources(page, sum, inputs) {
+  const merged = sum.meta.merged;
+  const got = await page.$eval('#sources', (e) => ({hidden: e.hidden, merged: e.getAttribute('data-merged'),
+    text: e.textContent}));
+  if (merged > 1) {
+    check(!got.hidden && got.merged === String(merged) && got.text.includes(`merge of ${merged} summaries`),
+        `the page says it is a merge of ${merged} summaries`, JSON.stringify(got));
+    const missing = (inputs || '').split(',').filter((f) => f && !got.text.includes(f));
+    check(inputs && missing.length === 0, `... and names them (${inputs})`, `missing ${missing.join(' ')}`);
+  } else {
+    check(got.hidden, 'one run: no merge or comparison said', got.text);
+  }
+}
+
+// ==== a comparison (logen compare -o) ====================================
+
+// The marks of compare's text output: "line|name|figure" for every change
+// marked `!` (figure: its column, from 0).
+function textMarks(text) {
+  const marks = [];
+  let line = 0, name = null;
+  for (const t of text.split('\n')) {
+    let m;
+    if ((m = t.match(/^line (\d+):/))) line = Number(m[1]);
+    else if ((m = t.match(/^  (?:req|tra) +(.+?) +BASE /))) name = m[1];
+    else if ((m = t.match(/^ +change +(.*)$/)))
+      m[1].trim().split(/ +/).forEach((v, i) => { if (v.endsWith('!')) marks.push(`${line}|${name}|${i}`); });
+  }
+  return marks.sort();
+}
+
+// Both runs on every time chart: one series per line of each, BASE's
+// fainter, each with its own run's intervals; a legend naming both.
+async function compareChart(page, runs, chart, box, key, mult) {
+  const got = await page.$$eval(`svg[data-chart="${chart}"] path[data-series]`, (ps) =>
+    ps.map((p) => ({name: p.getAttribute('data-series'), points: Number(p.getAttribute('data-points')),
+      faint: p.getAttribute('data-faint')})));
+  for (const [tag, sum, faint] of runs) {
+    const mine = got.filter((s) => s.name.endsWith(' · ' + tag));
+    const want = linesWith(sum, key) * (mult || 1);
+    check(mine.length === want, `${chart}: ${want} series of ${tag}`, `got ${mine.length} of ${got.length}`);
+    const bad = mine.filter((s) => s.points !== sum.intervals.length || s.faint !== faint);
+    check(mine.length && bad.length === 0, `${chart}: ${tag}'s with ${sum.intervals.length} points each, ` +
+        (faint === 'yes' ? 'fainter' : 'solid'), JSON.stringify(bad.slice(0, 3)));
+  }
+  const legend = await page.$$eval(`#${box} [data-legend="runs"] [data-run]`, (es) => es.map((e) => e.textContent));
+  check(legend.length === 2 && /^NEW/.test(legend[0]) && /^BASE/.test(legend[1]),
+      `${chart}: a legend saying which run is NEW (solid) and which BASE (fainter)`, legend.join(' | '));
+}
+
+async function compareChecks(page, a) {
+  const base = JSON.parse(fs.readFileSync(a.base, 'utf8'));
+  const neu = JSON.parse(fs.readFileSync(a.new, 'utf8'));
+  const text = fs.readFileSync(a.compareText, 'utf8');
+  const runs = [['BASE', base, 'yes'], ['NEW', neu, 'no']];
+  await compareChart(page, runs, 'throughput', 'chart-throughput', 'throughput');
+  await compareChart(page, runs, 'errors', 'chart-errors', 'errors');
+  await compareChart(page, runs, 'latency', 'chart-latency', 'p50', 4);
+  await compareChart(page, runs, 'workers', 'chart-workers', 'workers');
+  const curves = await page.$$eval('svg[data-chart="distribution"] path[data-series]', (ps) =>
+    ps.map((p) => p.getAttribute('data-series') + '|' + p.getAttribute('data-faint')));
+  check(curves.some((c) => / · BASE\|yes$/.test(c)) && curves.some((c) => / · NEW\|no$/.test(c)),
+      'distribution: both runs\' curves, BASE\'s fainter', curves.join(' '));
+  const want = textMarks(text);
+  const cells = await page.$$eval('table[data-table="compare"] td[data-worse]', (tds) => tds.map((td) => ({
+    line: td.parentNode.getAttribute('data-line'), name: td.parentNode.getAttribute('data-name'),
+    worse: td.getAttribute('data-worse'), text: td.querySelector('.chg').textContent})));
+  const heads = await page.$$eval('table[data-table="compare"] th', (ths) => ths.map((t) => t.textContent));
+  const marked = [];
+  const perRow = {};
+  for (const c of cells) {
+    const k = `${c.line}|${c.name}`;
+    perRow[k] = (perRow[k] || 0) + 1;
+    if (c.worse === '1') marked.push(`${k}|${perRow[k] - 1}`);
+  }
+  marked.sort();
+  check(heads.length === 10 && cells.length > 0, 'the comparison table: a column per figure', heads.join(','));
+  check(JSON.stringify(marked) === JSON.stringify(want), `the table's marked cells are the text's ${want.length} marks`,
+      `page ${marked.join(' ')} / text ${want.join(' ')}`);
+  check(cells.every((c) => (c.worse === '1') === c.text.endsWith('!')), '... each marked cell shows its `!`');
+  const verdict = await page.$eval('#sources [data-compare]', (e) => e.getAttribute('data-compare'));
+  const regressed = /^result: REGRESSED/m.test(text);
+  check(verdict === (regressed ? 'regressed' : 'ok'), `the page says ${regressed ? 'REGRESSED' : 'no worse'}, as the text`,
+      verdict);
+}
+
+// ==== one run, or a merge =================================================
+
+async function runChecks(page, a) {
+  const sum = JSON.parse(fs.readFileSync(a.summary, 'utf8'));
+  await timeChart(page, sum, 'throughput', 'chart-throughput', 'throughput');
+  await timeChart(page, sum, 'errors', 'chart-errors', 'errors');
+  await timeChart(page, sum, 'latency', 'chart-latency', 'p50', 4);
+  await timeChart(page, sum, 'workers', 'chart-workers', 'workers');
+  await distribution(page, sum);
+  await marks(page, sum);
+  await header(page, sum);
+  await sources(page, sum, a.inputs);
+  await page.screenshot({path: a.shot, fullPage: true});
+  await table(page, sum);
+  await selectors(page, sum);
+}
+
 async function main() {
   const a = args();
-  const sum = JSON.parse(fs.readFileSync(a.summary, 'utf8'));
   const html = fs.readFileSync(a.html, 'utf8');
   staticChecks(html);
   const url = 'file://' + path.resolve(a.html);
@@ -174,16 +284,12 @@ async function main() {
     const ms = Date.now() - t0;
     check(drawn && ms <= a.budgetMs, `loaded and drawn within ${a.budgetMs} ms`, `${ms} ms`);
     console.log(`# drawn in ${ms} ms`);
-    await timeChart(page, sum, 'throughput', 'chart-throughput', 'throughput');
-    await timeChart(page, sum, 'errors', 'chart-errors', 'errors');
-    await timeChart(page, sum, 'latency', 'chart-latency', 'p50', 4);
-    await timeChart(page, sum, 'workers', 'chart-workers', 'workers');
-    await distribution(page, sum);
-    await marks(page, sum);
-    await header(page, sum);
-    await page.screenshot({path: a.shot, fullPage: true});
-    await table(page, sum);
-    await selectors(page, sum);
+    if (a.compareText) {
+      await compareChecks(page, a);
+      await page.screenshot({path: a.shot, fullPage: true});
+    } else {
+      await runChecks(page, a);
+    }
     check(errors.length === 0, 'no console error', errors.join(' | '));
     check(pageErrors.length === 0, 'no page error', pageErrors.join(' | '));
     const other = requests.filter((r) => r !== url);

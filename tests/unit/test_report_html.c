@@ -1,45 +1,18 @@
 /* test_report_html.c -- the HTML report's page, without a browser (that is
- * tests/e2e/report.t): which documents are refused and why; the page with
- * its markers replaced; the embedded data, read back: every '<' escaped
+ * tests/e2e/report.t; which files are refused is results_load.c's, the
+ * reader of logen report, merge and compare): the page with its markers
+ * replaced; the embedded data, read back: every '<' escaped
  * (a name holding "</script>" cannot close the tag), the histograms gone,
  * each row's percentile curve in their place (HdrHistogram's ladder, its
  * values the histogram's percentiles, the row's max last), and the
- * per-interval histograms left out. */
+ * per-interval histograms left out; a comparison's page: both runs, each
+ * with its label, and the comparison's table as it was given. */
 #include <jansson.h>
 #include <stdlib.h>
 
 #include "hist.h"
 #include "report_html.h"
 #include "tap.h"
-
-static void refuses(const char *text, const char *want, const char *what)
-{
-    const char *why = NULL;
-    json_t *doc = json_loads(text, JSON_DECODE_ANY, NULL);
-    int rc = lg_report_check(doc, &why);
-    is_int(rc, -1, "refused: %s", what);
-    is_str(why, want, "  ... because: %s", want);
-    json_decref(doc);
-}
-
-static void test_check(void)
-{
-    const char *why = NULL;
-    json_t *doc = json_loads("{\"schema\": \"logen-summary/1\", \"lines\": [{}]}", 0, NULL);
-    is_int(lg_report_check(doc, &why), 0, "a logen-summary/1 with lines is read");
-    json_decref(doc);
-    refuses("[1, 2]", "not a logen summary (a JSON object is expected)", "an array");
-    refuses("{\"lines\": [{}]}", "not a logen summary (no \"schema\" member)", "no schema");
-    refuses("{\"schema\": 1}", "not a logen summary (its \"schema\" is not logen-summary/N)",
-            "a schema that is not a string");
-    refuses("{\"schema\": \"k6-summary/1\"}",
-            "not a logen summary (its \"schema\" is not logen-summary/N)", "another format");
-    refuses("{\"schema\": \"logen-summary/2\", \"lines\": [{}]}",
-            "another schema version than logen-summary/1, the one this logen reads",
-            "another version");
-    refuses("{\"schema\": \"logen-summary/1\", \"lines\": []}", "a logen summary without lines",
-            "no lines");
-}
 
 /* A summary of one line, one row named to close a script tag, whose
  * histogram holds 1..1000 ms; one interval with a histogram of its own. */
@@ -60,37 +33,54 @@ static json_t *summary_doc(void)
     return doc;
 }
 
-/* The page of doc, in a heap string (free it). */
-static char *page_of(json_t *doc)
+/* The page of docs[0..n) (labels "unit", "new") with compare, in a heap
+ * string (free it). */
+static char *page_of(json_t *const *docs, int n, const json_t *compare)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    const char *label = "unit";
-    is_int(lg_report_html_write(&doc, &label, 1, f), 0, "the page is written");
+    const char *labels[] = { "unit", "new" };
+    is_int(lg_report_html_write(docs, labels, n, compare, f), 0, "the page of %d run%s is written",
+           n, n == 1 ? "" : "s");
     fclose(f);
     return buf;
+}
+
+/* The data embedded in page (modified: its script element cut short), or
+ * NULL. */
+static json_t *data_of(char *page)
+{
+    const char *open = "<script type=\"application/json\" id=\"logen-data\">";
+    char *data = strstr(page, open);
+    ok(data != NULL, "the data has its script element");
+    if (!data)
+        return NULL;
+    data += strlen(open);
+    char *end = strstr(data, "</script>");
+    ok(end && !memchr(data, '<', (size_t)(end - data)), "no '<' inside it: nothing closes it early");
+    if (!end)
+        return NULL;
+    *end = '\0';
+    json_t *d = json_loads(data, 0, NULL);
+    ok(d != NULL, "the data is JSON");
+    return d;
 }
 
 static void test_page(void)
 {
     json_t *doc = summary_doc();
-    char *page = page_of(doc);
+    char *page = page_of(&doc, 1, NULL);
     json_decref(doc);
     ok(strstr(page, "@@LOGEN_") == NULL, "every marker replaced");
     ok(strstr(page, "<style>") && strstr(page, "svg.chart"), "the style is inline");
     like(page, "\\u003c/script>\\u003c!--x", "the name's '<' are escaped");
-    const char *open = "<script type=\"application/json\" id=\"logen-data\">";
-    char *data = strstr(page, open);
-    ok(data != NULL, "the data has its script element");
-    if (!data)
+    json_t *d = data_of(page);
+    if (!d) {
+        free(page);
         return;
-    data += strlen(open);
-    char *end = strstr(data, "</script>");
-    ok(end && !memchr(data, '<', (size_t)(end - data)), "no '<' inside it: nothing closes it early");
-    *end = '\0';
-    json_t *d = json_loads(data, 0, NULL);
-    ok(d != NULL, "the data is JSON");
+    }
+    ok(!json_object_get(d, "compare"), "one run: no comparison");
     json_t *sum = json_object_get(json_array_get(json_object_get(d, "runs"), 0), "summary");
     json_t *row = json_array_get(json_object_get(json_array_get(json_object_get(sum, "lines"), 0), "rows"), 0);
     is_str(json_string_value(json_object_get(row, "name")), "</script><!--x", "the name reads back whole");
@@ -110,9 +100,31 @@ static void test_page(void)
     free(page);
 }
 
+/* logen compare -o: BASE and NEW, each with its label, and the table. */
+static void test_compare(void)
+{
+    json_t *docs[2] = { summary_doc(), summary_doc() };
+    json_t *table = json_pack("{s:s, s:i, s:[{s:i, s:[]}]}", "base", "a</b", "worse", 1, "lines",
+                              "line", 1, "rows");
+    char *page = page_of(docs, 2, table);
+    json_t *d = data_of(page);
+    json_t *runs = json_object_get(d, "runs");
+    is_int((int)json_array_size(runs), 2, "two runs embedded");
+    is_str(json_string_value(json_object_get(json_array_get(runs, 0), "label")), "unit",
+           "... BASE's label first");
+    is_str(json_string_value(json_object_get(json_array_get(runs, 1), "label")), "new",
+           "... then NEW's");
+    ok(json_equal(json_object_get(d, "compare"), table), "the comparison's table, as given");
+    json_decref(d);
+    json_decref(table);
+    json_decref(docs[0]);
+    json_decref(docs[1]);
+    free(page);
+}
+
 int main(void)
 {
-    test_check();
     test_page();
+    test_compare();
     return done_testing();
 }
