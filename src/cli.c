@@ -108,7 +108,8 @@ const struct lg_opt lg_cli_opts[] = {
       "S", "1",
       "controller period, seconds (at least 10ms)" },
     { {"decrease"}, LG_OPT_INT, LG_MIN_0, F(decrease), 1, LG_GROUP_OPEN, "N", "10",
-      "retire one worker after N controller periods with no backlog" },
+      "retire one worker after N controller periods with no backlog, "
+      "when the others can hold what was in flight" },
     { {"burst"}, LG_OPT_STR, LG_MIN_0, F(burst), 1, LG_GROUP_OPEN, "B", "1",
       "fN: bursts of exactly N events; N: random size 1..N; 0: random size "
       "up to |R2-R1|/2" },

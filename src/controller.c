@@ -38,6 +38,7 @@
 #include "collector.h"
 #include "generator.h"
 #include "schedule.h"
+#include "inflight.h"
 #include "jobq.h"
 #include "log.h"
 #include "mem.h"
@@ -70,6 +71,7 @@ struct ctl_line {
     int gen_worker;         /* the generator's writer index, -1 before it starts */
     lg_ns_t next_check;     /* next controller period */
     int quiet;              /* consecutive periods without backlog */
+    long held_peak;         /* most events in flight seen in those periods */
     int live;               /* workers forked and not reaped */
     long spawned;           /* workers forked so far */
     long initial;           /* workers to fork at the start: --process, or --prefork */
@@ -83,6 +85,7 @@ struct ctl {
     struct lg_statpipe_reader *reader;
     struct ctl_line *lines;
     int *worker_line;       /* writer index -> line */
+    int32_t *inflight;      /* open lines: events each worker holds (inflight.h); NULL */
     int nworkers, capworkers;
     int pipe_w;
     int sfd;
@@ -152,6 +155,7 @@ static int ctl_spawn_worker(struct ctl *ctl, int l, long index, lg_ns_t start_ns
         .cfg = ln->rl->cfg, .lua_path = ctl->run->lua_path, .cut_path = ln->rl->cut_path,
         .cut_name = ln->rl->cut_name, .worker = w, .index = (int)index, .start_ns = start_ns,
         .pipe_fd = ctl->pipe_w, .job_fd = ln->open ? ln->job_r : -1,
+        .inflight = ln->open && ctl->inflight ? &ctl->inflight[w] : NULL,
     };
     pid_t pid = lg_pool_spawn(ctl->pool, w, ctl_child, &s);
     if (pid < 0) {
@@ -285,6 +289,8 @@ static void ctl_signals(struct ctl *ctl)
                 struct ctl_line *ln = &ctl->lines[ctl->worker_line[worker]];
                 if (worker != ln->gen_worker)
                     ln->live--;
+                if (ctl->inflight) /* what it held is done or lost: none in flight */
+                    lg_inflight_store(&ctl->inflight[worker], 0);
                 lg_collector_worker_exit(ctl->coll, worker, status, lg_clock_now());
             }
         } else {
@@ -303,6 +309,16 @@ static void ctl_retire_one(struct ctl *ctl, int l)
             lg_log(LG_LOG_INFO, "line %d: retiring worker %d (idle)", l + 1, w);
             return;
         }
+}
+
+/* Events in flight on line l: taken by its workers, not yet done. */
+static long ctl_held(const struct ctl *ctl, int l)
+{
+    long n = 0;
+    for (int w = 0; ctl->inflight && w < ctl->nworkers; w++)
+        if (ctl->worker_line[w] == l && w != ctl->lines[l].gen_worker)
+            n += lg_inflight_load(&ctl->inflight[w]);
+    return n;
 }
 
 /* One open line's controller step; returns when it wants to run next. */
@@ -329,9 +345,18 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
         return ln->next_check;
     lg_ns_t period = lg_clock_from_s(c->controller_delay);
     /* A worker takes up to --concurrency events at once, so the queue
-     * holds only what the line's in-flight capacity, live x C, leaves. */
+     * holds only what the line's in-flight capacity, live x C, leaves: a
+     * backlog means it is all in use. Without one, a worker goes only when
+     * the others could have held the most that was in flight meanwhile,
+     * with a slot to spare: an empty queue says nothing of how full the
+     * workers are, and retiring one that was needed would only bring the
+     * backlog, then a new worker, back. */
+    long held = ctl_held(ctl, l), room = (long)(ln->live - 1) * c->concurrency;
+    if (held > ln->held_peak)
+        ln->held_peak = held;
     if (depth > c->trigger) {
         ln->quiet = 0;
+        ln->held_peak = 0;
         if (c->maxproc == 0 || ln->live < c->maxproc) {
             lg_log(LG_LOG_INFO, "line %d: %ld events wait beyond %ld in flight (%d workers x %ld), "
                    "starting worker %ld", l + 1, depth, (long)ln->live * c->concurrency, ln->live,
@@ -341,8 +366,14 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
         }
         period /= 10;
     } else if (depth == 0 && ++ln->quiet >= c->decrease && ln->live > 1) {
+        if (ln->held_peak < room)
+            ctl_retire_one(ctl, l);
+        else
+            lg_log(LG_LOG_DEBUG, "line %d: no backlog, but up to %ld events in flight: "
+                   "%d workers x %ld are all needed", l + 1, ln->held_peak, ln->live,
+                   c->concurrency);
         ln->quiet = 0;
-        ctl_retire_one(ctl, l);
+        ln->held_peak = held;
     }
     ln->next_check = now + period;
     return ln->next_check;
@@ -603,6 +634,10 @@ int lg_controller_run(const struct lg_run *run)
     int status = 1;
     if (ctl_lines_init(&ctl) < 0 || ctl_open_pipes(&ctl) < 0)
         goto out;
+    for (int l = 0; l < run->nlines && !ctl.inflight; l++)
+        if (ctl.lines[l].open && !(ctl.inflight = lg_inflight_map()))
+            lg_log(LG_LOG_WARN, "no gauge of events in flight (%s): idle workers are "
+                   "retired on an empty queue alone", strerror(errno));
     for (int l = 0; l < run->nlines; l++) {
         const struct lg_config *c = run->lines[l].cfg;
         info[l] = (struct lg_line_info){ .id = c->id, .event_id = ctl.lines[l].event_id,
@@ -660,6 +695,7 @@ out:
         close(ctl.sfd);
     ctl_lines_fini(&ctl);
     free(ctl.worker_line);
+    lg_inflight_unmap(ctl.inflight);
     free(info);
     return status;
 }

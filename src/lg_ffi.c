@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "inflight.h"
 #include "jobq.h"
 #include "log.h"
 #include "record.h"
@@ -205,6 +206,8 @@ int lg_ffi_job_take(double *job)
             job[2] = (double)j.dispatched_ns;
             job[3] = (double)j.phase;
             W->co->intended_ns = j.intended_ns;
+            if (W->inflight)
+                lg_inflight_store(W->inflight, ++W->held);
             return 1;
         }
         if (rc == -EAGAIN && lg_sched_active())
@@ -241,4 +244,6 @@ void lg_ffi_job_done(const double *job, double begin_ns, double end_ns, int requ
     rec->u.job.end_ns = (int64_t)end_ns;
     rec->u.job.requests = requests > 0 ? (uint32_t)requests : 0;
     lg_statpipe_commit(&W->pipe, (lg_ns_t)end_ns);
+    if (W->inflight && W->held > 0)
+        lg_inflight_store(W->inflight, --W->held);
 }

@@ -294,6 +294,7 @@ int lg_worker_run(const struct lg_worker_args *a)
     setvbuf(stdout, NULL, _IOLBF, 0);
     lg_log_verbosity = a->cfg->verbose;
     W->job_fd = a->job_fd;
+    W->inflight = a->inflight;
     lg_statpipe_writer_init(&W->pipe, a->pipe_fd, a->worker, (int)getpid());
     worker_limits(a);
     on_exit(worker_exit_cb, NULL);

@@ -8,6 +8,8 @@
 #ifndef LG_WORKER_H
 #define LG_WORKER_H
 
+#include <stdint.h>
+
 #include "cli.h"
 #include "clock.h"
 
@@ -21,6 +23,7 @@ struct lg_worker_args {
     lg_ns_t start_ns;            /* run time its load starts */
     int pipe_fd;                 /* write end of the stats pipe */
     int job_fd;                  /* open model: read end of the job queue; -1 when closed */
+    int32_t *inflight;           /* open model: this worker's counter of the gauge (inflight.h); NULL */
 };
 
 /* Runs the worker to its end; call in the child right after the fork.

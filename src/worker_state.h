@@ -36,6 +36,8 @@ struct lg_worker_state {
     volatile sig_atomic_t stop;      /* SIGTERM/SIGINT, or the collector is gone */
     volatile sig_atomic_t retire;    /* open model: end after this event (SIGUSR1) */
     int job_fd;                      /* open model: the job queue; -1 when closed */
+    int32_t *inflight;               /* open model: where the events held are told; NULL */
+    int32_t held;                    /* events taken and not yet done */
     lg_ns_t started_ns;              /* when the load began (LG_REC_START), 0 if never */
     uint64_t opcount;                /* the last op number sent */
     int finished;                    /* the STOP record is sent (or being sent) */

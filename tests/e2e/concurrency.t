@@ -153,6 +153,25 @@ is "$(reqs_rc 0)" 2400 "2400 requests rc 0"
 between "$(stat peak_in_progress)" 60 100 "the server saw 80 or so at once, never above 2 x 50 ($(stat peak_in_progress))"
 like "$(cat err)" "workers: 2 started, 0 retired" "two workers did it"
 pids="$pids $(worker_pids out)"
+
+# 5b. the controller counts capacity, not processes: with --decrease 2 at
+# 0.1 s the queue stays empty, since 2 x 50 slots hold the 80 or so events
+# in flight, but one worker could not hold them, so none is retired (on the
+# empty queue alone one was, then the backlog started another, over and
+# over: 19 started, 18 retired); with 5 or so in flight on 3 x 50 slots the
+# idle two go
+run 60 "$LOGEN" cuts.Sbgc01 --openedmodel --schedule 4@800 --prefork 2 --maxproc 2 --concurrency 50 \
+    --decrease 2 --contr 0.1 --maxwait 0.5 --steps 1 --extra "{\"url\": \"$URL\"}"
+is "$rc" 0 "80 in flight on 2 x 50 slots, --decrease 2 --contr 0.1: exit 0"
+like "$(cat err)" "all +3200 +3200 +0" "3200 events generated and processed, none dropped"
+like "$(cat err)" "workers: 2 started, 0 retired" "no worker retired while the other could not hold what was in flight"
+pids="$pids $(worker_pids out)"
+run 60 "$LOGEN" cuts.Sbgc01 --openedmodel --schedule 3@50 --prefork 3 --concurrency 50 \
+    --decrease 2 --contr 0.1 --maxwait 0.5 --steps 1 --extra "{\"url\": \"$URL\"}"
+is "$rc" 0 "5 in flight on 3 x 50 slots: exit 0"
+like "$(cat err)" "workers: 3 started, 2 retired" "the two idle workers are retired"
+is "$(reqs_rc 0)" 150 "150 requests rc 0"
+pids="$pids $(worker_pids out)"
 delay_server_stop
 
 # 6. the KMS CUTs and their token fetches, unchanged, with 4 coroutines
