@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cut_check.h"
 #include "infile.h"
-#include "lrt.h"
 #include "mem.h"
 #include "proclimits.h"
 
@@ -169,16 +169,16 @@ static int launch_output_check(const struct lg_launch *l, const struct lg_config
 static int launch_check_cuts(const struct lg_launch *l, const struct lg_paths *p, const char *file,
                              char *err, size_t errlen)
 {
-    struct lg_lrt_cut *cuts = lg_calloc((size_t)l->n, sizeof(*cuts));
+    struct lg_cut_check *cuts = lg_calloc((size_t)l->n, sizeof(*cuts));
     char msg[2048];
     int bad = 0;
 
     for (int i = 0; i < l->n; i++) {
         const struct lg_config *c = l->lines[i].cfg;
-        cuts[i] = (struct lg_lrt_cut){ l->cut_paths[i], l->cut_names[i], c->eval, c->extra,
+        cuts[i] = (struct lg_cut_check){ l->cut_paths[i], l->cut_names[i], c->eval, c->extra,
                                        c->extra_from };
     }
-    int rc = lg_lrt_check_cuts(p->lua_path, cuts, l->n, &bad, msg, sizeof(msg));
+    int rc = lg_cut_check_all(p->lua_path, cuts, l->n, &bad, msg, sizeof(msg));
     free(cuts);
     if (rc < 0)
         launch_err(l, file, bad, msg, err, errlen);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Stopping a run in every state: during a start-up of many workers, on
-# SIGHUP, and with a CUT that leaves processes of its own behind (a normal
-# end, SIGINT, and kill -9 of logen itself). Nothing of the run outlives it.
+# SIGHUP, with a CUT that leaves processes of its own behind (a normal
+# end, SIGINT, and kill -9 of logen itself), and while a CUT that loops at
+# load time is checked. Nothing of the run outlives it.
 . "$(dirname "$0")/lib.sh"
 
 count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
@@ -68,5 +69,34 @@ for how in end INT KILL; do
     wait_for 10 leftover_gone
     ok $? "$how: the CUT's own processes end with the run"
 done
+
+# 4. A stop while the CUTs are checked, before any worker: the check (a
+# child of logen that loads each CUT once) of a CUT looping at load time
+# ends with logen, whatever the signal; alone, past the load limit, it is
+# ended and the CUT refused in one line.
+cat > Spin.lua <<'LUA'
+local logen = require "logen"
+while true do end
+LUA
+for how in INT TERM KILL; do
+    "$LOGEN" ./Spin.lua --loops 1 --steps 1 >out 2>err &
+    main=$!
+    wait_for 30 count_children "$main" 1
+    ok $? "$how: the CUT check is under way"
+    check=$(ps -o pid= --ppid "$main")
+    t0=$(date +%s.%N)
+    kill "-$how" "$main"
+    wait "$main" 2>/dev/null
+    rc=$?
+    want=$((128 + $(kill -l "$how")))
+    is "$rc" "$want" "$how during the CUT check: logen ends by it ($want)"
+    between "$(elapsed "$t0")" 0 "$(awk -v m="$MULT" 'BEGIN { print 2 * m }')" "$how: within 2 s"
+    wait_for 10 gone "$check"
+    ok $? "$how: the check ends with logen"
+done
+run 60 "$LOGEN" ./Spin.lua --loops 1 --steps 1
+is "$rc" 2 "a CUT still loading after the limit is refused (exit 2)"
+like "$(cat err)" "^logen: \./Spin\.lua: still loading after 10 s \(a loop at load time\?\)" "one line names the CUT"
+is "$(wc -l < err)" 1 "and only one"
 
 done_testing
