@@ -38,6 +38,7 @@
 #define OUT_BUF_BYTES (1 << 20)  /* event lines written in chunks of about this */
 #define OUT_MAX_BYTES (64 << 20) /* event lines held while a non-blocking output takes none */
 #define ERR_BUF_BYTES (256 << 10)
+#define ERR_MAX_BYTES (16 << 20) /* error lines held while a non-blocking stderr takes none */
 
 /* "HH:MM:SS.uuuuuu " of run time t, before a rare error line (event and
  * request error lines use report.c's cached second instead). */
@@ -561,6 +562,8 @@ struct lg_collector *lg_collector_new(const struct lg_collector_opts *opts)
     if (opts->out_nonblock)
         lg_outbuf_nonblock(&c->out, OUT_MAX_BYTES);
     lg_outbuf_init(&c->err, opts->err, ERR_BUF_BYTES);
+    if (opts->err_nonblock)
+        lg_outbuf_nonblock(&c->err, ERR_MAX_BYTES);
     lg_names_init(&c->names);
     if (opts->hdr_log)
         c->hdr = lg_hdrlog_new(opts->hdr_log, c->summary_ns, lg_clock_wall_ns(0));
@@ -640,11 +643,13 @@ void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now)
 void lg_collector_output_write(struct lg_collector *c)
 {
     lg_outbuf_flush(&c->out);
+    lg_outbuf_flush(&c->err);
 }
 
 void lg_collector_output_abandon(struct lg_collector *c)
 {
     lg_outbuf_abandon(&c->out);
+    lg_outbuf_abandon(&c->err);
 }
 
 void lg_collector_worker_exit(struct lg_collector *c, int worker, int status, lg_ns_t now)

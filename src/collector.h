@@ -42,6 +42,7 @@ struct lg_collector_opts {
     FILE *out;                 /* event lines */
     int out_nonblock;          /* out a pipe, socket or tty: never block on it (outbuf.h) */
     FILE *err;                 /* error lines and summaries */
+    int err_nonblock;          /* err a pipe, socket or tty: never block on it either */
     enum lg_outformat format;
     lg_ns_t summary_ns;        /* period of throughput and periodic summaries */
     int quiet;                 /* no periodic summary lines (--quiet) */
@@ -96,12 +97,14 @@ struct lg_collector_output {
     int fd;                    /* poll it for POLLOUT while pending; -1: writes block */
     size_t pending;            /* bytes of event lines held, not yet written */
     int failed;                /* writing failed, or lines were dropped */
+    int err_fd;                /* the same for the error and periodic summary lines */
+    size_t err_pending;
 };
 void lg_collector_output(const struct lg_collector *c, struct lg_collector_output *o);
-/* Writes what the output takes now. */
+/* Writes what the outputs (event lines, error lines) take now. */
 void lg_collector_output_write(struct lg_collector *c);
-/* Gives up on the output: the lines held and every later one are dropped,
- * and counted (the view's out_lost). */
+/* Gives up on the outputs: the lines held and every later one are dropped,
+ * and counted (the view's out_lost for event lines). */
 void lg_collector_output_abandon(struct lg_collector *c);
 
 /* Open model: the generator process of line `line` writes to the pipe as

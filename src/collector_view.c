@@ -97,6 +97,8 @@ void lg_collector_output(const struct lg_collector *c, struct lg_collector_outpu
     o->fd = c->out.fd;
     o->pending = lg_outbuf_pending(&c->out);
     o->failed = c->out.failed;
+    o->err_fd = c->err.fd;
+    o->err_pending = lg_outbuf_pending(&c->err);
 }
 
 int lg_collector_worker(const struct lg_collector *c, int i, struct lg_collector_worker *wv)

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -89,6 +90,7 @@ struct ctl {
     int nworkers, capworkers;
     int pipe_w;
     int sfd;
+    int errfd;              /* stderr, non-blocking (ctl_err_open); -1: stderr is a file */
     int interrupted;        /* the signal that stopped the run, 0 if none */
     const char *failed;     /* why the controller itself gave up (fork failed...), NULL */
     lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
@@ -110,6 +112,9 @@ static void ctl_child_close(struct ctl *ctl, int keep_job_r, int keep_job_w)
 {
     close(ctl->reader->fd);
     close(ctl->sfd);
+    if (ctl->errfd >= 0)
+        close(ctl->errfd);
+    lg_log_set_fd(2); /* a worker blocked on stderr holds up itself alone */
     lg_metrics_child(ctl->run->metrics);
     for (int l = 0; l < ctl->run->nlines; l++) {
         struct ctl_line *ln = &ctl->lines[l];
@@ -447,15 +452,19 @@ static int ctl_timeout_ms(lg_ns_t now, lg_ns_t until)
  * lines wait (the workers then wait on the pipe, as they would on a
  * blocking write, but a signal is still served). Returns when to look
  * again. */
-static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *out, lg_ns_t now)
+static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *out,
+                          struct pollfd *err, lg_ns_t now)
 {
     struct lg_collector_output o;
     lg_collector_output(ctl->coll, &o);
     lg_ns_t give_up = ctl->stop_ns ? ctl->stop_ns + GRACE_NS : NEVER;
-    if (o.pending && now >= give_up) {
+    if (o.err_fd < 0)
+        o.err_pending = 0; /* a file: its writes do not wait on a reader */
+    if ((o.pending || o.err_pending) && now >= give_up) {
         lg_collector_output_write(ctl->coll);
         lg_collector_output_abandon(ctl->coll);
         lg_collector_output(ctl->coll, &o);
+        o.err_pending = 0;
     }
     if (!ctl->failed && !ctl->interrupted && (ferror(ctl->run->out) || o.failed)) {
         lg_log(LG_LOG_ERROR, "the event lines cannot be written (a closed pipe, a full disk?): "
@@ -466,7 +475,69 @@ static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *o
     pipe->fd = hold ? -1 : ctl->reader->fd;
     out->fd = o.pending ? o.fd : -1;
     out->events = POLLOUT;
-    return o.pending ? give_up : NEVER;
+    err->fd = o.err_pending ? o.err_fd : -1;
+    err->events = POLLOUT;
+    return o.pending || o.err_pending ? give_up : NEVER;
+}
+
+/* The parent's own stderr, when a reader may stop reading it (a pipe, a
+ * socket, a terminal): a description of its own, non-blocking, for the
+ * error and summary lines, the log and the progress line, so that a full
+ * stderr never keeps the loop from a stop request. -1: stderr is a file,
+ * or could not be reopened (written as it is). */
+static int ctl_err_open(void)
+{
+    struct stat st;
+    if (fstat(STDERR_FILENO, &st) < 0 ||
+        (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode)))
+        return -1;
+    return open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Stop requests after the run (ctl_drain_output, ctl_err_write): the
+ * first starts the grace period, a second ends it. */
+static void ctl_late_signals(struct ctl *ctl)
+{
+    struct signalfd_siginfo si;
+    while (read(ctl->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGCHLD)
+            continue;
+        if (ctl->stop_ns)
+            ctl->stop_ns = 1; /* asked again: give up now */
+        else
+            ctl->stop_ns = lg_clock_now();
+        if (!ctl->interrupted)
+            ctl->interrupted = (int)si.ssi_signo;
+    }
+}
+
+/* The write function of the end summary's stream (fopencookie): stderr
+ * takes it at its reader's pace, but once a stop request came, no longer
+ * than its grace period; what it then does not take is dropped. */
+static ssize_t ctl_err_write(void *cookie, const char *s, size_t n)
+{
+    struct ctl *ctl = cookie;
+    struct pollfd pf[2] = { { .fd = ctl->errfd, .events = POLLOUT },
+                            { .fd = ctl->sfd, .events = POLLIN } };
+    size_t left = n;
+    while (left > 0) {
+        ssize_t w = write(ctl->errfd, s, left);
+        if (w > 0) {
+            s += w;
+            left -= (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        lg_ns_t now = lg_clock_now(), give_up = ctl->stop_ns ? ctl->stop_ns + GRACE_NS : NEVER;
+        if ((w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || now >= give_up)
+            break;
+        if (poll(pf, 2, ctl_timeout_ms(now, give_up)) < 0 && errno != EINTR)
+            break;
+        if (pf[1].revents)
+            ctl_late_signals(ctl);
+    }
+    return (ssize_t)n; /* what was not written is dropped, not retried */
 }
 
 /* After the run: waits until the output has taken every event line, or,
@@ -474,34 +545,25 @@ static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *o
  * ends the wait at once). Nothing else is left to serve. */
 static void ctl_drain_output(struct ctl *ctl)
 {
-    struct pollfd pf[2] = { { .fd = -1 }, { .fd = ctl->sfd, .events = POLLIN } }, unused;
-    struct signalfd_siginfo si;
+    struct pollfd pf[3] = { { .fd = -1 }, { .fd = -1 }, { .fd = ctl->sfd, .events = POLLIN } };
+    struct pollfd unused;
     for (;;) {
-        lg_ns_t now = lg_clock_now(), until = ctl_output(ctl, &unused, &pf[0], now);
-        if (pf[0].fd < 0)
+        lg_collector_output_write(ctl->coll);
+        lg_ns_t now = lg_clock_now(), until = ctl_output(ctl, &unused, &pf[0], &pf[1], now);
+        if (pf[0].fd < 0 && pf[1].fd < 0)
             return; /* nothing waits, or nothing can be written */
-        if (poll(pf, 2, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             return;
-        if (pf[0].revents)
-            lg_collector_output_write(ctl->coll);
-        while (pf[1].revents && read(ctl->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-            if (si.ssi_signo == SIGCHLD)
-                continue;
-            if (ctl->stop_ns)
-                ctl->stop_ns = 1; /* asked again: give up now */
-            else
-                ctl->stop_ns = lg_clock_now();
-            if (!ctl->interrupted)
-                ctl->interrupted = (int)si.ssi_signo;
-        }
+        if (pf[2].revents)
+            ctl_late_signals(ctl);
     }
 }
 
 static void ctl_loop(struct ctl *ctl)
 {
-    struct pollfd pf[3 + LG_METRICS_NFDS] = { { .fd = ctl->reader->fd, .events = POLLIN },
+    struct pollfd pf[4 + LG_METRICS_NFDS] = { { .fd = ctl->reader->fd, .events = POLLIN },
                                               { .fd = ctl->sfd, .events = POLLIN },
-                                              { .fd = -1 } }; /* then --metrics-listen's */
+                                              { .fd = -1 }, { .fd = -1 } }; /* then --metrics-listen's */
     lg_ns_t next_tick = lg_collector_tick(ctl->coll, lg_clock_now());
     lg_ns_t next_progress = lg_progress_tick(ctl->coll, lg_clock_now());
     int spawning = 1;
@@ -521,10 +583,10 @@ static void ctl_loop(struct ctl *ctl)
         }
         if (ctl->hard_end && now >= ctl->hard_end)
             ctl_hard_kill(ctl);
-        lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], now);
+        lg_ns_t until = ctl_output(ctl, &pf[0], &pf[2], &pf[3], now);
         until = next_tick < until ? next_tick : until;
         until = next_progress < until ? next_progress : until;
-        lg_ns_t served = lg_metrics_pollfds(ctl->run->metrics, pf + 3, now);
+        lg_ns_t served = lg_metrics_pollfds(ctl->run->metrics, pf + 4, now);
         until = served < until ? served : until;
         for (int l = 0; l < ctl->run->nlines; l++) {
             if (ctl->lines[l].open) {
@@ -538,15 +600,15 @@ static void ctl_loop(struct ctl *ctl)
             until = ctl->hard_end;
         if (spawning)
             until = now;
-        if (poll(pf, 3 + LG_METRICS_NFDS, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 4 + LG_METRICS_NFDS, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
             ctl_read(ctl, 16);
         if (pf[1].revents)
             ctl_signals(ctl);
-        if (pf[2].revents)
+        if (pf[2].revents || pf[3].revents)
             lg_collector_output_write(ctl->coll);
-        lg_metrics_serve(ctl->run->metrics, pf + 3, ctl->coll, lg_clock_now());
+        lg_metrics_serve(ctl->run->metrics, pf + 4, ctl->coll, lg_clock_now());
     }
     ctl_read(ctl, 1 << 20);
     lg_collector_tick(ctl->coll, lg_clock_now());
@@ -629,7 +691,9 @@ static void ctl_lines_fini(struct ctl *ctl)
 
 int lg_controller_run(const struct lg_run *run)
 {
-    struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1, .hard_end = ctl_hard_end(run) };
+    struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1, .errfd = ctl_err_open(),
+                       .hard_end = ctl_hard_end(run) };
+    lg_log_set_fd(ctl.errfd);
     struct lg_line_info *info = lg_calloc((size_t)run->nlines, sizeof(*info));
     int status = 1;
     if (ctl_lines_init(&ctl) < 0 || ctl_open_pipes(&ctl) < 0)
@@ -647,6 +711,7 @@ int lg_controller_run(const struct lg_run *run)
                                          .schedule = ctl.lines[l].open ? &ctl.lines[l].schedule : NULL };
     }
     struct lg_collector_opts opts = { .out = run->out, .out_nonblock = 1, .err = stderr,
+                                      .err_nonblock = 1,
                                       .format = run->format,
                                       .summary_ns = lg_clock_from_s(run->summary),
                                       .quiet = run->quiet,
@@ -659,7 +724,8 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     }
     ctl.coll = lg_collector_new(&opts);
-    lg_progress_start(ctl.coll, STDERR_FILENO, !run->quiet, ctl_planned_end(&ctl));
+    lg_progress_start(ctl.coll, ctl.errfd >= 0 ? ctl.errfd : STDERR_FILENO, !run->quiet,
+                      ctl_planned_end(&ctl));
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
     ctl.pool = NULL;
@@ -674,7 +740,15 @@ int lg_controller_run(const struct lg_run *run)
                                  .shard = (int)run->shard.index,
                                  .nshards = (int)run->shard.count, .clock = &run->clock };
     struct lg_results *res = lg_results_collect(ctl.coll, &m);
-    status = lg_summary_end(res, run->thresholds, stderr);
+    fflush(stderr);
+    FILE *err = ctl.errfd >= 0 ? fopencookie(&ctl, "w", (cookie_io_functions_t){ .write = ctl_err_write })
+                               : NULL;
+    if (err)
+        setvbuf(err, NULL, _IOLBF, 0);
+    else
+        err = stderr;
+    status = lg_summary_end(res, run->thresholds, err);
+    fflush(err);
     if (run->summary_json && lg_sumjson_write(res, run->thresholds, status, run->summary_json) < 0)
         lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
     if (run->report && lg_report_html_run(res, run->thresholds, status, run->report) < 0)
@@ -682,7 +756,9 @@ int lg_controller_run(const struct lg_run *run)
     lg_results_free(res);
     /* a run stopped by a signal was asked to end: no wait for a last scrape */
     lg_metrics_linger(ctl.interrupted ? NULL : run->metrics, ctl.coll, ctl.sfd,
-                      run->quiet ? NULL : stderr);
+                      run->quiet ? NULL : err);
+    if (err != stderr)
+        fclose(err);
     lg_collector_free(ctl.coll);
 out:
     if (ctl.reader) {
@@ -693,6 +769,9 @@ out:
         close(ctl.pipe_w);
     if (ctl.sfd >= 0)
         close(ctl.sfd);
+    lg_log_set_fd(2);
+    if (ctl.errfd >= 0)
+        close(ctl.errfd);
     ctl_lines_fini(&ctl);
     free(ctl.worker_line);
     lg_inflight_unmap(ctl.inflight);

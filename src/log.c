@@ -11,6 +11,13 @@
 #include <unistd.h>
 
 int lg_log_verbosity;
+unsigned long lg_log_dropped;
+static int log_fd = 2;
+
+void lg_log_set_fd(int fd)
+{
+    log_fd = fd >= 0 ? fd : 2;
+}
 
 static const char *const level_names[] = { "ERROR", "WARN", "INFO", "DEBUG", "TRACE" };
 
@@ -34,10 +41,11 @@ void lg_log_raw(int level, const char *msg, size_t len)
         len = room;
     memcpy(line + n, msg, len);
     line[(size_t)n + len] = '\n';
-    lg_progress_before(2);
-    ssize_t w = write(2, line, (size_t)n + len + 1);
-    (void)w; /* nothing sensible to do if stderr is gone */
-    lg_progress_after(2, 1);
+    lg_progress_before(log_fd);
+    ssize_t w = write(log_fd, line, (size_t)n + len + 1);
+    if (w < (ssize_t)((size_t)n + len + 1))
+        lg_log_dropped++; /* stderr full (non-blocking) or gone: nothing else to do */
+    lg_progress_after(log_fd, 1);
 }
 
 void lg_log(int level, const char *fmt, ...)

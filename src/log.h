@@ -23,4 +23,11 @@ void lg_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* The same for a message of known length (from Lua). */
 void lg_log_raw(int level, const char *msg, size_t len);
 
+/* Where the lines go: 2 (stderr) unless told. The parent, during a run,
+ * gives a non-blocking descriptor of its stderr, so that a reader that
+ * does not read never holds it up: a line that finds stderr full is then
+ * dropped, and counted in lg_log_dropped. A forked child sets 2 back. */
+void lg_log_set_fd(int fd);
+extern unsigned long lg_log_dropped;
+
 #endif

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Stopping a run in every state: during a start-up of many workers, on
 # SIGHUP, with a CUT that leaves processes of its own behind (a normal
-# end, SIGINT, and kill -9 of logen itself), and while a CUT that loops at
-# load time is checked. Nothing of the run outlives it.
+# end, SIGINT, and kill -9 of logen itself), while a CUT that loops at
+# load time is checked, and with a stderr nobody reads. Nothing of the run
+# outlives it.
 . "$(dirname "$0")/lib.sh"
 
 count_children() { [ "$(ps -o pid= --ppid "$1" | wc -l)" -ge "$2" ]; }
@@ -98,5 +99,43 @@ run 60 "$LOGEN" ./Spin.lua --loops 1 --steps 1
 is "$rc" 2 "a CUT still loading after the limit is refused (exit 2)"
 like "$(cat err)" "^logen: \./Spin\.lua: still loading after 10 s \(a loop at load time\?\)" "one line names the CUT"
 is "$(wc -l < err)" 1 "and only one"
+
+# 5. A stderr nobody reads (a FIFO whose reader never reads) and a CUT whose
+# every loop fails after a request: the error lines fill it at once. SIGINT still ends the
+# run within the grace period (on a blocking stderr, logen waited in
+# write(2) for ever), every record delivered, no process left.
+cat > Boom.lua <<'LUA'
+local logen = require "logen"
+local Boom = logen.cut "Boom"
+Boom.ok = logen.exec(function(self, request) end)
+function Boom:func() self:ok(self:newRequest("R")); error(string.rep("boom", 50)) end
+return Boom
+LUA
+mkfifo errfifo
+exec 9<>errfifo # held open for reading, never read
+fifo_full() { # what it holds is within a line (about 250 bytes) of its capacity
+    python3 -c 'import array, fcntl, termios
+a = array.array("i", [0]); fcntl.ioctl(9, termios.FIONREAD, a)
+raise SystemExit(a[0] < fcntl.fcntl(9, 1032) - 512)' # F_GETPIPE_SZ
+}
+: >out
+# (under timeout, which passes the SIGINT on: a logen stuck in write(2)
+# fails the test instead of hanging it)
+timeout -s KILL 60 "$LOGEN" ./Boom.lua --proc 2 --duration 30 --steps 1 >>out 2>errfifo &
+main=$!
+wait_for 30 fifo_full
+ok $? "stderr is full, nobody reads it"
+wait_for 30 workers_seen 2 out
+ok $? "both workers write event lines"
+workers=$(worker_pids out)
+t0=$(date +%s.%N)
+kill -INT "$main"
+wait "$main"
+rc=$?
+took=$(elapsed "$t0")
+is "$rc" 130 "SIGINT with stderr full: exit status 130"
+between "$took" 0 "$(awk -v m="$MULT" 'BEGIN { print 5 * m }')" "and within the grace period, 1.5 s, and some (${took}s)"
+no_process_left $workers
+exec 9>&-
 
 done_testing
