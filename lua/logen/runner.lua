@@ -234,7 +234,9 @@ local function closed(cut, o, steps, live, now)
     local pausestep, pauseloop = o.pausestep * 1e9, o.pauseloop * 1e9
     local pause = pacer(now)
     local loop, stop, _ = 0, false, nil
-    while loop < loops and now_ns() < deadline do
+    -- with --loops there is no deadline: no clock read a loop (an FFI call
+    -- that runs interpreted after a coroutine's yield)
+    while loop < loops and (deadline == huge or now_ns() < deadline) do
         loop = loop + 1
         _, stop = run_loop(cut, steps, live, pausestep, pause)
         if stop or (pauseloop > 0 and pause(pauseloop)) then
