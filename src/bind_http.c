@@ -51,6 +51,7 @@ struct lg_http_client {
     int masked;                   /* signals blocked by resolver_start_cb */
     int in_multi;                 /* its transfer is on the worker's multi handle */
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
+    CURLU *uh;                    /* the URL in force, parsed (CURLOPT_CURLU), or NULL */
     size_t url_len;               /* length of url, 0 when not cached */
     char url[256];                /* CURLOPT_URL in force, when it fits */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
@@ -451,20 +452,44 @@ static void push_info(lua_State *L, CURL *e)
     lua_rawset(L, -3);
 }
 
-/* Sets the URL, unless it is the one already set: curl copies the string
- * and keeps it from transfer to transfer (a redirect changes only the
- * transfer's own copy), so the same URL again would be a copy and a free
- * for nothing. URLs too long for c->url are set every time. */
+/* Sets the URL, unless it is the one already set: curl keeps the URL it
+ * was given from transfer to transfer (a redirect changes only the
+ * transfer's own copy), so the same URL again is nothing to do. A URL that
+ * fits c->url is handed over parsed (CURLOPT_CURLU): curl then copies the
+ * parts of that handle at each transfer, where from a string it parses the
+ * URL and prints it back again (callgrind, Debian's 7.88: about 11,000
+ * instructions a request of 80,000). The request sent is the same: curl
+ * reads the host, path and query out of a parsed handle either way. The
+ * parse flags are the ones curl uses for CURLOPT_URL with this client's
+ * options (no default protocol, user names allowed, paths normalised). A
+ * URL that does not parse, or is too long to keep, goes to curl as a string
+ * (each time), so curl's own handling and messages stay. Allocates only
+ * when the URL changes. */
 static void set_url(struct lg_http_client *c, const char *url, size_t len)
 {
     if (len != 0 && len == c->url_len && memcmp(url, c->url, len) == 0)
         return;
     c->url_len = 0;
-    if (curl_easy_setopt(c->easy, CURLOPT_URL, url) == CURLE_OK && len < sizeof c->url &&
-        strlen(url) == len) {
+    CURLU *uh = NULL;
+    if (len < sizeof c->url && strlen(url) == len) {
+        uh = curl_url();
+        if (uh && curl_url_set(uh, CURLUPART_URL, url,
+                               CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+            curl_url_cleanup(uh);
+            uh = NULL;
+        }
+    }
+    if (uh) {
+        curl_easy_setopt(c->easy, CURLOPT_URL, (char *)NULL); /* curl prints uh's at the next transfer */
+        curl_easy_setopt(c->easy, CURLOPT_CURLU, uh);
         memcpy(c->url, url, len + 1);
         c->url_len = len;
+    } else {
+        curl_easy_setopt(c->easy, CURLOPT_CURLU, (CURLU *)NULL);
+        curl_easy_setopt(c->easy, CURLOPT_URL, url);
     }
+    curl_url_cleanup(c->uh); /* the handle no longer refers to it */
+    c->uh = uh;
 }
 
 /* Sets up the transfer client:request's arguments (at 2..6) describe. */
@@ -577,6 +602,8 @@ static int client_close(lua_State *L)
         curl_easy_cleanup(c->easy); /* also takes it off a multi handle */
         c->easy = NULL;
     }
+    curl_url_cleanup(c->uh); /* after the handle that referred to it */
+    c->uh = NULL;
     c->in_multi = 0;
     unmask(c);
     buf_free(&c->body);
