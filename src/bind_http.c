@@ -5,9 +5,10 @@
  * cached; the body and header-line buffers belong to the userdata and are
  * reused, so a raise leaks nothing and steady state allocates only what
  * curl does plus the body's Lua string. Per request, only what changed is
- * set again (URL, method, headers when a request brings its own); the
- * environment's proxy variables are read once per client, and its proxies
- * are the only ones used (no proxy options). CURLOPT_NOSIGNAL: curl leaves
+ * set again (the URL, parsed once, when it changes; the method; headers
+ * when a request brings its own); the environment's proxy variables are
+ * read once per client, and its proxies are the only ones used (no proxy
+ * options). CURLOPT_NOSIGNAL: curl leaves
  * SIGALRM (the worker's flush timer) alone, and its poll loop and socket I/O
  * retry on EINTR; signals are blocked while curl creates a resolver thread,
  * so they keep landing on the Lua thread. TLS peer and host verification
