@@ -54,7 +54,7 @@ struct lg_http_client {
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
     CURLU *uh;                    /* the URL in force, parsed (CURLOPT_CURLU), or NULL */
     size_t url_len;               /* length of url, 0 when not cached */
-    char url[256];                /* CURLOPT_URL in force, when it fits */
+    char url[256];                /* the URL in force as given, when it fits */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
 };
 
@@ -94,8 +94,8 @@ static void unmask(struct lg_http_client *c)
 /* Called just before curl starts a resolver thread: block the asynchronous
  * signals so that the thread inherits a mask with them blocked, and turn
  * curl's progress calls on until xferinfo_cb has restored them. Progress
- * is off the rest of the time: curl calls xferinfo_cb about 11 times a
- * transfer, some 700 instructions a request for nothing, while a resolver
+ * is off the rest of the time: curl called xferinfo_cb about 11 times a
+ * transfer, some 600 instructions a request for nothing, while a resolver
  * thread starts only when the DNS cache has no answer. (The option only
  * flips a flag of the handle, which curl reads at its next progress
  * update: setting it here, inside a callback, is safe.) */

@@ -109,7 +109,6 @@ local redact = M.redact
 local Client = {}
 Client.__index = Client
 
-
 -- opts with its timeout capped by --timeout (a copy when it changes).
 local function capped(opts)
     local limit = C.lg_ffi_timeout()
