@@ -5,9 +5,10 @@
  * cached; the body and header-line buffers belong to the userdata and are
  * reused, so a raise leaks nothing and steady state allocates only what
  * curl does plus the body's Lua string. Per request, only what changed is
- * set again (URL, method, headers when a request brings its own); the
- * environment's proxy variables are read once per client, and its proxies
- * are the only ones used (no proxy options). CURLOPT_NOSIGNAL: curl leaves
+ * set again (the URL, parsed once, when it changes; the method; headers
+ * when a request brings its own); the environment's proxy variables are
+ * read once per client, and its proxies are the only ones used (no proxy
+ * options). CURLOPT_NOSIGNAL: curl leaves
  * SIGALRM (the worker's flush timer) alone, and its poll loop and socket I/O
  * retry on EINTR; signals are blocked while curl creates a resolver thread,
  * so they keep landing on the Lua thread. TLS peer and host verification
@@ -51,6 +52,9 @@ struct lg_http_client {
     int masked;                   /* signals blocked by resolver_start_cb */
     int in_multi;                 /* its transfer is on the worker's multi handle */
     char custom[32];              /* CURLOPT_CUSTOMREQUEST in force, "" for none */
+    CURLU *uh;                    /* the URL in force, parsed (CURLOPT_CURLU), or NULL */
+    size_t url_len;               /* length of url, 0 when not cached */
+    char url[256];                /* the URL in force as given, when it fits */
     char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
 };
 
@@ -80,19 +84,28 @@ static void unmask(struct lg_http_client *c)
 {
     if (c->masked) {
         c->masked = 0;
+        if (c->easy)
+            curl_easy_setopt(c->easy, CURLOPT_NOPROGRESS, 1L);
         if (--http_masked == 0)
             pthread_sigmask(SIG_SETMASK, &http_saved_mask, NULL);
     }
 }
 
 /* Called just before curl starts a resolver thread: block the asynchronous
- * signals so that the thread inherits a mask with them blocked. */
+ * signals so that the thread inherits a mask with them blocked, and turn
+ * curl's progress calls on until xferinfo_cb has restored them. Progress
+ * is off the rest of the time: curl called xferinfo_cb about 11 times a
+ * transfer, some 600 instructions a request for nothing, while a resolver
+ * thread starts only when the DNS cache has no answer. (The option only
+ * flips a flag of the handle, which curl reads at its next progress
+ * update: setting it here, inside a callback, is safe.) */
 static int resolver_start_cb(void *resolver_state, void *reserved, void *ud)
 {
     struct lg_http_client *c = ud;
     if (c->masked)
         return 0;
     c->masked = 1;
+    curl_easy_setopt(c->easy, CURLOPT_NOPROGRESS, 0L);
     if (http_masked++ > 0)
         return 0; /* blocked already, for another client's resolver */
     sigset_t set;
@@ -106,8 +119,10 @@ static int resolver_start_cb(void *resolver_state, void *reserved, void *ud)
     return 0;
 }
 
-/* Called often during a transfer: the resolver thread exists by now, so the
- * signals blocked for its creation come back (pending ones are delivered). */
+/* Called at curl's progress updates, which are on only from a resolver
+ * start to the first update after it: the resolver thread exists by now,
+ * so the signals blocked for its creation come back (pending ones are
+ * delivered) and progress goes off again (unmask). */
 static int xferinfo_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
 {
@@ -274,7 +289,7 @@ static void base_options(struct lg_http_client *c)
     curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, c);
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
-    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 1L); /* on only while a resolver starts */
     curl_easy_setopt(e, CURLOPT_USERAGENT, "logen");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 30000L);
@@ -364,7 +379,10 @@ static void set_method(lua_State *L, struct lg_http_client *c, const char *m, co
  * table that is upvalue 1 of client:request and client:result, so a field
  * is set with lua_rawset on a string already made, not lua_setfield, which
  * hashes and looks up its key string every time (callgrind: filling the
- * table 7,200 -> 5,900 instructions a request). */
+ * table 7,200 -> 5,900 instructions a request). lua/logen/http.lua hands
+ * in a table that has every field already (a constructor), so each
+ * rawset finds its key instead of inserting it: 5,780 -> 4,200 for
+ * client_result with its getinfo calls and the body string. */
 enum { K_NAMELOOKUP = 1, K_CONNECT, K_APPCONNECT, K_PRETRANSFER, K_STARTTRANSFER, K_TTFB,
        K_TOTAL, K_SIZE_UPLOAD, K_SIZE_DOWNLOAD, K_HEADER_SIZE, K_REQUEST_SIZE, K_LOCAL_PORT,
        K_HTTP_VERSION, K_REUSED, K_CONTENT_TYPE, K_COUNT = K_CONTENT_TYPE };
@@ -374,26 +392,28 @@ static const char *const INFO_KEYS[K_COUNT] = {
     "http_version", "reused", "content_type",
 };
 
-/* table[key k] = the value at the top (popped); the table is just below it. */
-static void info_set(lua_State *L, int k)
+/* Pushes the name of field k; its value goes above it, then
+ * lua_rawset(L, -3) stores both in the table just below (pushing the key
+ * first spares a lua_insert a field). */
+static void info_key(lua_State *L, int k)
 {
     lua_rawgeti(L, lua_upvalueindex(1), k);
-    lua_insert(L, -2);
-    lua_rawset(L, -3);
 }
 
 static void set_seconds(lua_State *L, CURL *e, CURLINFO what, int k)
 {
     curl_off_t us = 0;
     curl_easy_getinfo(e, what, &us);
+    info_key(L, k);
     lua_pushnumber(L, (double)us * 1e-6);
-    info_set(L, k);
+    lua_rawset(L, -3);
 }
 
 static void set_number(lua_State *L, int k, double v)
 {
+    info_key(L, k);
     lua_pushnumber(L, v);
-    info_set(L, k);
+    lua_rawset(L, -3);
 }
 
 /* Fills the table at the top with the transfer's timings (seconds from the
@@ -425,17 +445,60 @@ static void push_info(lua_State *L, CURL *e)
     set_number(L, K_REQUEST_SIZE, (double)req);
     set_number(L, K_LOCAL_PORT, (double)port);
     set_number(L, K_HTTP_VERSION, ver == CURL_HTTP_VERSION_2_0 ? 2 : ver == CURL_HTTP_VERSION_1_0 ? 1.0 : 1.1);
+    info_key(L, K_REUSED);
     lua_pushboolean(L, conns == 0);
-    info_set(L, K_REUSED);
+    lua_rawset(L, -3);
+    info_key(L, K_CONTENT_TYPE);
     lua_pushstring(L, ctype); /* nil when none: clears a reused table's */
-    info_set(L, K_CONTENT_TYPE);
+    lua_rawset(L, -3);
+}
+
+/* Sets the URL, unless it is the one already set: curl keeps the URL it
+ * was given from transfer to transfer (a redirect changes only the
+ * transfer's own copy), so the same URL again is nothing to do. A URL that
+ * fits c->url is handed over parsed (CURLOPT_CURLU): curl then copies the
+ * parts of that handle at each transfer, where from a string it parses the
+ * URL and prints it back again (callgrind, Debian's 7.88: about 11,000
+ * instructions a request of 80,000). The request sent is the same: curl
+ * reads the host, path and query out of a parsed handle either way. The
+ * parse flags are the ones curl uses for CURLOPT_URL with this client's
+ * options (no default protocol, user names allowed, paths normalised). A
+ * URL that does not parse, or is too long to keep, goes to curl as a string
+ * (each time), so curl's own handling and messages stay. Allocates only
+ * when the URL changes. */
+static void set_url(struct lg_http_client *c, const char *url, size_t len)
+{
+    if (len != 0 && len == c->url_len && memcmp(url, c->url, len) == 0)
+        return;
+    c->url_len = 0;
+    CURLU *uh = NULL;
+    if (len < sizeof c->url && strlen(url) == len) {
+        uh = curl_url();
+        if (uh && curl_url_set(uh, CURLUPART_URL, url,
+                               CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+            curl_url_cleanup(uh);
+            uh = NULL;
+        }
+    }
+    if (uh) {
+        curl_easy_setopt(c->easy, CURLOPT_URL, (char *)NULL); /* curl prints uh's at the next transfer */
+        curl_easy_setopt(c->easy, CURLOPT_CURLU, uh);
+        memcpy(c->url, url, len + 1);
+        c->url_len = len;
+    } else {
+        curl_easy_setopt(c->easy, CURLOPT_CURLU, (CURLU *)NULL);
+        curl_easy_setopt(c->easy, CURLOPT_URL, url);
+    }
+    curl_url_cleanup(c->uh); /* the handle no longer refers to it */
+    c->uh = uh;
 }
 
 /* Sets up the transfer client:request's arguments (at 2..6) describe. */
 static void client_prepare(lua_State *L, struct lg_http_client *c)
 {
     const char *method = luaL_checkstring(L, 2);
-    const char *url = luaL_checkstring(L, 3);
+    size_t ulen;
+    const char *url = luaL_checklstring(L, 3, &ulen);
     size_t blen = 0;
     const char *body = luaL_optlstring(L, 4, NULL, &blen);
     if (!lua_isnoneornil(L, 5))
@@ -446,7 +509,7 @@ static void client_prepare(lua_State *L, struct lg_http_client *c)
 
     lg_http_hdr_request(L, &c->hdr, c->easy, lua_istable(L, 5) ? 5 : 0);
     set_method(L, c, method, body, blen);
-    curl_easy_setopt(c->easy, CURLOPT_URL, url);
+    set_url(c, url, ulen);
     c->body.len = 0;
     c->too_big = 0;
     c->errbuf[0] = '\0';
@@ -540,6 +603,8 @@ static int client_close(lua_State *L)
         curl_easy_cleanup(c->easy); /* also takes it off a multi handle */
         c->easy = NULL;
     }
+    curl_url_cleanup(c->uh); /* after the handle that referred to it */
+    c->uh = NULL;
     c->in_multi = 0;
     unmask(c);
     buf_free(&c->body);

@@ -17,6 +17,12 @@ local Request = require("logen.request").Request
 local sleep_until = require("logen.sched").sleep_until
 
 local C = ffi.C
+-- The C functions called per request are kept in locals: an FFI call
+-- through the namespace (C.f) costs about 950 instructions where the code
+-- runs interpreted, as it does around a coroutine's yield, and about 690
+-- through a local; compiled, both cost the same (callgrind).
+local now_ns, stopping, request_begin, request_end = C.lg_ffi_now, C.lg_ffi_stopping,
+                                                  C.lg_ffi_request_begin, C.lg_ffi_request_end
 local RC_ERROR, RC_TIMEOUT = record.RC_ERROR, record.RC_TIMEOUT
 local getmetatable, pcall, tostring, error, type = getmetatable, pcall, tostring, error, type
 
@@ -30,9 +36,9 @@ function M.sleep(s)
         error("logen.sleep: seconds must be a number >= 0, got " .. tostring(s), 2)
     end
     if s and s > 0 then
-        return sleep_until(C.lg_ffi_now() + s * 1e9) ~= 0
+        return sleep_until(now_ns() + s * 1e9) ~= 0
     end
-    return C.lg_ffi_stopping() ~= 0
+    return stopping() ~= 0
 end
 
 local TIMEOUT_MSG = {
@@ -41,8 +47,8 @@ local TIMEOUT_MSG = {
 }
 
 local function finish(req, ok, ...)
-    local timed = C.lg_ffi_request_end()
-    local t = C.lg_ffi_now() * 1e-9
+    local timed = request_end()
+    local t = now_ns() * 1e-9
     req["end"] = t
     req.duration = t - req.begin
     if timed == 1 or timed == 2 then
@@ -82,9 +88,9 @@ function M.wrap(fn)
             end
         end
         req.rc, req.error, req.done = 0, nil, true
-        local now = C.lg_ffi_now()
+        local now = now_ns()
         local mname, name = req.manager.name, req.name
-        C.lg_ffi_request_begin(mname, #mname, name, #name, now)
+        request_begin(mname, #mname, name, #name, now)
         req.begin = now * 1e-9
         return finish(req, pcall(fn, a, b, ...))
     end

@@ -109,9 +109,6 @@ local redact = M.redact
 local Client = {}
 Client.__index = Client
 
-local new_tab = require "table.new"
-local RES_FIELDS = 20 -- method, url, status, body, time and httpc's 15
-
 -- opts with its timeout capped by --timeout (a copy when it changes).
 local function capped(opts)
     local limit = C.lg_ffi_timeout()
@@ -134,9 +131,18 @@ function M.client(opts)
 end
 
 function Client:request(method, url, body, headers)
-    -- room for every field at once: growing a table rehashes it
-    local res, c = new_tab(0, RES_FIELDS), self.c
-    res.method, res.url = method, url
+    -- Every field a response has, made at once from a template with its
+    -- keys (LuaJIT copies a constructor's constant part whole): httpc then
+    -- sets fields that exist, where adding them one by one to an empty
+    -- table cost a key insertion each. Each placeholder is overwritten
+    -- before the table is returned (content_type with nil when none).
+    local res, c = {
+        method = method, url = url, status = 0, body = "", time = 0,
+        namelookup = 0, connect = 0, appconnect = 0, pretransfer = 0, starttransfer = 0,
+        ttfb = 0, total = 0, size_upload = 0, size_download = 0, header_size = 0,
+        request_size = 0, local_port = 0, http_version = 0, reused = false,
+        content_type = false,
+    }, self.c
     local status, data, err = c:request(method, url, body, headers, res)
     if status == false then -- under way on the worker's multi handle (a coroutine)
         yield()

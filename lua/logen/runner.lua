@@ -17,6 +17,9 @@ local sched = require "logen.sched"
 local cjson = require "cjson"
 
 local C = ffi.C
+-- called per request or step: kept in locals (logen.exec says why)
+local now_ns, stopping, put_record, cut_enter, cut_leave = C.lg_ffi_now, C.lg_ffi_stopping,
+    C.lg_ffi_record, C.lg_ffi_cut_enter, C.lg_ffi_cut_leave
 local REQ, TRA, ERR, RC_ERROR = record.REQ, record.TRA, record.ERR, record.RC_ERROR
 local RC_TIMEOUT = record.RC_TIMEOUT
 local pcall, tonumber, type = pcall, tonumber, type
@@ -98,8 +101,8 @@ local function record_request(r, rm, step, opcount, tra)
     if err then
         C.lg_ffi_text(err, #err)
     end
-    C.lg_ffi_record(REQ, r.rc, rm:label(r.name), step, opcount, tra,
-                    r.begin * 1e9, r["end"] * 1e9, r.inlen, r.outlen)
+    put_record(REQ, r.rc, rm:label(r.name), step, opcount, tra,
+               r.begin * 1e9, r["end"] * 1e9, r.inlen, r.outlen)
 end
 
 -- Sends the records of one step; returns the worker's new op count and
@@ -131,7 +134,7 @@ local function record_step(rm, step, opcount)
     end
     opcount = opcount + 1
     local b = first.begin * 1e9
-    C.lg_ffi_record(TRA, rc, rm:tralabel(), step, opcount, opcount, b, b + sum * 1e9, inlen, outlen)
+    put_record(TRA, rc, rm:tralabel(), step, opcount, opcount, b, b + sum * 1e9, inlen, outlen)
     for i = 1, n do
         if list[i].done then
             record_request(list[i], rm, step, 0, opcount)
@@ -176,9 +179,9 @@ end
 -- Runs the hooks of step index i, protected; cut at the hard end.
 local function run_hooks(cut, step, i)
     local rm = cut.requestsManager
-    C.lg_ffi_cut_enter(i, rm.name, #rm.name)
+    cut_enter(i, rm.name, #rm.name)
     local ok, err = pcall(hooks, cut, step)
-    local cut_off = C.lg_ffi_cut_leave() ~= 0
+    local cut_off = cut_leave() ~= 0
     return ok, err, cut_off
 end
 
@@ -186,10 +189,10 @@ end
 local function pacer(now)
     local ideal, wake = now, now
     return function(ns)
-        local t = C.lg_ffi_now()
+        local t = now_ns()
         ideal = ideal + (t - wake) + ns
         local stop = sleep_until(ideal) ~= 0
-        wake = C.lg_ffi_now()
+        wake = now_ns()
         return stop
     end
 end
@@ -211,7 +214,7 @@ local function run_loop(cut, steps, live, pausestep, pause)
         if not ok then
             record_error(rm, i - 1, err, cut_off and RC_TIMEOUT or RC_ERROR)
         end
-        if C.lg_ffi_stopping() ~= 0 then
+        if stopping() ~= 0 then
             return nreq, true
         end
         if pausestep > 0 and pause(pausestep) then
@@ -231,7 +234,9 @@ local function closed(cut, o, steps, live, now)
     local pausestep, pauseloop = o.pausestep * 1e9, o.pauseloop * 1e9
     local pause = pacer(now)
     local loop, stop, _ = 0, false, nil
-    while loop < loops and C.lg_ffi_now() < deadline do
+    -- with --loops there is no deadline: no clock read a loop (an FFI call
+    -- that runs interpreted after a coroutine's yield)
+    while loop < loops and (deadline == huge or now_ns() < deadline) do
         loop = loop + 1
         _, stop = run_loop(cut, steps, live, pausestep, pause)
         if stop or (pauseloop > 0 and pause(pauseloop)) then
@@ -248,12 +253,12 @@ local function open(cut, o, steps, live)
     local maxwait = (o.maxwait or 0) * 1e9
     local pausestep = o.pausestep * 1e9
     while sched.job_take(job) == 1 do
-        local begin = C.lg_ffi_now()
+        local begin = now_ns()
         if maxwait > 0 and begin - job[1] > maxwait then
             C.lg_ffi_job_done(job, begin, begin, 0, 1)
         else
             local nreq, stop = run_loop(cut, steps, live, pausestep, pacer(begin))
-            C.lg_ffi_job_done(job, begin, C.lg_ffi_now(), nreq, 0)
+            C.lg_ffi_job_done(job, begin, now_ns(), nreq, 0)
             if stop then
                 return
             end

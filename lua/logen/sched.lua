@@ -10,6 +10,8 @@
 local ffi = require "ffi"
 local C = require("logen.ffi").C
 
+-- called at every resume: kept in locals (logen.exec says why)
+local sched_enter, sched_wait = C.lg_ffi_sched_enter, C.lg_ffi_sched_wait
 local create, resume, status, yield = coroutine.create, coroutine.resume, coroutine.status,
                                       coroutine.yield
 
@@ -53,9 +55,9 @@ function M.run(n, body)
     local cos, ready, alive = {}, ffi.new("int[?]", n), n
     local function step(i, ...)
         local co = cos[i + 1]
-        C.lg_ffi_sched_enter(i)
+        sched_enter(i)
         local ok, err = resume(co, ...)
-        C.lg_ffi_sched_enter(-1)
+        sched_enter(-1)
         if not ok then
             error(debug.traceback(co, tostring(err)), 0)
         end
@@ -70,7 +72,7 @@ function M.run(n, body)
         step(i, i + 1)
     end
     while alive > 0 do
-        local k = C.lg_ffi_sched_wait(ready)
+        local k = sched_wait(ready)
         if k == 0 then
             error(("scheduler: %d coroutines wait for nothing"):format(alive), 0)
         end
