@@ -55,12 +55,19 @@ static FILE *output_open(const char *path)
     return f;
 }
 
-/* Closes the --summary-json (--report) file; 0, or 1 after saying why writing failed. */
-static int summary_json_close(FILE *f, const char *opt, const char *path)
+/* Closes an output file of the run (--summary-json, --report, --hdr-log);
+ * 0, or 1 after saying why writing failed. A file already in error was
+ * reported by the controller, before the result line, which then said
+ * FAILED: its close is then quiet. */
+static int output_close(FILE *f, const char *opt, const char *path)
 {
-    if (!f || (ferror(f) | fclose(f)) == 0)
+    if (!f)
         return 0;
-    lg_log(LG_LOG_ERROR, "writing the %s file %s: %s", opt, path, strerror(errno));
+    int said = ferror(f);
+    if (fclose(f) == 0 && !said)
+        return 0;
+    if (!said)
+        lg_log(LG_LOG_ERROR, "writing the %s file %s: %s", opt, path, strerror(errno));
     return 1;
 }
 
@@ -117,12 +124,9 @@ static int run_lines(const struct lg_config *cfg, const struct lg_launch *l, con
         lg_log(LG_LOG_ERROR, "writing the event lines: %s", strerror(errno));
         status = status ? status : 1;
     }
-    if (hdr && (ferror(hdr) | fclose(hdr)) != 0) {
-        lg_log(LG_LOG_ERROR, "writing the --hdr-log file %s: %s", cfg->hdr_log, strerror(errno));
-        status = status ? status : 1;
-    }
-    if (summary_json_close(sj, "--summary-json", cfg->summary_json) |
-        summary_json_close(rep, "--report", cfg->report))
+    if (output_close(hdr, "--hdr-log", cfg->hdr_log) |
+        output_close(sj, "--summary-json", cfg->summary_json) |
+        output_close(rep, "--report", cfg->report))
         status = status ? status : 1;
     return status;
 }

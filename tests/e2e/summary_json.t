@@ -119,4 +119,16 @@ refused "naming the --output file under another name" "is the --output file" \
 is "$(cat ev.out)" kept "... which stays as it was"
 refused "where it cannot be created" "^logen: --summary-json: cannot open no/such/dir/s.json" \
     --summary-json no/such/dir/s.json
+
+# A file the result line vouches for is written out before it: one that
+# cannot be (a full disk: /dev/full) makes the run FAILED, said once, never
+# "result: OK" then exit 1.
+for opt in --summary-json --report --hdr-log; do
+    run 30 "$LOGEN" cuts.Dummy --loops 1 --steps 1 --extra '{"sleep": 0}' "$opt" /dev/full
+    is "$rc" 1 "$opt on a full disk: exit 1"
+    like "$(grep '^result:' err)" "^result: FAILED: the $opt file could not be written \\(exit 1\\)$" \
+        "... and the result line says why"
+    is "$(grep -c "ERROR.*writing the $opt file" err)" 1 "... said once"
+    is "$(grep -c "ERROR.*writing the $opt file: No space left on device" err)" 1 "... with the reason"
+done
 done_testing
