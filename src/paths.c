@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Appends to buf (of size cap, holding *len bytes), cutting what does not
@@ -161,14 +162,31 @@ static void class_name(const char *path, char *name, size_t namelen)
     snprintf(name, namelen, "%.*s", (int)len, base);
 }
 
+/* A CUT is read whole, by the check and by every worker: a regular file
+ * (a FIFO would hold the reader until its writer came, a directory fail
+ * later and less clearly). */
+static int cut_file(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (!is_file(path) || stat(path, &st) < 0) {
+        snprintf(err, errlen, "CUT file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "CUT file %s: not a regular file but %s", path,
+                 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                                     : "a device or socket");
+        return -1;
+    }
+    return 0;
+}
+
 int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_t pathlen,
                  char *name, size_t namelen, char *err, size_t errlen)
 {
     if (ends_with(action, ".lua")) {
-        if (!is_file(action)) {
-            snprintf(err, errlen, "CUT file %s: %s", action, strerror(errno));
+        if (cut_file(action, err, errlen) < 0)
             return -1;
-        }
         snprintf(path, pathlen, "%s", action);
         class_name(action, name, namelen);
         return 0;
@@ -181,7 +199,7 @@ int lg_paths_cut(const struct lg_paths *p, const char *action, char *path, size_
     class_name(rel, name, namelen);
     char where[4096];
     if (lg_paths_find(p, rel, path, pathlen, where, sizeof(where)) == 0)
-        return 0;
+        return cut_file(path, err, errlen);
     snprintf(err, errlen, "unknown CUT %s: no %s in %s", action, rel, where);
     return -1;
 }

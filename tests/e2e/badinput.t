@@ -89,6 +89,12 @@ cp "$ROOT/cuts/Dummy.lua" cuts/Mine.lua
 sum_before=$(cksum < cuts/Mine.lua)
 rejects "^logen: --output cuts/Mine.lua is the CUT file cuts/Mine.lua: refusing to overwrite an input" "--output naming the CUT file" -- cuts.Mine --output cuts/Mine.lua
 is "$(cksum < cuts/Mine.lua)" "$sum_before" "  the CUT file is left as it was"
+mkfifo cuts/Fifo.lua
+mkdir cuts/Dir.lua
+rejects "^logen: CUT file \\./cuts/Fifo\\.lua: not a regular file but a FIFO$" "a CUT that is a FIFO (never opened: it would wait for a writer)" -- ./cuts/Fifo.lua --loops 1
+rejects "^logen: CUT file cuts/Fifo\\.lua: not a regular file but a FIFO$" "  found by its module name" -- cuts.Fifo --loops 1
+rejects "^logen: CUT file \\./cuts/Dir\\.lua: not a regular file but a directory$" "a CUT that is a directory" -- ./cuts/Dir.lua --loops 1
+rm -r cuts/Fifo.lua cuts/Dir.lua
 ln -s cuts/Mine.lua alias.lua
 rejects "^logen: --output alias.lua is the CUT file cuts/Mine.lua" "  under another name (same device and inode)" -- cuts.Mine --output alias.lua
 printf '{"loops": 1}\n' > mine.json
