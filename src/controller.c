@@ -39,6 +39,7 @@
 #include "collector.h"
 #include "generator.h"
 #include "schedule.h"
+#include "errout.h"
 #include "inflight.h"
 #include "jobq.h"
 #include "log.h"
@@ -90,7 +91,7 @@ struct ctl {
     int nworkers, capworkers;
     int pipe_w;
     int sfd;
-    int errfd;              /* stderr, non-blocking (ctl_err_open); -1: stderr is a file */
+    struct lg_errout err;   /* stderr, never blocking (errout.h); err.fd -1: a file */
     int interrupted;        /* the signal that stopped the run, 0 if none */
     const char *failed;     /* why the controller itself gave up (fork failed...), NULL */
     lg_ns_t kill_at;        /* when live processes get SIGKILL, 0: not armed */
@@ -112,8 +113,8 @@ static void ctl_child_close(struct ctl *ctl, int keep_job_r, int keep_job_w)
 {
     close(ctl->reader->fd);
     close(ctl->sfd);
-    if (ctl->errfd >= 0)
-        close(ctl->errfd);
+    if (ctl->err.fd >= 0)
+        close(ctl->err.fd);
     lg_log_set_fd(2); /* a worker blocked on stderr holds up itself alone */
     lg_metrics_child(ctl->run->metrics);
     for (int l = 0; l < ctl->run->nlines; l++) {
@@ -480,73 +481,14 @@ static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *o
     return o.pending || o.err_pending ? give_up : NEVER;
 }
 
-/* The parent's own stderr, when a reader may stop reading it (a pipe, a
- * socket, a terminal): a description of its own, non-blocking, for the
- * error and summary lines, the log and the progress line, so that a full
- * stderr never keeps the loop from a stop request. -1: stderr is a file,
- * or could not be reopened (written as it is). */
-static int ctl_err_open(void)
-{
-    struct stat st;
-    if (fstat(STDERR_FILENO, &st) < 0 ||
-        (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode)))
-        return -1;
-    return open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-}
-
-/* Stop requests after the run (ctl_drain_output, ctl_err_write): the
- * first starts the grace period, a second ends it. */
-static void ctl_late_signals(struct ctl *ctl)
-{
-    struct signalfd_siginfo si;
-    while (read(ctl->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-        if (si.ssi_signo == SIGCHLD)
-            continue;
-        if (ctl->stop_ns)
-            ctl->stop_ns = 1; /* asked again: give up now */
-        else
-            ctl->stop_ns = lg_clock_now();
-        if (!ctl->interrupted)
-            ctl->interrupted = (int)si.ssi_signo;
-    }
-}
-
-/* The write function of the end summary's stream (fopencookie): stderr
- * takes it at its reader's pace, but once a stop request came, no longer
- * than its grace period; what it then does not take is dropped. */
-static ssize_t ctl_err_write(void *cookie, const char *s, size_t n)
-{
-    struct ctl *ctl = cookie;
-    struct pollfd pf[2] = { { .fd = ctl->errfd, .events = POLLOUT },
-                            { .fd = ctl->sfd, .events = POLLIN } };
-    size_t left = n;
-    while (left > 0) {
-        ssize_t w = write(ctl->errfd, s, left);
-        if (w > 0) {
-            s += w;
-            left -= (size_t)w;
-            continue;
-        }
-        if (w < 0 && errno == EINTR)
-            continue;
-        lg_ns_t now = lg_clock_now(), give_up = ctl->stop_ns ? ctl->stop_ns + GRACE_NS : NEVER;
-        if ((w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || now >= give_up)
-            break;
-        if (poll(pf, 2, ctl_timeout_ms(now, give_up)) < 0 && errno != EINTR)
-            break;
-        if (pf[1].revents)
-            ctl_late_signals(ctl);
-    }
-    return (ssize_t)n; /* what was not written is dropped, not retried */
-}
-
 /* Writes out file f (an output of the run, given as option opt): when that
  * fails, the run has failed, for the result line to say (unless it failed
  * already). Returns 1 when it failed. */
 static int ctl_file_failed(struct lg_results *res, FILE *f, const char *opt)
 {
     if (fflush(f) == 0 && !ferror(f))
-        return 0; /* failed, it stays in error: main then closes it without a word */
+        return 0;
+    /* f stays in error: main then closes it without a second word */
     if (!res->failure) {
         char why[96];
         snprintf(why, sizeof why, "the %s file could not be written", opt);
@@ -591,7 +533,7 @@ static void ctl_drain_output(struct ctl *ctl)
         if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
             return;
         if (pf[2].revents)
-            ctl_late_signals(ctl);
+            lg_errout_signals(&ctl->err);
     }
 }
 
@@ -727,13 +669,15 @@ static void ctl_lines_fini(struct ctl *ctl)
 
 int lg_controller_run(const struct lg_run *run)
 {
-    struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1, .errfd = ctl_err_open(),
-                       .hard_end = ctl_hard_end(run) };
-    lg_log_set_fd(ctl.errfd);
+    struct ctl ctl = { .run = run, .pipe_w = -1, .sfd = -1, .hard_end = ctl_hard_end(run) };
+    ctl.err = (struct lg_errout){ .fd = lg_errout_open(), .sfd = -1, .grace_ns = GRACE_NS,
+                                  .stop_ns = &ctl.stop_ns, .interrupted = &ctl.interrupted };
+    lg_log_set_fd(ctl.err.fd);
     struct lg_line_info *info = lg_calloc((size_t)run->nlines, sizeof(*info));
     int status = 1;
     if (ctl_lines_init(&ctl) < 0 || ctl_open_pipes(&ctl) < 0)
         goto out;
+    ctl.err.sfd = ctl.sfd;
     for (int l = 0; l < run->nlines && !ctl.inflight; l++)
         if (ctl.lines[l].open && !(ctl.inflight = lg_inflight_map()))
             lg_log(LG_LOG_WARN, "no gauge of events in flight (%s): idle workers are "
@@ -760,7 +704,7 @@ int lg_controller_run(const struct lg_run *run)
         goto out;
     }
     ctl.coll = lg_collector_new(&opts);
-    lg_progress_start(ctl.coll, ctl.errfd >= 0 ? ctl.errfd : STDERR_FILENO, !run->quiet,
+    lg_progress_start(ctl.coll, ctl.err.fd >= 0 ? ctl.err.fd : STDERR_FILENO, !run->quiet,
                       ctl_planned_end(&ctl));
     ctl_loop(&ctl);
     lg_pool_free(ctl.pool); /* every child is reaped: this ends what they left behind */
@@ -777,11 +721,8 @@ int lg_controller_run(const struct lg_run *run)
                                  .nshards = (int)run->shard.count, .clock = &run->clock };
     struct lg_results *res = lg_results_collect(ctl.coll, &m);
     fflush(stderr);
-    FILE *err = ctl.errfd >= 0 ? fopencookie(&ctl, "w", (cookie_io_functions_t){ .write = ctl_err_write })
-                               : NULL;
-    if (err)
-        setvbuf(err, NULL, _IOLBF, 0);
-    else
+    FILE *err = ctl.err.fd >= 0 ? lg_errout_stream(&ctl.err) : NULL;
+    if (!err)
         err = stderr;
     /* the files the result line vouches for are written out before it */
     if (run->hdr_log && ctl_file_failed(res, run->hdr_log, "--hdr-log"))
@@ -822,8 +763,8 @@ out:
     if (ctl.sfd >= 0)
         close(ctl.sfd);
     lg_log_set_fd(2);
-    if (ctl.errfd >= 0)
-        close(ctl.errfd);
+    if (ctl.err.fd >= 0)
+        close(ctl.err.fd);
     ctl_lines_fini(&ctl);
     free(ctl.worker_line);
     lg_inflight_unmap(ctl.inflight);
