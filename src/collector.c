@@ -631,6 +631,12 @@ void lg_collector_queue(struct lg_collector *c, int line, long depth, lg_ns_t no
     }
 }
 
+void lg_collector_inflight(struct lg_collector *c, int line, long n)
+{
+    if (line >= 0 && line < c->nlines)
+        lg_openstats_inflight(line_open(c, line), n);
+}
+
 void lg_collector_backlog(struct lg_collector *c, long bytes, lg_ns_t now)
 {
     c->backlog = bytes > 0 ? bytes / (long)sizeof(struct lg_record) : 0;

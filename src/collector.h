@@ -113,6 +113,8 @@ void lg_collector_add_generator(struct lg_collector *c, int worker, int line, in
 
 /* Open model: the job queue of line `line` held `depth` events at `now`. */
 void lg_collector_queue(struct lg_collector *c, int line, long depth, lg_ns_t now);
+/* Open model: the events line `line`'s workers hold now (for the metrics). */
+void lg_collector_inflight(struct lg_collector *c, int line, long n);
 
 /* What the controller needs to know of an open line. */
 struct lg_line_state {

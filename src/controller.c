@@ -358,6 +358,7 @@ static lg_ns_t ctl_open_step(struct ctl *ctl, int l, lg_ns_t now)
      * workers are, and retiring one that was needed would only bring the
      * backlog, then a new worker, back. */
     long held = ctl_held(ctl, l), room = (long)(ln->live - 1) * c->concurrency;
+    lg_collector_inflight(ctl->coll, l, held);
     if (held > ln->held_peak)
         ln->held_peak = held;
     if (depth > c->trigger) {

@@ -164,7 +164,8 @@ static void mt_row_histograms(struct mt *r, int nlines)
 }
 
 /* The per-line families: what of line l metric m says. */
-enum { PL_WORKERS, PL_HOOK_ERRORS, PL_QUEUE, PL_GENERATED, PL_PROCESSED, PL_DROPPED, PL_N };
+enum { PL_WORKERS, PL_HOOK_ERRORS, PL_QUEUE, PL_INFLIGHT, PL_GENERATED, PL_PROCESSED, PL_DROPPED,
+       PL_N };
 static const struct {
     const char *name, *type, *help;
     int open;  /* open lines only */
@@ -172,6 +173,8 @@ static const struct {
     { "logen_workers", "gauge", "Workers of the line started and not ended.", 0 },
     { "logen_hook_errors_total", "counter", "Failures outside any request (a hook raised).", 0 },
     { "logen_queue_depth", "gauge", "Open model: events waiting in the line's job queue.", 1 },
+    { "logen_events_in_flight", "gauge", "Open model: events the line's workers hold, taken "
+      "and not yet done (summed every controller period).", 1 },
     { "logen_events_generated_total", "counter", "Open model: events queued by the generator "
       "(counted at the end of each phase).", 1 },
     { "logen_events_processed_total", "counter", "Open model: events processed by a worker.", 1 },
@@ -187,6 +190,7 @@ static uint64_t mt_line_value(const struct lg_collector_line *lv, int m)
     case PL_WORKERS:     return (uint64_t)(lv->started - lv->ended);
     case PL_HOOK_ERRORS: return lv->hook_errors;
     case PL_QUEUE:       return k.depth > 0 ? (uint64_t)k.depth : 0;
+    case PL_INFLIGHT:    return k.inflight > 0 ? (uint64_t)k.inflight : 0;
     case PL_GENERATED:   return k.generated;
     case PL_PROCESSED:   return k.processed;
     default:             return k.dropped;

@@ -38,6 +38,7 @@ struct lg_openstats {
     lg_ns_t late_max_ns;         /* worst dispatch lateness, ns */
     struct lg_hist t[NTIMES];    /* ns */
     long depth, hwm_depth;       /* events in the job queue */
+    long inflight;               /* events the workers hold (lg_openstats_inflight) */
     lg_ns_t hwm_depth_at;        /* -1: never heard of */
     int started, peak_live, retired;
 };
@@ -137,6 +138,11 @@ void lg_openstats_queue(struct lg_openstats *o, long depth, lg_ns_t now)
     }
 }
 
+void lg_openstats_inflight(struct lg_openstats *o, long n)
+{
+    o->inflight = n;
+}
+
 void lg_openstats_workers(struct lg_openstats *o, int started, int live, int retired)
 {
     o->started = started;
@@ -153,6 +159,7 @@ void lg_openstats_counts(const struct lg_openstats *o, struct lg_openstats_count
     k->processed = o->processed;
     k->dropped = o->dropped;
     k->depth = o->depth;
+    k->inflight = o->inflight;
 }
 
 void lg_openstats_detail(const struct lg_openstats *o, struct lg_openstats_detail *d)

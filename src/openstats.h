@@ -38,6 +38,8 @@ void lg_openstats_job(struct lg_openstats *o, const struct lg_record *rec);
 void lg_openstats_phase(struct lg_openstats *o, const struct lg_record *rec);
 /* The job queue held `depth` events at `now` (high-water mark). */
 void lg_openstats_queue(struct lg_openstats *o, long depth, lg_ns_t now);
+/* Events the line's workers hold now (inflight.h), as the controller last summed them. */
+void lg_openstats_inflight(struct lg_openstats *o, long n);
 /* The line's workers now: started in all, live, retired in all. */
 void lg_openstats_workers(struct lg_openstats *o, int started, int live, int retired);
 
@@ -49,6 +51,7 @@ struct lg_openstats_counts {
     uint64_t processed;    /* JOB records */
     uint64_t dropped;      /* DROP records */
     long depth;            /* the queue depth last heard of */
+    long inflight;         /* events held by the workers, last heard of */
 };
 void lg_openstats_counts(const struct lg_openstats *o, struct lg_openstats_counts *k);
 

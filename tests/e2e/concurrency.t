@@ -6,7 +6,9 @@
 # with its real begin and end, an error in one coroutine leaves the others
 # alone, SIGINT stops them all promptly with every record delivered,
 # logen.sleep keeps absolute deadlines, the open model holds workers x C
-# events in flight, and the KMS CUTs run unchanged. Bounds refused first.
+# events in flight (retiring a worker only when the others can hold them,
+# the gauge in --metrics-listen), and the KMS CUTs run unchanged. Bounds
+# refused first.
 . "$(dirname "$0")/lib.sh"
 
 . "$ROOT/tests/e2e/delay_server.sh"
@@ -160,8 +162,29 @@ pids="$pids $(worker_pids out)"
 # empty queue alone one was, then the backlog started another, over and
 # over: 19 started, 18 retired); with 5 or so in flight on 3 x 50 slots the
 # idle two go
-run 60 "$LOGEN" cuts.Sbgc01 --openedmodel --schedule 4@800 --prefork 2 --maxproc 2 --concurrency 50 \
-    --decrease 2 --contr 0.1 --maxwait 0.5 --steps 1 --extra "{\"url\": \"$URL\"}"
+# Meanwhile --metrics-listen shows logen_events_in_flight above what one
+# worker could hold, in an exposition promtool accepts.
+scrape() { # scrape: the exposition of the running logen, into scrape.txt
+    local addr
+    addr=$(sed -n 's/^metrics: listening on //p' err)
+    [ -n "$addr" ] && python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/metrics", timeout=5).read().decode())' \
+        "$addr" > scrape.txt 2>/dev/null
+}
+inflight_over() { scrape && awk -v n="$1" '$1 ~ /^logen_events_in_flight/ && $2 + 0 > n { f = 1 } END { exit !f }' scrape.txt; }
+: > err
+timeout -k 5 60 "$LOGEN" cuts.Sbgc01 --openedmodel --schedule 4@800 --prefork 2 --maxproc 2 --concurrency 50 \
+    --decrease 2 --contr 0.1 --maxwait 0.5 --steps 1 --metrics-listen 127.0.0.1:0 \
+    --extra "{\"url\": \"$URL\"}" > out 2>> err &
+main=$!
+wait_for 30 inflight_over 50
+ok $? "logen_events_in_flight rises above one worker's 50 ($(grep '^logen_events_in_flight' scrape.txt))"
+promtool check metrics < scrape.txt > promtool.txt 2>&1
+pt=$?
+ok $pt "promtool check metrics accepts the exposition"
+[ $pt -eq 0 ] || diag "$(head -5 promtool.txt)"
+wait "$main"
+rc=$?
 is "$rc" 0 "80 in flight on 2 x 50 slots, --decrease 2 --contr 0.1: exit 0"
 like "$(cat err)" "all +3200 +3200 +0" "3200 events generated and processed, none dropped"
 like "$(cat err)" "workers: 2 started, 0 retired" "no worker retired while the other could not hold what was in flight"
