@@ -63,4 +63,14 @@ static inline lg_ns_t lg_clock_from_s(double s)
     return (lg_ns_t)(s * 1e9 + (s >= 0 ? 0.5 : -0.5));
 }
 
+/* poll(2)'s timeout from now to `until`: milliseconds rounded up (never
+ * early), at most a second, so a loop looks again at least that often. */
+static inline int lg_clock_poll_ms(lg_ns_t now, lg_ns_t until)
+{
+    if (until <= now)
+        return 0;
+    lg_ns_t ms = (until - now + 999999) / 1000000;
+    return ms > 1000 ? 1000 : (int)ms;
+}
+
 #endif

@@ -439,14 +439,6 @@ static void ctl_hard_kill(struct ctl *ctl)
     ctl->hard_end = 0;
 }
 
-static int ctl_timeout_ms(lg_ns_t now, lg_ns_t until)
-{
-    if (until <= now)
-        return 0;
-    lg_ns_t ms = (until - now + 999999) / 1000000;
-    return ms > 1000 ? 1000 : (int)ms;
-}
-
 /* The event-line output, before each poll: stops the run when it cannot
  * be written; past the grace period of a stop request, gives up on the
  * lines a reader does not take (they are counted). Sets what to poll: the
@@ -531,7 +523,7 @@ static void ctl_drain_output(struct ctl *ctl)
         lg_ns_t now = lg_clock_now(), until = ctl_output(ctl, &unused, &pf[0], &pf[1], now);
         if (pf[0].fd < 0 && pf[1].fd < 0)
             return; /* nothing waits, or nothing can be written */
-        if (poll(pf, 3, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 3, lg_clock_poll_ms(now, until)) < 0 && errno != EINTR)
             return;
         if (pf[2].revents)
             lg_errout_signals(&ctl->err);
@@ -579,7 +571,7 @@ static void ctl_loop(struct ctl *ctl)
             until = ctl->hard_end;
         if (spawning)
             until = now;
-        if (poll(pf, 4 + LG_METRICS_NFDS, ctl_timeout_ms(now, until)) < 0 && errno != EINTR)
+        if (poll(pf, 4 + LG_METRICS_NFDS, lg_clock_poll_ms(now, until)) < 0 && errno != EINTR)
             break;
         if (pf[0].revents)
             ctl_read(ctl, 16);

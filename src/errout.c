@@ -41,15 +41,6 @@ lg_ns_t lg_errout_give_up(const struct lg_errout *e)
     return *e->stop_ns ? *e->stop_ns + e->grace_ns : NEVER;
 }
 
-/* Milliseconds for poll: to `until`, at most a second. */
-static int wait_ms(lg_ns_t now, lg_ns_t until)
-{
-    if (until <= now)
-        return 0;
-    lg_ns_t ms = (until - now + 999999) / 1000000;
-    return ms > 1000 ? 1000 : (int)ms;
-}
-
 /* The stream's write function: what is not written by the time the wait
  * gives up is dropped, not retried. */
 static ssize_t stream_write(void *cookie, const char *s, size_t n)
@@ -69,7 +60,7 @@ static ssize_t stream_write(void *cookie, const char *s, size_t n)
         lg_ns_t now = lg_clock_now(), give_up = lg_errout_give_up(e);
         if ((w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || now >= give_up)
             break;
-        if (poll(pf, 2, wait_ms(now, give_up)) < 0 && errno != EINTR)
+        if (poll(pf, 2, lg_clock_poll_ms(now, give_up)) < 0 && errno != EINTR)
             break;
         if (pf[1].revents)
             lg_errout_signals(e);

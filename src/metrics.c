@@ -493,8 +493,7 @@ void lg_metrics_linger(struct lg_metrics *m, const struct lg_collector *c, int s
         lg_ns_t next = lg_metrics_pollfds(m, pf + 1, now);
         next = next < until ? next : until;
         pf[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-        lg_ns_t ms = (next - now + 999999) / 1000000;
-        if (poll(pf, 1 + LG_METRICS_NFDS, ms > 1000 ? 1000 : (int)ms) < 0 && errno != EINTR)
+        if (poll(pf, 1 + LG_METRICS_NFDS, lg_clock_poll_ms(now, next)) < 0 && errno != EINTR)
             return;
         if (pf[0].revents && linger_stopped(sigfd))
             return;
