@@ -47,11 +47,9 @@
 #include "metrics.h"
 #include "pool.h"
 #include "progress.h"
-#include "report_html.h"
+#include "run_end.h"
 #include "results.h"
 #include "statpipe.h"
-#include "summary.h"
-#include "summary_json.h"
 #include "worker.h"
 
 #define GRACE_NS (1500 * 1000 * 1000LL) /* SIGTERM to SIGKILL */
@@ -474,43 +472,6 @@ static lg_ns_t ctl_output(struct ctl *ctl, struct pollfd *pipe, struct pollfd *o
     return o.pending || o.err_pending ? give_up : NEVER;
 }
 
-/* Writes out file f (an output of the run, given as option opt): when that
- * fails, the run has failed, for the result line to say (unless it failed
- * already). Returns 1 when it failed. */
-static int ctl_file_failed(struct lg_results *res, FILE *f, const char *opt)
-{
-    if (fflush(f) == 0 && !ferror(f))
-        return 0;
-    /* f stays in error: main then closes it without a second word */
-    if (!res->failure) {
-        char why[96];
-        snprintf(why, sizeof why, "the %s file could not be written", opt);
-        res->failure = lg_strdup(why);
-    }
-    return 1;
-}
-
-/* The end summary rendered into *text (*len bytes; the caller frees it),
- * so that the files it vouches for can be written before it is shown.
- * Without memory for it, it goes straight to err (*text stays NULL).
- * Returns the exit status it states. */
-static int ctl_summary_text(const struct lg_results *res, const struct lg_thresholds *th,
-                            char **text, size_t *len, FILE *err)
-{
-    FILE *mem = open_memstream(text, len);
-    if (!mem) {
-        *text = NULL;
-        return lg_summary_end(res, th, err);
-    }
-    int status = lg_summary_end(res, th, mem);
-    if (fclose(mem) != 0) {
-        free(*text);
-        *text = NULL;
-        return lg_summary_end(res, th, err);
-    }
-    return status;
-}
-
 /* After the run: waits until the output has taken every event line, or,
  * once a stop request came, its grace period is over (a second request
  * ends the wait at once). Nothing else is left to serve. */
@@ -712,34 +673,11 @@ int lg_controller_run(const struct lg_run *run)
                                  .signal = ctl.interrupted, .failure = ctl.failed,
                                  .shard = (int)run->shard.index,
                                  .nshards = (int)run->shard.count, .clock = &run->clock };
-    struct lg_results *res = lg_results_collect(ctl.coll, &m);
     fflush(stderr);
     FILE *err = ctl.err.fd >= 0 ? lg_errout_stream(&ctl.err) : NULL;
     if (!err)
         err = stderr;
-    /* the files the result line vouches for are written out before it */
-    if (run->hdr_log && ctl_file_failed(res, run->hdr_log, "--hdr-log"))
-        lg_log(LG_LOG_ERROR, "writing the --hdr-log file: %s", strerror(errno));
-    char *text = NULL;
-    size_t len = 0;
-    status = ctl_summary_text(res, run->thresholds, &text, &len, err);
-    if (run->summary_json && (lg_sumjson_write(res, run->thresholds, status, run->summary_json) < 0) |
-                             ctl_file_failed(res, run->summary_json, "--summary-json"))
-        lg_log(LG_LOG_ERROR, "writing the --summary-json file: %s", strerror(errno));
-    if (run->report && (lg_report_html_run(res, run->thresholds, status, run->report) < 0) |
-                       ctl_file_failed(res, run->report, "--report"))
-        lg_log(LG_LOG_ERROR, "writing the --report file: %s", strerror(errno));
-    if (text && res->failure && status == 0) { /* a file failed since: FAILED after all */
-        free(text);
-        text = NULL;
-        status = ctl_summary_text(res, run->thresholds, &text, &len, err);
-    }
-    if (text) {
-        fwrite(text, 1, len, err);
-        free(text);
-    }
-    fflush(err);
-    lg_results_free(res);
+    status = lg_run_end(run, ctl.coll, &m, err);
     /* a run stopped by a signal was asked to end: no wait for a last scrape */
     lg_metrics_linger(ctl.interrupted ? NULL : run->metrics, ctl.coll, ctl.sfd,
                       run->quiet ? NULL : err);
